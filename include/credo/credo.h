@@ -1,0 +1,147 @@
+/* include/credo/credo.h -- the public API of libcredo.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * A run goes config -> spec -> simulation -> HDF5 file:
+ *
+ *   credo_ctx *ctx = credo_ctx_new ();
+ *   credo_spec *spec = credo_spec_load (ctx, "circuit.cfg", NULL, 0);
+ *   credo_sim *sim = spec ? credo_sim_new (ctx, spec, "out.h5") : NULL;
+ *   int rc = sim ? credo_sim_run (sim) : CREDO_ECONFIG;
+ *   if (rc) fprintf (stderr, "%s\n", credo_errmsg (ctx));
+ *   credo_sim_free (sim); credo_spec_free (spec); credo_ctx_free (ctx);
+ *
+ * Functions return 0 (CREDO_OK) or a negative CREDO_E* code with the
+ * message in the context; constructors return NULL.  The library never
+ * exits, aborts or prints except through the context's log sink.
+ */
+#ifndef CREDO_H
+#define CREDO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "credo/model.h"
+#include "credo/transfer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum credo_status
+{
+  CREDO_OK = 0,
+  CREDO_ENOMEM = -1,  /* out of memory */
+  CREDO_EINVAL = -2,  /* bad argument from the caller */
+  CREDO_ECONFIG = -3, /* bad input: config, data file, shapes */
+  CREDO_ESOLVER = -4, /* the integrator failed (runtime) */
+  CREDO_EIO = -5,     /* writing the output failed (runtime) */
+  CREDO_EINTR = -6    /* stopped on request (SIGINT) */
+};
+
+enum credo_log_level
+{
+  CREDO_LOG_ERROR = 0,
+  CREDO_LOG_WARN = 1,
+  CREDO_LOG_INFO = 2,
+  CREDO_LOG_DEBUG = 3
+};
+
+typedef struct credo_ctx credo_ctx;
+typedef struct credo_spec credo_spec;
+typedef struct credo_sim credo_sim;
+
+/* ---- context: errors, logging, progress ------------------------------ */
+
+credo_ctx *credo_ctx_new (void);
+void credo_ctx_free (credo_ctx *ctx); /* accepts NULL */
+/* Messages up to `level` go to the sink (default: stderr). */
+void credo_ctx_set_log_level (credo_ctx *ctx, int level);
+void credo_ctx_set_log_sink (credo_ctx *ctx,
+                             void (*sink) (int level, const char *msg, void *ud),
+                             void *ud);
+/* Show progress (simulated time, %, wall time, ETA) on stderr for runs
+ * longer than a second.  Off by default. */
+void credo_ctx_set_progress (credo_ctx *ctx, int on);
+/* Ask a running simulation to stop at its next step; async-signal-safe. */
+void credo_ctx_request_stop (credo_ctx *ctx);
+/* The last error message; never NULL. */
+const char *credo_errmsg (const credo_ctx *ctx);
+/* The status code that went with that message (CREDO_OK if none). */
+int credo_errcode (const credo_ctx *ctx);
+const char *credo_strerror (int code);
+/* Exit code for a status: 0 ok, 2 bad input, 1 anything else. */
+int credo_exit_code (int status);
+
+const char *credo_version (void);
+/* The shared object that provides cblas_dgemv, e.g. an OpenBLAS path. */
+const char *credo_blas_name (void);
+
+/* ---- spec: the validated content of a circuit file ------------------- */
+
+/* Reads and validates a circuit file.  `overrides` are "key=value" strings
+ * applied after parsing (the value in libconfig syntax; strings may be bare).
+ * Errors name file and line.  Returns NULL on failure. */
+credo_spec *credo_spec_load (credo_ctx *ctx, const char *path,
+                             const char *const *overrides, size_t n_overrides);
+/* Same from a string; `name` stands for the file name in messages and
+ * relative paths resolve against the current directory. */
+credo_spec *credo_spec_load_string (credo_ctx *ctx, const char *text,
+                                    const char *name,
+                                    const char *const *overrides,
+                                    size_t n_overrides);
+void credo_spec_free (credo_spec *spec);
+/* What `credo check` prints: populations, units, state size, projections,
+ * stimuli, recording and the estimated output size. */
+void credo_spec_print_summary (const credo_spec *spec, FILE *out);
+/* The output path from the config ("output.path"), or NULL. */
+const char *credo_spec_output_path (const credo_spec *spec);
+/* The config text after overrides, as recorded in the HDF5 file. */
+const char *credo_spec_text (const credo_spec *spec);
+
+/* ---- simulation ------------------------------------------------------ */
+
+/* Builds the network (allocates weights, draws initialisers, reads data
+ * files) and the engine.  `out_path` NULL means record nothing.  The
+ * output file is not created before credo_sim_run.  Borrows spec, which
+ * must outlive the simulation. */
+credo_sim *credo_sim_new (credo_ctx *ctx, const credo_spec *spec,
+                          const char *out_path);
+/* Records the command line in the output file's attributes. */
+void credo_sim_set_command_line (credo_sim *sim, const char *cmdline);
+/* Runs the whole protocol.  The output file is written to a temporary name
+ * and renamed into place when closed, on success and on runtime failure
+ * alike (then with the attribute status = "failed: ..."). */
+int credo_sim_run (credo_sim *sim);
+void credo_sim_free (credo_sim *sim); /* accepts NULL */
+
+/* Number of state variables, and the current state (borrowed). */
+size_t credo_sim_state_size (const credo_sim *sim);
+const double *credo_sim_state (const credo_sim *sim);
+/* Current values of "pop.var" (a state variable or port) into out[size]. */
+int credo_sim_get (credo_sim *sim, const char *what, double *out, size_t size);
+
+typedef struct credo_solver_stats
+{
+  long steps, rhs_evals, lin_rhs_evals, jac_evals, jtimes_evals, lin_iters,
+      nonlin_iters, nonlin_conv_fails, err_test_fails, lin_conv_fails,
+      reinits, prec_evals;
+  double wall_seconds;
+} credo_solver_stats;
+
+void credo_sim_stats (const credo_sim *sim, credo_solver_stats *out);
+/* "dense", "spgmr" or "fixedpoint": what the engine actually uses. */
+const char *credo_sim_linear_solver (const credo_sim *sim);
+
+/* ---- output files ---------------------------------------------------- */
+
+/* What `credo info` prints about a recorded file: run attributes, duration,
+ * every report (population, variable, shape, sampling), solver statistics.
+ * Returns CREDO_ECONFIG when the file is missing or not a credo file. */
+int credo_file_info (credo_ctx *ctx, const char *path, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CREDO_H */

@@ -1,0 +1,134 @@
+/* include/credo/model.h -- the model interface: one ops table per neuron model.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * A model describes one population's units: state variables, input ports,
+ * output ports and parameters, each in a descriptor table that the config
+ * loader, `credo models` and the HDF5 metadata writer all read, so the
+ * documentation cannot drift from the code.  Models are unit-local: the
+ * derivative of unit i depends only on unit i's state and on the values of
+ * its own input ports; an output of unit i depends only on unit i's state
+ * (and, for clamped models, on a stimulus-fed port).  Coupling between units
+ * happens only through projections, which the network applies as BLAS calls.
+ *
+ * State is stored variable-major: variable a of unit i is y[a*n + i].  Port
+ * arrays are likewise one contiguous array of n values per port.
+ */
+#ifndef CREDO_MODEL_H
+#define CREDO_MODEL_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CREDO_MODEL_VERSION 1
+
+/* A state variable: name as typed in configs ("u"), unit, the scale that
+ * multiplies the solver's absolute tolerance, and one line of meaning. */
+typedef struct credo_var_desc
+{
+  const char *name;
+  const char *unit;
+  double atol_scale;
+  const char *doc;
+} credo_var_desc;
+
+/* Port flags. */
+enum
+{
+  CREDO_PORT_STIMULUS_ONLY = 1 /* only stimuli may feed it (clamped input) */
+};
+
+typedef struct credo_port_desc
+{
+  const char *name;
+  const char *unit;
+  unsigned flags;
+  const char *doc;
+} credo_port_desc;
+
+/* A parameter is a real number in [min, max], or, when `choices` is non-NULL,
+ * one name from the NULL-terminated list, stored as its index. */
+typedef struct credo_param_desc
+{
+  const char *name;
+  double def;
+  const char *unit;
+  double min, max;
+  const char *const *choices;
+  const char *doc;
+} credo_param_desc;
+
+/* What a model function sees of its population.  All arrays are borrowed. */
+typedef struct credo_pop_view
+{
+  size_t n;                /* number of units */
+  const double *p;         /* parameters, in descriptor order */
+  const double *const *in; /* in[port][i]: summed input of each input port */
+} credo_pop_view;
+
+/* Derivatives of the unit-local equations at one state, each array
+ * variable-major over units: dfdy[(a*n_var + b)*n + i] = d f_a / d y_b,
+ * dfdin[(a*n_in + q)*n + i] = d f_a / d in_q,
+ * dody[(o*n_var + b)*n + i] = d out_o / d y_b of unit i.  The network
+ * assembles the exact Jacobian (dense) and J*v (matrix-free) from them. */
+typedef struct credo_local_jac
+{
+  double *dfdy;
+  double *dfdin;
+  double *dody;
+} credo_local_jac;
+
+typedef struct credo_model_type
+{
+  int version; /* CREDO_MODEL_VERSION; later slots are appended after it */
+  const char *name;
+  const char *doc; /* one paragraph: equations and references */
+
+  size_t n_var;
+  const credo_var_desc *vars;
+  size_t n_in;
+  const credo_port_desc *inputs;
+  size_t n_out;
+  const credo_port_desc *outputs;
+  size_t n_param;
+  const credo_param_desc *params;
+
+  /* Cross-parameter validation after each value passed its range check.
+   * Returns 0, or writes a message into msg and returns -1.  May be NULL. */
+  int (*check)(const double *p, char *msg, size_t len);
+
+  /* Initial state (resting state) of every unit.  May be NULL (zeros). */
+  void (*init)(const credo_pop_view *v, double *y);
+
+  /* Fill the output ports: out[o][i].  Reads y and, for stimulus-only
+   * input ports, v->in. */
+  void (*output)(const credo_pop_view *v, double t, const double *y,
+                 double *const *out);
+
+  /* dy/dt of every unit, given the summed inputs in v->in. May be NULL when
+   * n_var == 0. */
+  void (*rhs)(const credo_pop_view *v, double t, const double *y, double *ydot);
+
+  /* Local derivatives at (t, y, v->in), see credo_local_jac. */
+  void (*jacobian)(const credo_pop_view *v, double t, const double *y,
+                   const credo_local_jac *jac);
+} credo_model_type;
+
+/* The registry of built-in models (src/models.c). */
+const credo_model_type *credo_model_find (const char *name);
+const credo_model_type *const *credo_model_list (void);
+
+/* Index of a named variable / port / parameter, or -1. */
+int credo_model_var_index (const credo_model_type *m, const char *name);
+int credo_model_input_index (const credo_model_type *m, const char *name);
+int credo_model_output_index (const credo_model_type *m, const char *name);
+int credo_model_param_index (const credo_model_type *m, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CREDO_MODEL_H */

@@ -1,0 +1,475 @@
+/* src/cli/credo.c -- the `credo` command: a thin front end on libcredo.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ *   credo run FILE [-o OUT.h5] [--set key=value]... [-q] [-v]
+ *   credo check FILE [--set key=value]...
+ *   credo models [NAME]
+ *   credo info OUT.h5
+ *   credo --version | --help
+ *
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad input.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <sundials/sundials_config.h>
+
+#include "credo/credo.h"
+
+static credo_ctx *g_ctx; /* for the SIGINT handler */
+
+static void
+on_sigint (int sig)
+{
+  (void) sig;
+  if (g_ctx)
+    credo_ctx_request_stop (g_ctx);
+}
+
+static const char usage_main[]
+    = "usage: credo COMMAND [OPTIONS]\n"
+      "\n"
+      "Simulate credit-assignment microcircuits in continuous time.\n"
+      "\n"
+      "commands:\n"
+      "  run FILE      simulate a circuit file and record it to HDF5\n"
+      "  check FILE    validate a circuit file and summarise it\n"
+      "  models [NAME] list models, or show one model's ports, variables and\n"
+      "                parameters\n"
+      "  info OUT.h5   describe a recorded file\n"
+      "\n"
+      "options:\n"
+      "  --version     print version and libraries\n"
+      "  --help        this text; `credo COMMAND --help` for a command\n"
+      "\n"
+      "exit codes: 0 ok, 1 runtime failure, 2 bad input\n";
+
+static const char usage_run[]
+    = "usage: credo run FILE [-o OUT.h5] [--set KEY=VALUE]... [-q] [-v]\n"
+      "\n"
+      "Simulate the circuit in FILE and record it to HDF5.\n"
+      "\n"
+      "  -o, --output OUT.h5   output file (default: output.path of the config,\n"
+      "                        else FILE's base name with .h5)\n"
+      "  -s, --set KEY=VALUE   override a config value, e.g. --set duration=500\n"
+      "                        or --set solver.linear=spgmr (repeatable)\n"
+      "  -q, --quiet           no progress and no summary\n"
+      "  -v, --verbose         log solver choices and segments\n"
+      "  -h, --help            this text\n";
+
+static const char usage_check[]
+    = "usage: credo check FILE [--set KEY=VALUE]...\n"
+      "\n"
+      "Validate FILE and print populations, units, state size, projections,\n"
+      "stimuli, recordings and the estimated output size.  Writes nothing.\n";
+
+static const char usage_models[]
+    = "usage: credo models [NAME]\n"
+      "\n"
+      "Without NAME: every model with a one-line description.\n"
+      "With NAME: its ports, state variables and parameters (default, unit,\n"
+      "meaning), read from the model's own tables.\n";
+
+static const char usage_info[]
+    = "usage: credo info OUT.h5\n"
+      "\n"
+      "Describe a file written by `credo run`: run attributes, recorded\n"
+      "reports and solver statistics.\n";
+
+static int
+wants_help (int argc, char **argv)
+{
+  for (int i = 2; i < argc; i++)
+    if (!strcmp (argv[i], "--help") || !strcmp (argv[i], "-h"))
+      return 1;
+  return 0;
+}
+
+static char *
+join_argv (int argc, char **argv)
+{
+  size_t len = 1;
+  char *s;
+  for (int i = 0; i < argc; i++)
+    len += strlen (argv[i]) + 3;
+  s = malloc (len);
+  if (!s)
+    return NULL;
+  s[0] = 0;
+  for (int i = 0; i < argc; i++)
+    {
+      int quote = strpbrk (argv[i], " \t\"'") != NULL;
+      if (i)
+        strcat (s, " ");
+      if (quote)
+        strcat (s, "'");
+      strcat (s, argv[i]);
+      if (quote)
+        strcat (s, "'");
+    }
+  return s;
+}
+
+/* Default output: FILE's base name with .h5, in the current directory. */
+static char *
+default_output (const char *cfg)
+{
+  const char *base = strrchr (cfg, '/');
+  const char *dot;
+  char *out;
+  base = base ? base + 1 : cfg;
+  dot = strrchr (base, '.');
+  size_t len = dot ? (size_t) (dot - base) : strlen (base);
+  out = malloc (len + 4);
+  if (out)
+    {
+      memcpy (out, base, len);
+      strcpy (out + len, ".h5");
+    }
+  return out;
+}
+
+static void
+human_size (double bytes, char *buf, size_t len)
+{
+  if (bytes < 1024)
+    snprintf (buf, len, "%.0f B", bytes);
+  else if (bytes < 1024 * 1024)
+    snprintf (buf, len, "%.1f KiB", bytes / 1024);
+  else
+    snprintf (buf, len, "%.1f MiB", bytes / (1024 * 1024));
+}
+
+/* Parses FILE, -o, --set, -q, -v shared by run and check. */
+typedef struct cli_args
+{
+  const char *file, *output;
+  const char **sets;
+  size_t n_sets;
+  int quiet, verbose;
+} cli_args;
+
+static int
+parse_args (int argc, char **argv, cli_args *a, int allow_output)
+{
+  static const struct option opts[]
+      = { { "output", required_argument, 0, 'o' },
+          { "set", required_argument, 0, 's' },
+          { "quiet", no_argument, 0, 'q' },
+          { "verbose", no_argument, 0, 'v' },
+          { 0, 0, 0, 0 } };
+  int c;
+  memset (a, 0, sizeof *a);
+  a->sets = calloc ((size_t) argc, sizeof *a->sets);
+  if (!a->sets)
+    return 1;
+  optind = 2;
+  while ((c = getopt_long (argc, argv, "o:s:qv", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'o':
+        if (!allow_output)
+          goto bad;
+        a->output = optarg;
+        break;
+      case 's':
+        if (!strchr (optarg, '='))
+          {
+            fprintf (stderr, "credo: --set needs KEY=VALUE, got '%s'\n", optarg);
+            return 2;
+          }
+        a->sets[a->n_sets++] = optarg;
+        break;
+      case 'q':
+        a->quiet = 1;
+        break;
+      case 'v':
+        a->verbose = 1;
+        break;
+      default:
+      bad:
+        return 2;
+      }
+  if (optind != argc - 1)
+    {
+      fprintf (stderr, "credo %s: expected exactly one FILE\n", argv[1]);
+      return 2;
+    }
+  a->file = argv[optind];
+  return 0;
+}
+
+static int
+cmd_run (int argc, char **argv)
+{
+  cli_args a;
+  credo_ctx *ctx = NULL;
+  credo_spec *spec = NULL;
+  credo_sim *sim = NULL;
+  char *out = NULL, *cmdline = NULL;
+  /* before getopt permutes argv; argv[0] may be libtool's .libs path */
+  char *cmdline_raw = join_argv (argc - 1, argv + 1);
+  int rc = parse_args (argc, argv, &a, 1), status;
+  if (cmdline_raw && (cmdline = malloc (strlen (cmdline_raw) + 7)))
+    sprintf (cmdline, "credo %s", cmdline_raw);
+  free (cmdline_raw);
+  if (rc)
+    {
+      if (rc == 2)
+        fputs (usage_run, stderr);
+      free (a.sets);
+      free (cmdline);
+      return rc;
+    }
+  ctx = credo_ctx_new ();
+  if (!ctx)
+    return 1;
+  credo_ctx_set_log_level (ctx, a.quiet ? CREDO_LOG_ERROR
+                                : a.verbose ? CREDO_LOG_INFO : CREDO_LOG_WARN);
+  credo_ctx_set_progress (ctx, !a.quiet);
+  spec = credo_spec_load (ctx, a.file, a.sets, a.n_sets);
+  if (!spec)
+    {
+      status = CREDO_ECONFIG;
+      goto done;
+    }
+  if (a.output)
+    out = strdup (a.output);
+  else if (credo_spec_output_path (spec))
+    out = strdup (credo_spec_output_path (spec));
+  else
+    out = default_output (a.file);
+  if (!out)
+    {
+      status = CREDO_ENOMEM;
+      goto done;
+    }
+  sim = credo_sim_new (ctx, spec, out);
+  if (!sim)
+    {
+      /* building reads weight files: their errors are bad input */
+      status = credo_errcode (ctx);
+      goto done;
+    }
+  credo_sim_set_command_line (sim, cmdline ? cmdline : "credo run");
+  g_ctx = ctx;
+  signal (SIGINT, on_sigint);
+  status = credo_sim_run (sim);
+  signal (SIGINT, SIG_DFL);
+  g_ctx = NULL;
+  if (!a.quiet && (status == CREDO_OK || status == CREDO_ESOLVER
+                   || status == CREDO_EINTR))
+    {
+      credo_solver_stats st;
+      struct stat sb;
+      char size[64] = "?";
+      credo_sim_stats (sim, &st);
+      if (stat (out, &sb) == 0)
+        human_size ((double) sb.st_size, size, sizeof size);
+      printf ("%s: %s\n", a.file, status == CREDO_OK ? "done" : "stopped early");
+      printf ("  state size    %zu, linear solver %s\n",
+              credo_sim_state_size (sim), credo_sim_linear_solver (sim));
+      printf ("  solver        %ld steps, %ld RHS, %ld Jacobian, %ld J*v, "
+              "%ld restarts\n",
+              st.steps, st.rhs_evals, st.jac_evals, st.jtimes_evals, st.reinits);
+      printf ("  wall time     %.3f s\n", st.wall_seconds);
+      printf ("  output        %s (%s)\n", out, size);
+    }
+done:
+  if (status != CREDO_OK)
+    fprintf (stderr, "credo: %s\n", credo_errmsg (ctx));
+  credo_sim_free (sim);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+  free (out);
+  free (cmdline);
+  free (a.sets);
+  return credo_exit_code (status);
+}
+
+static int
+cmd_check (int argc, char **argv)
+{
+  cli_args a;
+  credo_ctx *ctx;
+  credo_spec *spec;
+  credo_sim *sim;
+  int rc = parse_args (argc, argv, &a, 0);
+  if (rc)
+    {
+      if (rc == 2)
+        fputs (usage_check, stderr);
+      free (a.sets);
+      return rc;
+    }
+  ctx = credo_ctx_new ();
+  if (!ctx)
+    return 1;
+  spec = credo_spec_load (ctx, a.file, a.sets, a.n_sets);
+  if (!spec)
+    {
+      fprintf (stderr, "credo: %s\n", credo_errmsg (ctx));
+      credo_ctx_free (ctx);
+      free (a.sets);
+      return 2;
+    }
+  /* build the network too: weight files and shapes are checked there */
+  sim = credo_sim_new (ctx, spec, NULL);
+  if (!sim)
+    {
+      fprintf (stderr, "credo: %s\n", credo_errmsg (ctx));
+      rc = credo_exit_code (credo_errcode (ctx));
+    }
+  else
+    {
+      credo_spec_print_summary (spec, stdout);
+      printf ("linear solver: %s\n", credo_sim_linear_solver (sim));
+      printf ("%s: ok\n", a.file);
+    }
+  credo_sim_free (sim);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+  free (a.sets);
+  return rc;
+}
+
+static void
+print_model (const credo_model_type *m)
+{
+  printf ("model %s\n  %s\n", m->name, m->doc);
+  printf ("\ninput ports:\n");
+  for (size_t i = 0; i < m->n_in; i++)
+    printf ("  %-12s %-6s %s%s\n", m->inputs[i].name, m->inputs[i].unit,
+            m->inputs[i].doc,
+            (m->inputs[i].flags & CREDO_PORT_STIMULUS_ONLY) ? " [stimuli only]"
+                                                            : "");
+  printf ("\noutput ports:\n");
+  for (size_t i = 0; i < m->n_out; i++)
+    printf ("  %-12s %-6s %s\n", m->outputs[i].name, m->outputs[i].unit,
+            m->outputs[i].doc);
+  printf ("\nstate variables:%s\n", m->n_var ? "" : " none");
+  for (size_t i = 0; i < m->n_var; i++)
+    printf ("  %-12s %-6s %s (atol scale %g)\n", m->vars[i].name,
+            m->vars[i].unit, m->vars[i].doc, m->vars[i].atol_scale);
+  printf ("\nparameters:\n");
+  printf ("  %-12s %-14s %-6s %s\n", "name", "default", "unit", "meaning");
+  for (size_t i = 0; i < m->n_param; i++)
+    {
+      const credo_param_desc *p = &m->params[i];
+      char def[64];
+      if (p->choices)
+        snprintf (def, sizeof def, "\"%s\"", p->choices[(int) p->def]);
+      else
+        snprintf (def, sizeof def, "%g", p->def);
+      printf ("  %-12s %-14s %-6s %s", p->name, def, p->unit, p->doc);
+      if (p->choices)
+        {
+          printf (" (one of:");
+          for (size_t k = 0; p->choices[k]; k++)
+            printf ("%s %s", k ? "," : "", p->choices[k]);
+          printf (")");
+        }
+      printf ("\n");
+    }
+}
+
+static int
+cmd_models (int argc, char **argv)
+{
+  const credo_model_type *const *list = credo_model_list ();
+  if (argc > 3)
+    {
+      fputs (usage_models, stderr);
+      return 2;
+    }
+  if (argc == 2)
+    {
+      for (size_t i = 0; list[i]; i++)
+        printf ("%-14s %s\n", list[i]->name, list[i]->doc);
+      return 0;
+    }
+  const credo_model_type *m = credo_model_find (argv[2]);
+  if (!m)
+    {
+      fprintf (stderr, "credo: unknown model '%s' (see `credo models`)\n",
+               argv[2]);
+      return 2;
+    }
+  print_model (m);
+  return 0;
+}
+
+static int
+cmd_info (int argc, char **argv)
+{
+  credo_ctx *ctx;
+  int rc;
+  if (argc != 3)
+    {
+      fputs (usage_info, stderr);
+      return 2;
+    }
+  ctx = credo_ctx_new ();
+  if (!ctx)
+    return 1;
+  rc = credo_file_info (ctx, argv[2], stdout);
+  if (rc)
+    fprintf (stderr, "credo: %s\n", credo_errmsg (ctx));
+  credo_ctx_free (ctx);
+  return credo_exit_code (rc);
+}
+
+static void
+print_version (void)
+{
+  unsigned maj, min, rel;
+  H5get_libversion (&maj, &min, &rel);
+  printf ("credo %s\n", credo_version ());
+  printf ("  SUNDIALS %s, HDF5 %u.%u.%u, GSL %s\n", SUNDIALS_VERSION, maj, min,
+          rel, GSL_VERSION);
+  printf ("  BLAS: %s\n", credo_blas_name ());
+  printf ("Copyright (C) 2026 the credo developers. License GPLv3+.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *cmd = argc > 1 ? argv[1] : NULL;
+  if (!cmd)
+    {
+      fputs (usage_main, stderr);
+      return 2;
+    }
+  if (!strcmp (cmd, "--help") || !strcmp (cmd, "-h") || !strcmp (cmd, "help"))
+    {
+      fputs (usage_main, stdout);
+      return 0;
+    }
+  if (!strcmp (cmd, "--version") || !strcmp (cmd, "-V"))
+    {
+      print_version ();
+      return 0;
+    }
+  if (!strcmp (cmd, "run"))
+    return wants_help (argc, argv) ? (fputs (usage_run, stdout), 0)
+                                   : cmd_run (argc, argv);
+  if (!strcmp (cmd, "check"))
+    return wants_help (argc, argv) ? (fputs (usage_check, stdout), 0)
+                                   : cmd_check (argc, argv);
+  if (!strcmp (cmd, "models"))
+    return wants_help (argc, argv) ? (fputs (usage_models, stdout), 0)
+                                   : cmd_models (argc, argv);
+  if (!strcmp (cmd, "info"))
+    return wants_help (argc, argv) ? (fputs (usage_info, stdout), 0)
+                                   : cmd_info (argc, argv);
+  fprintf (stderr, "credo: unknown command '%s'\n\n%s", cmd, usage_main);
+  return 2;
+}

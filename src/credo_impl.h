@@ -1,0 +1,318 @@
+/* src/credo_impl.h -- internal types shared by the library's modules.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * Never installed.  Modules: context.c (errors, logging), spec*.c (config ->
+ * spec), network.c (layout, RHS, Jacobians), stimulus.c, engine_cvode.c,
+ * recorder.c (HDF5), sim.c (the run driver).
+ */
+#ifndef CREDO_IMPL_H
+#define CREDO_IMPL_H
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "credo/credo.h"
+
+/* ---- context --------------------------------------------------------- */
+
+struct credo_ctx
+{
+  char msg[4096];
+  int code; /* status of the last error */
+  int log_level;
+  int progress;
+  volatile sig_atomic_t stop_requested;
+  void (*sink) (int level, const char *msg, void *ud);
+  void *sink_ud;
+};
+
+/* Sets the error message (printf-style) and returns `code`. */
+int credo__error (credo_ctx *ctx, int code, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+void credo__log (credo_ctx *ctx, int level, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+/* Small helpers (util.c). */
+void *credo__calloc (size_t n, size_t size); /* NULL on overflow/failure */
+char *credo__strdup (const char *s);
+/* Edit distance, for "did you mean" hints. */
+int credo__edit_distance (const char *a, const char *b);
+/* The closest of `n` candidates to `word` within a small distance, or NULL. */
+const char *credo__closest (const char *word, const char *const *cands,
+                            size_t n);
+double credo__wall_seconds (void);
+
+/* ---- spec ------------------------------------------------------------ */
+
+typedef struct credo_loc
+{
+  const char *file; /* owned by the spec's string pool */
+  int line;
+} credo_loc;
+
+typedef struct credo_pop_spec
+{
+  char *name;
+  const credo_model_type *model;
+  size_t size;
+  double *params; /* model->n_param values */
+  credo_loc loc;
+} credo_pop_spec;
+
+typedef enum credo_init_kind
+{
+  CREDO_INIT_CONSTANT,
+  CREDO_INIT_UNIFORM,
+  CREDO_INIT_NORMAL,
+  CREDO_INIT_FILE,
+  CREDO_INIT_TRANSPOSE
+} credo_init_kind;
+
+typedef struct credo_init_spec
+{
+  credo_init_kind kind;
+  double value;     /* constant */
+  double low, high; /* uniform: [low, high) * scale */
+  double mean, std; /* normal: mean + std * N(0,1), times scale */
+  double scale;     /* resolved numeric scale factor */
+  char *path;       /* file: .csv or .h5 */
+  char *dataset;    /* file: dataset name inside an HDF5 file */
+  int transpose_of; /* transpose: projection index */
+} credo_init_spec;
+
+typedef struct credo_proj_spec
+{
+  char *name; /* user name, or "pre.port->post.port" */
+  int pre, pre_port, post, post_port;
+  double gain; /* multiplies the initialised weights */
+  credo_init_spec init;
+  credo_loc loc;
+} credo_proj_spec;
+
+typedef enum credo_stim_kind
+{
+  CREDO_STIM_CONSTANT,
+  CREDO_STIM_SINE,
+  CREDO_STIM_TABLE /* steps and CSV/HDF5 tables */
+} credo_stim_kind;
+
+typedef struct credo_stim_spec
+{
+  int pop, port;
+  credo_stim_kind kind;
+  size_t n;           /* units of the target population */
+  double start, stop; /* active window; outside it the stimulus gives 0 */
+  double *value;      /* constant: n values */
+  double *amplitude;  /* sine: n amplitudes */
+  double *offset;     /* sine: n offsets */
+  double period, phase;
+  size_t n_rows;   /* table: rows */
+  double *times;   /* table: n_rows increasing times (ms) */
+  double *values;  /* table: n_rows x n values, row-major */
+  int interpolate; /* table: 0 = hold previous row, 1 = linear */
+  char *source;    /* table: path of the file it came from, or NULL */
+  credo_loc loc;
+} credo_stim_spec;
+
+typedef enum credo_rec_kind
+{
+  CREDO_REC_VAR,   /* a state variable */
+  CREDO_REC_OUTPUT,/* an output port */
+  CREDO_REC_INPUT  /* the summed input of an input port */
+} credo_rec_kind;
+
+typedef struct credo_rec_spec
+{
+  int pop;
+  credo_rec_kind kind;
+  int index;       /* variable or port index */
+  char *var_name;  /* as typed */
+  size_t n_units;
+  size_t *units;   /* recorded unit indices, increasing */
+  double every;    /* sampling interval (ms); 0 = every integrator step */
+  double start, stop;
+  int float32;
+  credo_loc loc;
+} credo_rec_spec;
+
+typedef enum credo_method
+{
+  CREDO_METHOD_BDF,
+  CREDO_METHOD_ADAMS
+} credo_method;
+
+typedef enum credo_linear
+{
+  CREDO_LINEAR_AUTO,
+  CREDO_LINEAR_DENSE,
+  CREDO_LINEAR_SPGMR
+} credo_linear;
+
+typedef struct credo_solver_spec
+{
+  credo_method method;
+  credo_linear linear;
+  double rtol;
+  double atol;       /* default absolute tolerance, times each var's scale */
+  size_t n_atol_var; /* per-variable-name overrides */
+  char **atol_var_names;
+  double *atol_var_values;
+  double max_step; /* 0 = unlimited */
+  double init_step;
+  long max_steps;  /* per segment; <= 0 unlimited */
+  int krylov_dim;
+  size_t dense_max; /* auto: dense up to this many states */
+} credo_solver_spec;
+
+struct credo_spec
+{
+  char *text;     /* config text after overrides */
+  char *path;     /* the file as given */
+  char **strings; /* pool of file names referenced by credo_loc */
+  size_t n_strings;
+  double duration; /* ms */
+  unsigned long seed;
+  char *output_path;
+  double flush_seconds;
+  int compression; /* deflate level 0-9 */
+  size_t n_pops, n_projs, n_stims, n_recs;
+  credo_pop_spec *pops;
+  credo_proj_spec *projs;
+  credo_stim_spec *stims;
+  credo_rec_spec *recs;
+  credo_solver_spec solver;
+};
+
+/* ---- network --------------------------------------------------------- */
+
+typedef struct credo_pop
+{
+  const credo_pop_spec *spec;
+  const credo_model_type *model;
+  size_t n;
+  size_t offset;  /* first state index in y */
+  double **in;    /* n_in arrays of n (summed inputs) */
+  double **out;   /* n_out arrays of n */
+  double **din;   /* J*v scratch: input perturbations */
+  double **dout;  /* J*v scratch: output perturbations */
+  credo_local_jac jac; /* local derivatives at the last Jacobian setup */
+  credo_pop_view view;
+} credo_pop;
+
+typedef struct credo_proj
+{
+  const credo_proj_spec *spec;
+  credo_pop *pre, *post;
+  size_t rows, cols; /* post->n x pre->n */
+  double *w;         /* row-major rows x cols (static weights) */
+} credo_proj;
+
+typedef struct credo_net
+{
+  credo_ctx *ctx;
+  const credo_spec *spec;
+  size_t n_pops, n_projs, n_stims;
+  credo_pop *pops;
+  credo_proj *projs;
+  size_t n_state;   /* neuron states; plastic weights will follow them */
+  double *atol;     /* per-state absolute tolerance */
+  long rhs_evals;
+} credo_net;
+
+credo_net *credo__net_build (credo_ctx *ctx, const credo_spec *spec);
+void credo__net_free (credo_net *net);
+void credo__net_init_state (const credo_net *net, double *y);
+/* Stimuli, outputs and summed inputs at (t, y): fills every pop's in/out. */
+void credo__net_eval (credo_net *net, double t, const double *y);
+/* dy/dt at (t, y).  Returns 0, or 1 (recoverable) when ydot is not finite. */
+int credo__net_rhs (credo_net *net, double t, const double *y, double *ydot);
+/* Local derivatives at (t, y), kept for the following jtimes / dense J. */
+void credo__net_jac_setup (credo_net *net, double t, const double *y);
+/* Jv = J v, with J from the last credo__net_jac_setup. */
+void credo__net_jtimes (credo_net *net, const double *v, double *jv);
+/* Dense Jacobian, column-major n_state x n_state with leading dim ld. */
+void credo__net_jac_dense (credo_net *net, double *J, size_t ld);
+/* Diagonal of that Jacobian into d[n_state] (Jacobi preconditioner). */
+void credo__net_jac_diag (credo_net *net, double *d);
+/* Locates "pop.var"; returns 0 and fills kind/pop/index, or -1. */
+int credo__net_lookup (const credo_net *net, const char *what, int *pop,
+                       credo_rec_kind *kind, int *index);
+
+/* ---- data files (datafile.c) ------------------------------------------ */
+
+/* A row-major matrix (1-D datasets as n x 1) from a .csv file, or from
+ * `dataset` of a .h5/.hdf5 file; *data is malloc'd.  0 or CREDO_E*. */
+int credo__read_matrix (credo_ctx *ctx, const char *path, const char *dataset,
+                        double **data, size_t *rows, size_t *cols);
+
+/* ---- stimuli (stimulus.c) -------------------------------------------- */
+
+/* Adds the stimulus at time t (right-continuous) into out[0..n-1]. */
+void credo__stim_add (const credo_stim_spec *s, double t, double *out);
+/* Appends the stimulus' discontinuity times in (t0, t1) to *times. */
+int credo__stim_breaks (const credo_stim_spec *s, double t0, double t1,
+                        double **times, size_t *n, size_t *cap);
+
+/* ---- engines ----------------------------------------------------------- */
+
+/* What an engine reports to while it advances: the driver's samplers. */
+typedef struct credo_observer
+{
+  /* The next time (> the last sampled one) at which a sample is wanted,
+   * or INFINITY. */
+  double (*next_time) (void *ud);
+  /* Sample at time t with state y (interpolated). Nonzero = stop. */
+  int (*sample) (void *ud, double t, const double *y);
+  /* Called after every internal step (t, y at the step). Nonzero = stop. */
+  int (*step) (void *ud, double t, const double *y);
+  void *ud;
+} credo_observer;
+
+typedef struct credo_engine_type
+{
+  const char *name;
+  void *(*alloc) (credo_net *net, const credo_solver_spec *s, double t0,
+                  const double *y0);
+  /* Restart at (t, y) after a discontinuity. */
+  int (*reset) (void *e, double t, const double *y);
+  /* Integrate to exactly t_stop without evaluating the RHS past it,
+   * sampling on the way. */
+  int (*advance) (void *e, double t_stop, const credo_observer *obs);
+  /* The current state (at the last reached time). */
+  const double *(*state) (void *e, double *t);
+  void (*stats) (void *e, credo_solver_stats *st);
+  const char *(*linear_solver) (void *e);
+  void (*free) (void *e);
+} credo_engine_type;
+
+extern const credo_engine_type credo__engine_cvode;
+
+/* ---- recorder (recorder.c) -------------------------------------------- */
+
+typedef struct credo_recorder credo_recorder;
+
+typedef struct credo_run_meta
+{
+  const char *command_line;
+  const char *engine;
+  const char *linear_solver;
+} credo_run_meta;
+
+/* Creates the file at a temporary name next to `path` with every report
+ * group, mapping and attribute. */
+credo_recorder *credo__rec_open (credo_ctx *ctx, const char *path,
+                                 const credo_spec *spec, credo_net *net,
+                                 const credo_run_meta *meta);
+/* Earliest time > t at which any report wants a sample, or INFINITY. */
+double credo__rec_next_time (const credo_recorder *r);
+/* Records every report due at t; `step` marks an integrator-step sample. */
+int credo__rec_sample (credo_recorder *r, double t, const double *y, int step);
+int credo__rec_wants_steps (const credo_recorder *r);
+/* Writes /solver, the status attribute, closes and renames the file into
+ * place.  status NULL means "ok".  Always frees r. */
+int credo__rec_close (credo_recorder *r, const credo_solver_stats *st,
+                      double t_end, const char *status);
+
+#endif /* CREDO_IMPL_H */

@@ -1,0 +1,622 @@
+/* src/spec_sections.c -- validating the stimuli, record and solver sections.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * One function per section turns the libconfig tree into spec fields,
+ * checking keys, types, ranges and names.  Arrays in the spec are allocated
+ * whole and their counts set at once, so credo_spec_free can release a
+ * partly filled spec.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec_parse.h"
+
+/* ---- stimuli ----------------------------------------------------------- */
+
+static const char *const stim_kinds[] = { "constant", "sine", "steps",
+                                          "table", NULL };
+static const char *const stim_keys_all[] = {
+  "to", "kind", "start", "stop", "value", "amplitude", "period", "phase",
+  "offset", "times", "values", "file", "dataset", "times_dataset",
+  "interpolate", NULL
+};
+static const char *const stim_keys[4][10] = {
+  { "to", "kind", "start", "stop", "value", NULL },
+  { "to", "kind", "start", "stop", "amplitude", "period", "phase", "offset",
+    NULL },
+  { "to", "kind", "start", "stop", "times", "values", NULL },
+  { "to", "kind", "start", "stop", "file", "dataset", "times_dataset",
+    "interpolate", NULL }
+};
+static const char *const interpolations[] = { "previous", "linear", NULL };
+
+/* Times must increase strictly; `s` locates the message. */
+static int
+check_times (spec_parser *p, const config_setting_t *s, const double *t,
+             size_t n, const char *source)
+{
+  for (size_t k = 1; k < n; k++)
+    if (!(t[k] > t[k - 1]))
+      {
+        if (source)
+          return credo__spec_err (p, s, "table '%s': times must be "
+                                  "strictly increasing, but row %zu has t = "
+                                  "%g after %g", source, k, t[k], t[k - 1]);
+        return credo__spec_err (p, s, "'times' must be strictly increasing, "
+                                "but times[%zu] = %g follows %g", k, t[k],
+                                t[k - 1]);
+      }
+  return 0;
+}
+
+/* kind = "steps": times and values given inline. */
+static int
+parse_steps (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
+             const char *what)
+{
+  const config_setting_t *ts, *vs;
+  size_t n_rows, len;
+  int rc;
+
+  if (!(ts = credo__spec_need (p, g, "times", what)))
+    return CREDO_ECONFIG;
+  if ((rc = credo__spec_num_vec (p, ts, 0, &st->times, &n_rows)))
+    return rc;
+  st->n_rows = n_rows;
+  if ((rc = check_times (p, ts, st->times, n_rows, NULL)))
+    return rc;
+  if (!(vs = credo__spec_need (p, g, "values", what)))
+    return CREDO_ECONFIG;
+  if (!config_setting_is_array (vs) && !config_setting_is_list (vs))
+    return credo__spec_err (p, vs, "'values' must be an array of numbers or "
+                            "a list of arrays, not %s",
+                            credo__spec_type_name (vs));
+  len = (size_t) config_setting_length (vs);
+  if (len != n_rows)
+    return credo__spec_err (p, vs, "'values' has %zu entries, expected one "
+                            "per time (%zu)", len, n_rows);
+  if (!(st->values = credo__calloc (n_rows * st->n, sizeof *st->values)))
+    return credo__spec_nomem (p);
+  for (size_t k = 0; k < n_rows; k++)
+    {
+      const config_setting_t *e = config_setting_get_elem (vs, (unsigned) k);
+      double *row;
+      if ((rc = credo__spec_num_vec (p, e, st->n, &row, NULL)))
+        return rc;
+      memcpy (st->values + k * st->n, row, st->n * sizeof *row);
+      free (row);
+    }
+  st->interpolate = 0;
+  return 0;
+}
+
+/* Re-raises the data file error in the context at setting `s`. */
+static int
+file_error (spec_parser *p, const config_setting_t *s, int rc)
+{
+  char msg[sizeof p->ctx->msg];
+  if (rc == CREDO_ENOMEM)
+    return rc;
+  snprintf (msg, sizeof msg, "%s", credo_errmsg (p->ctx));
+  return credo__spec_err (p, s, "%s", msg);
+}
+
+/* kind = "table": a CSV file (time column + one per unit) or HDF5 datasets. */
+static int
+parse_table (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
+             const char *what, const char *popname)
+{
+  const config_setting_t *fs;
+  const char *path, *dataset = NULL, *times_ds = NULL;
+  double *m = NULL;
+  size_t rows, cols;
+  int rc, h5;
+
+  if (!(fs = credo__spec_need (p, g, "file", what)))
+    return CREDO_ECONFIG;
+  if ((rc = credo__spec_str (p, fs, &path)))
+    return rc;
+  if ((rc = credo__spec_opt_choice (p, g, "interpolate", interpolations,
+                                    &st->interpolate)))
+    return rc;
+  if (!path[0])
+    return credo__spec_err (p, fs, "'file' must not be empty");
+  if ((h5 = credo__spec_data_kind (p, fs, path, "table file")) < 0)
+    return CREDO_ECONFIG;
+  if (!(st->source = credo__spec_resolve (p, path)))
+    return credo__spec_nomem (p);
+  if ((rc = credo__spec_opt_str (p, g, "dataset", &dataset, NULL))
+      || (rc = credo__spec_opt_str (p, g, "times_dataset", &times_ds, NULL)))
+    return rc;
+  if (!h5)
+    {
+      const char *bad = dataset    ? "dataset"
+                        : times_ds ? "times_dataset"
+                                   : NULL;
+      if (bad)
+        return credo__spec_err (p, config_setting_get_member (g, bad),
+                                "'%s' is only for HDF5 files, not '%s'", bad,
+                                path);
+      if ((rc = credo__read_matrix (p->ctx, st->source, NULL, &m, &rows,
+                                    &cols)))
+        return file_error (p, fs, rc);
+      if (cols != st->n + 1)
+        {
+          free (m);
+          return credo__spec_err (p, fs, "table '%s' has %zu columns, "
+                                  "expected %zu (time, then one per unit of "
+                                  "'%s')", st->source, cols, st->n + 1,
+                                  popname);
+        }
+      st->n_rows = rows;
+      st->times = credo__calloc (rows, sizeof *st->times);
+      st->values = credo__calloc (rows * st->n, sizeof *st->values);
+      if (!st->times || !st->values)
+        {
+          free (m);
+          return credo__spec_nomem (p);
+        }
+      for (size_t k = 0; k < rows; k++)
+        {
+          st->times[k] = m[k * cols];
+          memcpy (st->values + k * st->n, m + k * cols + 1,
+                  st->n * sizeof *m);
+        }
+      free (m);
+    }
+  else
+    {
+      double *t;
+      size_t trows, tcols;
+      if (!dataset || !times_ds)
+        return credo__spec_err (p, g, "missing '%s' in %s (HDF5 table '%s')",
+                                dataset ? "times_dataset" : "dataset", what,
+                                path);
+      if ((rc = credo__read_matrix (p->ctx, st->source, dataset, &m, &rows,
+                                    &cols)))
+        return file_error (p, fs, rc);
+      if (cols != st->n)
+        {
+          free (m);
+          return credo__spec_err (p, fs, "table '%s': dataset '%s' is %zu x "
+                                  "%zu, expected %zu columns (one per unit of "
+                                  "'%s')", st->source, dataset, rows, cols,
+                                  st->n, popname);
+        }
+      st->values = m;
+      st->n_rows = rows;
+      if ((rc = credo__read_matrix (p->ctx, st->source, times_ds, &t, &trows,
+                                    &tcols)))
+        return file_error (p, fs, rc);
+      st->times = t;
+      if (trows * tcols != rows || (trows != 1 && tcols != 1))
+        return credo__spec_err (p, fs, "table '%s': times dataset '%s' is "
+                                "%zu x %zu, expected %zu times (one per row "
+                                "of '%s')", st->source, times_ds, trows,
+                                tcols, rows, dataset);
+    }
+  return check_times (p, fs, st->times, st->n_rows, st->source);
+}
+
+int
+credo__spec_stimuli (spec_parser *p, config_setting_t *list)
+{
+  credo_spec *spec = p->spec;
+  size_t len;
+  int rc;
+
+  if ((rc = credo__spec_list (p, list, "stimuli", &len)))
+    return rc;
+  if (len == 0)
+    return 0;
+  if (!(spec->stims = credo__calloc (len, sizeof *spec->stims)))
+    return credo__spec_nomem (p);
+  spec->n_stims = len;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      config_setting_t *g = config_setting_get_elem (list, (unsigned) i), *s;
+      credo_stim_spec *st = &spec->stims[i];
+      char what[64];
+      int kind = -1;
+      const config_setting_t *vs;
+
+      snprintf (what, sizeof what, "stimulus %zu", i);
+      if ((rc = credo__spec_check_keys (p, g, what, stim_keys_all)))
+        return rc;
+      if ((rc = credo__spec_loc (p, g, &st->loc)))
+        return rc;
+      if (!(s = credo__spec_need (p, g, "kind", what)))
+        return CREDO_ECONFIG;
+      if ((rc = credo__spec_opt_choice (p, g, "kind", stim_kinds, &kind)))
+        return rc;
+      snprintf (what, sizeof what, "stimulus %zu (kind %s)", i,
+                stim_kinds[kind]);
+      if ((rc = credo__spec_check_keys (p, g, what, stim_keys[kind])))
+        return rc;
+      if (!(s = credo__spec_need (p, g, "to", what))
+          || (rc = credo__spec_endpoint (p, s, 1, &st->pop, &st->port)))
+        return s ? rc : CREDO_ECONFIG;
+      st->n = spec->pops[st->pop].size;
+
+      st->start = 0;
+      st->stop = INFINITY;
+      if ((rc = credo__spec_opt_num (p, g, "start", &st->start, NULL))
+          || (rc = credo__spec_opt_num (p, g, "stop", &st->stop, NULL)))
+        return rc;
+      if (!(st->start < st->stop))
+        return credo__spec_err (p, config_setting_get_member (g, "stop"),
+                                "stimulus needs start < stop, not [%g, %g)",
+                                st->start, st->stop);
+
+      switch (kind)
+        {
+        case 0:
+          st->kind = CREDO_STIM_CONSTANT;
+          if (!(vs = credo__spec_need (p, g, "value", what)))
+            return CREDO_ECONFIG;
+          if ((rc = credo__spec_num_vec (p, vs, st->n, &st->value, NULL)))
+            return rc;
+          break;
+        case 1:
+          st->kind = CREDO_STIM_SINE;
+          if (!(vs = credo__spec_need (p, g, "amplitude", what))
+              || (rc = credo__spec_num_vec (p, vs, st->n, &st->amplitude,
+                                            NULL)))
+            return vs ? rc : CREDO_ECONFIG;
+          if (!(vs = credo__spec_need (p, g, "period", what))
+              || (rc = credo__spec_num (p, vs, &st->period)))
+            return vs ? rc : CREDO_ECONFIG;
+          if (!(st->period > 0))
+            return credo__spec_err (p, vs, "'period' must be > 0 (ms), not "
+                                    "%g", st->period);
+          if ((rc = credo__spec_opt_num (p, g, "phase", &st->phase, NULL)))
+            return rc;
+          if ((vs = config_setting_get_member (g, "offset")))
+            rc = credo__spec_num_vec (p, vs, st->n, &st->offset, NULL);
+          else if (!(st->offset = credo__calloc (st->n, sizeof *st->offset)))
+            rc = credo__spec_nomem (p);
+          if (rc)
+            return rc;
+          break;
+        case 2:
+          st->kind = CREDO_STIM_TABLE;
+          if ((rc = parse_steps (p, st, g, what)))
+            return rc;
+          break;
+        default:
+          st->kind = CREDO_STIM_TABLE;
+          if ((rc = parse_table (p, st, g, what, spec->pops[st->pop].name)))
+            return rc;
+          break;
+        }
+    }
+  return 0;
+}
+
+/* ---- record ------------------------------------------------------------ */
+
+static const char *const rec_keys[] = { "what", "units", "every", "start",
+                                        "stop", "dtype", NULL };
+static const char *const dtypes[] = { "float64", "float32", NULL };
+
+/* Finds `name` among the variables, outputs and inputs of population `pop`
+ * (in that order). */
+static int
+parse_what (spec_parser *p, credo_rec_spec *r, const config_setting_t *s)
+{
+  const char *text, *dot, *names[3 * MAX_NAMES];
+  char popname[256], extra[1024];
+  const credo_model_type *m;
+  size_t n = 0, plen;
+  int rc, idx;
+
+  if ((rc = credo__spec_str (p, s, &text)))
+    return rc;
+  dot = strchr (text, '.');
+  if (!dot || dot == text || !dot[1])
+    return credo__spec_err (p, s, "'what' must be 'population.variable', not "
+                            "'%s'", text);
+  plen = (size_t) (dot - text);
+  if (plen >= sizeof popname)
+    return credo__spec_err (p, s, "population name too long in '%s'", text);
+  memcpy (popname, text, plen);
+  popname[plen] = '\0';
+  if ((r->pop = credo__spec_pop_index (p->spec, popname)) < 0)
+    {
+      size_t np = p->spec->n_pops < MAX_NAMES ? p->spec->n_pops : MAX_NAMES;
+      for (size_t i = 0; i < np; i++)
+        names[i] = p->spec->pops[i].name;
+      credo__spec_hint_list (extra, sizeof extra, popname, names, np);
+      return credo__spec_err (p, s, "unknown population '%s'%s", popname,
+                              extra);
+    }
+  m = p->spec->pops[r->pop].model;
+  if (!(r->var_name = credo__strdup (dot + 1)))
+    return credo__spec_nomem (p);
+  if ((idx = credo_model_var_index (m, dot + 1)) >= 0)
+    r->kind = CREDO_REC_VAR;
+  else if ((idx = credo_model_output_index (m, dot + 1)) >= 0)
+    r->kind = CREDO_REC_OUTPUT;
+  else if ((idx = credo_model_input_index (m, dot + 1)) >= 0)
+    r->kind = CREDO_REC_INPUT;
+  if (idx >= 0)
+    {
+      r->index = idx;
+      return 0;
+    }
+  /* candidates without repeats (a variable may also be an output) */
+  for (int pass = 0; pass < 3; pass++)
+    {
+      size_t cnt = pass == 0 ? m->n_var : pass == 1 ? m->n_out : m->n_in;
+      for (size_t i = 0; i < cnt && n < 3 * MAX_NAMES; i++)
+        {
+          const char *c = pass == 0 ? m->vars[i].name
+                          : pass == 1 ? m->outputs[i].name
+                                      : m->inputs[i].name;
+          size_t j;
+          for (j = 0; j < n && strcmp (names[j], c) != 0; j++)
+            ;
+          if (j == n)
+            names[n++] = c;
+        }
+    }
+  credo__spec_hint_list (extra, sizeof extra, dot + 1, names, n);
+  return credo__spec_err (p, s, "unknown variable or port '%s' of model %s%s",
+                          dot + 1, m->name, extra);
+}
+
+/* units: "all" (or absent) or strictly increasing indices in [0, size). */
+static int
+parse_units (spec_parser *p, credo_rec_spec *r, const config_setting_t *s,
+             size_t size)
+{
+  size_t len;
+  int rc;
+  if (!s || (config_setting_type (s) == CONFIG_TYPE_STRING
+             && strcmp (config_setting_get_string (s), "all") == 0))
+    {
+      if (!(r->units = credo__calloc (size, sizeof *r->units)))
+        return credo__spec_nomem (p);
+      for (size_t i = 0; i < size; i++)
+        r->units[i] = i;
+      r->n_units = size;
+      return 0;
+    }
+  if (!config_setting_is_array (s) && !config_setting_is_list (s))
+    return credo__spec_err (p, s, "'units' must be \"all\" or an array of "
+                            "unit indices, not %s%s%s%s",
+                            credo__spec_type_name (s),
+                            config_setting_type (s) == CONFIG_TYPE_STRING
+                                ? " '" : "",
+                            config_setting_type (s) == CONFIG_TYPE_STRING
+                                ? config_setting_get_string (s) : "",
+                            config_setting_type (s) == CONFIG_TYPE_STRING
+                                ? "'" : "");
+  len = (size_t) config_setting_length (s);
+  if (len == 0)
+    return credo__spec_err (p, s, "'units' is empty");
+  if (!(r->units = credo__calloc (len, sizeof *r->units)))
+    return credo__spec_nomem (p);
+  r->n_units = len;
+  for (size_t k = 0; k < len; k++)
+    {
+      const config_setting_t *e = config_setting_get_elem (s, (unsigned) k);
+      long u;
+      if ((rc = credo__spec_long (p, e, &u)))
+        return rc;
+      if (u < 0 || (size_t) u >= size)
+        return credo__spec_err (p, e, "unit %ld is out of range [0, %zu)",
+                                u, size);
+      if (k > 0 && (size_t) u <= r->units[k - 1])
+        return credo__spec_err (p, e, "'units' must be strictly increasing, "
+                                "but %ld follows %zu", u, r->units[k - 1]);
+      r->units[k] = (size_t) u;
+    }
+  return 0;
+}
+
+int
+credo__spec_records (spec_parser *p, config_setting_t *list)
+{
+  credo_spec *spec = p->spec;
+  size_t len;
+  int rc;
+
+  if ((rc = credo__spec_list (p, list, "record", &len)))
+    return rc;
+  if (len == 0)
+    return 0;
+  if (!(spec->recs = credo__calloc (len, sizeof *spec->recs)))
+    return credo__spec_nomem (p);
+  spec->n_recs = len;
+
+  for (size_t i = 0; i < len; i++)
+    {
+      config_setting_t *g = config_setting_get_elem (list, (unsigned) i), *s;
+      credo_rec_spec *r = &spec->recs[i];
+      char what[64];
+      int dtype = 0;
+
+      snprintf (what, sizeof what, "record %zu", i);
+      if ((rc = credo__spec_check_keys (p, g, what, rec_keys)))
+        return rc;
+      if ((rc = credo__spec_loc (p, g, &r->loc)))
+        return rc;
+      if (!(s = credo__spec_need (p, g, "what", what)))
+        return CREDO_ECONFIG;
+      if ((rc = parse_what (p, r, s)))
+        return rc;
+      if ((rc = parse_units (p, r, config_setting_get_member (g, "units"),
+                             spec->pops[r->pop].size)))
+        return rc;
+      r->every = 1.0;
+      if ((rc = credo__spec_opt_num (p, g, "every", &r->every, NULL)))
+        return rc;
+      if (r->every < 0)
+        return credo__spec_err (p, config_setting_get_member (g, "every"),
+                                "'every' must be >= 0 (ms; 0 = every step), "
+                                "not %g", r->every);
+      r->start = 0;
+      r->stop = spec->duration;
+      if ((rc = credo__spec_opt_num (p, g, "start", &r->start, NULL))
+          || (rc = credo__spec_opt_num (p, g, "stop", &r->stop, NULL)))
+        return rc;
+      if (r->start < 0)
+        return credo__spec_err (p, config_setting_get_member (g, "start"),
+                                "'start' must be >= 0, not %g", r->start);
+      if (r->stop > spec->duration)
+        r->stop = spec->duration; /* the run ends there anyway */
+      if (!(r->start < r->stop))
+        {
+          const config_setting_t *at = config_setting_get_member (g, "start");
+          if (!at)
+            at = config_setting_get_member (g, "stop");
+          return credo__spec_err (p, at ? at : g, "record window [%g, %g] "
+                                  "is empty (duration %g ms)", r->start,
+                                  r->stop, spec->duration);
+        }
+      if ((rc = credo__spec_opt_choice (p, g, "dtype", dtypes, &dtype)))
+        return rc;
+      r->float32 = dtype == 1;
+    }
+  return 0;
+}
+
+/* ---- solver ------------------------------------------------------------ */
+
+static const char *const solver_keys[] = {
+  "method", "rtol", "atol", "atol_var", "linear", "max_step", "init_step",
+  "max_steps", "krylov_dim", "dense_max", NULL
+};
+static const char *const methods[] = { "bdf", "adams", NULL };
+static const char *const linears[] = { "auto", "dense", "spgmr", NULL };
+
+/* atol_var: per-variable absolute tolerances, names from any model. */
+static int
+parse_atol_var (spec_parser *p, credo_solver_spec *sv,
+                const config_setting_t *g)
+{
+  const credo_model_type *const *reg = credo_model_list ();
+  const char *names[MAX_NAMES];
+  size_t n = 0, len;
+  int rc;
+
+  if (!config_setting_is_group (g))
+    return credo__spec_err (p, g, "'atol_var' must be a group { VAR = "
+                            "VALUE; ... }, not %s", credo__spec_type_name (g));
+  for (size_t m = 0; reg[m]; m++)
+    for (size_t v = 0; v < reg[m]->n_var && n < MAX_NAMES; v++)
+      {
+        size_t j;
+        for (j = 0; j < n && strcmp (names[j], reg[m]->vars[v].name) != 0; j++)
+          ;
+        if (j == n)
+          names[n++] = reg[m]->vars[v].name;
+      }
+  len = (size_t) config_setting_length (g);
+  if (len == 0)
+    return 0;
+  sv->atol_var_names = credo__calloc (len, sizeof *sv->atol_var_names);
+  sv->atol_var_values = credo__calloc (len, sizeof *sv->atol_var_values);
+  if (!sv->atol_var_names || !sv->atol_var_values)
+    return credo__spec_nomem (p);
+  sv->n_atol_var = len;
+  for (size_t i = 0; i < len; i++)
+    {
+      const config_setting_t *s = config_setting_get_elem (g, (unsigned) i);
+      const char *name = config_setting_name (s);
+      size_t j;
+      char extra[1024];
+      for (j = 0; j < n && strcmp (names[j], name) != 0; j++)
+        ;
+      if (j == n)
+        {
+          credo__spec_hint_list (extra, sizeof extra, name, names, n);
+          return credo__spec_err (p, s, "unknown state variable '%s' in "
+                                  "atol_var%s", name, extra);
+        }
+      if ((rc = credo__spec_num (p, s, &sv->atol_var_values[i])))
+        return rc;
+      if (!(sv->atol_var_values[i] > 0))
+        return credo__spec_err (p, s, "atol_var '%s' must be > 0, not %g",
+                                name, sv->atol_var_values[i]);
+      if (!(sv->atol_var_names[i] = credo__strdup (name)))
+        return credo__spec_nomem (p);
+    }
+  return 0;
+}
+
+/* A non-negative number member. */
+static int
+opt_nonneg (spec_parser *p, const config_setting_t *g, const char *key,
+            double *out)
+{
+  int found, rc;
+  if ((rc = credo__spec_opt_num (p, g, key, out, &found)))
+    return rc;
+  if (found && *out < 0)
+    return credo__spec_err (p, config_setting_get_member (g, key),
+                            "'%s' must be >= 0, not %g", key, *out);
+  return 0;
+}
+
+int
+credo__spec_solver (spec_parser *p, config_setting_t *g)
+{
+  credo_solver_spec *sv = &p->spec->solver;
+  const config_setting_t *s;
+  int method = CREDO_METHOD_BDF, linear = CREDO_LINEAR_AUTO, rc, found;
+  long v;
+
+  if (!g)
+    return 0;
+  if ((rc = credo__spec_check_keys (p, g, "solver", solver_keys)))
+    return rc;
+  if ((rc = credo__spec_opt_choice (p, g, "method", methods, &method))
+      || (rc = credo__spec_opt_choice (p, g, "linear", linears, &linear)))
+    return rc;
+  sv->method = (credo_method) method;
+  sv->linear = (credo_linear) linear;
+  if ((rc = credo__spec_opt_num (p, g, "rtol", &sv->rtol, &found)))
+    return rc;
+  if (found && !(sv->rtol > 0 && sv->rtol < 1))
+    return credo__spec_err (p, config_setting_get_member (g, "rtol"),
+                            "'rtol' must be > 0 and < 1, not %g", sv->rtol);
+  if ((rc = credo__spec_opt_num (p, g, "atol", &sv->atol, &found)))
+    return rc;
+  if (found && !(sv->atol > 0))
+    return credo__spec_err (p, config_setting_get_member (g, "atol"),
+                            "'atol' must be > 0, not %g", sv->atol);
+  if ((s = config_setting_get_member (g, "atol_var"))
+      && (rc = parse_atol_var (p, sv, s)))
+    return rc;
+  if ((rc = opt_nonneg (p, g, "max_step", &sv->max_step))
+      || (rc = opt_nonneg (p, g, "init_step", &sv->init_step)))
+    return rc;
+  if ((rc = credo__spec_opt_long (p, g, "max_steps", &sv->max_steps, NULL)))
+    return rc;
+  if ((rc = credo__spec_opt_long (p, g, "krylov_dim", &v, &found)))
+    return rc;
+  if (found)
+    {
+      if (v < 0 || v > 10000)
+        return credo__spec_err (p, config_setting_get_member (g, "krylov_dim"),
+                                "'krylov_dim' must be in 0..10000 (0 = "
+                                "default), not %ld", v);
+      sv->krylov_dim = (int) v;
+    }
+  if ((rc = credo__spec_opt_long (p, g, "dense_max", &v, &found)))
+    return rc;
+  if (found)
+    {
+      if (v < 0)
+        return credo__spec_err (p, config_setting_get_member (g, "dense_max"),
+                                "'dense_max' must be >= 0, not %ld", v);
+      sv->dense_max = (size_t) v;
+    }
+  return 0;
+}

@@ -1,0 +1,236 @@
+/* src/spec_summary.c -- the human-readable summary of a spec (`credo check`).
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "credo_impl.h"
+
+/* ---- summary ----------------------------------------------------------- */
+
+static void
+print_bytes (FILE *out, double bytes)
+{
+  if (bytes < 1024)
+    fprintf (out, "%.0f B", bytes);
+  else if (bytes < 1024.0 * 1024)
+    fprintf (out, "%.1f KiB", bytes / 1024);
+  else if (bytes < 1024.0 * 1024 * 1024)
+    fprintf (out, "%.1f MiB", bytes / (1024.0 * 1024));
+  else
+    fprintf (out, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+}
+
+static void
+print_init (FILE *out, const credo_spec *spec, const credo_init_spec *in)
+{
+  switch (in->kind)
+    {
+    case CREDO_INIT_CONSTANT:
+      fprintf (out, "constant %g", in->value);
+      break;
+    case CREDO_INIT_UNIFORM:
+      fprintf (out, "uniform [%g, %g) x %g", in->low, in->high, in->scale);
+      break;
+    case CREDO_INIT_NORMAL:
+      fprintf (out, "normal (mean %g, std %g) x %g", in->mean, in->std,
+               in->scale);
+      break;
+    case CREDO_INIT_FILE:
+      fprintf (out, "file %s%s%s", in->path, in->dataset ? ":" : "",
+               in->dataset ? in->dataset : "");
+      break;
+    case CREDO_INIT_TRANSPOSE:
+      fprintf (out, "transpose of %s",
+               in->transpose_of >= 0 && (size_t) in->transpose_of
+                                            < spec->n_projs
+                   ? spec->projs[in->transpose_of].name : "?");
+      break;
+    }
+}
+
+/* One value, or the range of per-unit values. */
+static void
+print_values (FILE *out, const double *v, size_t n)
+{
+  double lo = v[0], hi = v[0];
+  for (size_t i = 1; i < n; i++)
+    {
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+    }
+  if (lo == hi)
+    fprintf (out, "%g", lo);
+  else
+    fprintf (out, "%g..%g per unit", lo, hi);
+}
+
+/* Samples of a record entry (grid times start + k every <= stop, as the
+ * recorder takes them); 0 for "every step". */
+static double
+record_samples (const credo_rec_spec *r)
+{
+  if (r->every <= 0)
+    return 0;
+  return floor ((r->stop - r->start) / r->every + 1e-9) + 1;
+}
+
+void
+credo_spec_print_summary (const credo_spec *spec, FILE *out)
+{
+  static const char *const methods[] = { "bdf", "adams" };
+  static const char *const linears[] = { "auto", "dense", "spgmr" };
+  size_t n_state = 0, n_units = 0;
+  double total = 0;
+  int unknown = 0;
+
+  if (!spec || !out)
+    return;
+  fprintf (out, "circuit     %s\n", spec->path ? spec->path : "(string)");
+  fprintf (out, "duration    %g ms\n", spec->duration);
+  fprintf (out, "seed        %lu\n", spec->seed);
+  fprintf (out, "output      %s (flush every %g s, compression %d)\n",
+           spec->output_path ? spec->output_path : "(from the command line)",
+           spec->flush_seconds, spec->compression);
+
+  fprintf (out, "\npopulations (%zu)\n", spec->n_pops);
+  for (size_t i = 0; i < spec->n_pops; i++)
+    {
+      const credo_pop_spec *ps = &spec->pops[i];
+      const credo_model_type *m = ps->model;
+      int first = 1;
+      fprintf (out, "  %-12s %-10s %6zu units, %zu state var%s", ps->name,
+               m->name, ps->size, m->n_var, m->n_var == 1 ? "" : "s");
+      for (size_t k = 0; k < m->n_param; k++)
+        {
+          const credo_param_desc *d = &m->params[k];
+          if (ps->params[k] == d->def)
+            continue;
+          fprintf (out, "%s%s=", first ? "; " : ", ", d->name);
+          if (d->choices)
+            fprintf (out, "%s", d->choices[(int) ps->params[k]]);
+          else
+            fprintf (out, "%g", ps->params[k]);
+          first = 0;
+        }
+      fputc ('\n', out);
+      n_state += ps->size * m->n_var;
+      n_units += ps->size;
+    }
+  fprintf (out, "  units %zu, state size %zu\n", n_units, n_state);
+
+  if (spec->n_projs)
+    {
+      size_t n_w = 0;
+      fprintf (out, "\nprojections (%zu)\n", spec->n_projs);
+      for (size_t i = 0; i < spec->n_projs; i++)
+        {
+          const credo_proj_spec *pj = &spec->projs[i];
+          const credo_pop_spec *pre = &spec->pops[pj->pre];
+          const credo_pop_spec *post = &spec->pops[pj->post];
+          char route[600];
+          snprintf (route, sizeof route, "%s.%s->%s.%s", pre->name,
+                    pre->model->outputs[pj->pre_port].name, post->name,
+                    post->model->inputs[pj->post_port].name);
+          if (strcmp (route, pj->name) == 0)
+            fprintf (out, "  %-32s", route);
+          else
+            fprintf (out, "  %-12s %-19s", pj->name, route);
+          fprintf (out, "  %zu x %zu, gain %g, init ", post->size, pre->size,
+                   pj->gain);
+          print_init (out, spec, &pj->init);
+          fputc ('\n', out);
+          n_w += post->size * pre->size;
+        }
+      fprintf (out, "  weights %zu (", n_w);
+      print_bytes (out, 8.0 * (double) n_w);
+      fprintf (out, ")\n");
+    }
+
+  if (spec->n_stims)
+    {
+      fprintf (out, "\nstimuli (%zu)\n", spec->n_stims);
+      for (size_t i = 0; i < spec->n_stims; i++)
+        {
+          const credo_stim_spec *s = &spec->stims[i];
+          const credo_pop_spec *ps = &spec->pops[s->pop];
+          fprintf (out, "  %s.%s  ", ps->name,
+                   ps->model->inputs[s->port].name);
+          switch (s->kind)
+            {
+            case CREDO_STIM_CONSTANT:
+              fprintf (out, "constant ");
+              print_values (out, s->value, s->n);
+              break;
+            case CREDO_STIM_SINE:
+              fprintf (out, "sine amplitude ");
+              print_values (out, s->amplitude, s->n);
+              fprintf (out, ", period %g ms, phase %g, offset ", s->period,
+                       s->phase);
+              print_values (out, s->offset, s->n);
+              break;
+            case CREDO_STIM_TABLE:
+              fprintf (out, "%s %zu rows, %s, t %g..%g ms",
+                       s->source ? "table" : "steps", s->n_rows,
+                       s->interpolate ? "linear" : "previous", s->times[0],
+                       s->times[s->n_rows - 1]);
+              if (s->source)
+                fprintf (out, ", from %s", s->source);
+              break;
+            }
+          fprintf (out, ", active [%g, %g) ms\n", s->start, s->stop);
+        }
+    }
+
+  if (spec->n_recs)
+    {
+      fprintf (out, "\nrecord (%zu)\n", spec->n_recs);
+      for (size_t i = 0; i < spec->n_recs; i++)
+        {
+          const credo_rec_spec *r = &spec->recs[i];
+          static const char *const kinds[] = { "variable", "output",
+                                               "input" };
+          double samples = record_samples (r);
+          size_t es = r->float32 ? 4 : 8;
+          fprintf (out, "  %s.%s (%s) %zu unit%s, [%g, %g] ms, ",
+                   spec->pops[r->pop].name, r->var_name, kinds[r->kind],
+                   r->n_units, r->n_units == 1 ? "" : "s", r->start, r->stop);
+          if (samples > 0)
+            {
+              double bytes = samples * ((double) r->n_units * (double) es + 8);
+              fprintf (out, "every %g ms: %.0f samples, %s, ~", r->every,
+                       samples, r->float32 ? "float32" : "float64");
+              print_bytes (out, bytes);
+              total += bytes;
+            }
+          else
+            {
+              fprintf (out, "every step, %s, size depends on the solver",
+                       r->float32 ? "float32" : "float64");
+              unknown = 1;
+            }
+          fputc ('\n', out);
+        }
+      fprintf (out, "  estimated output ");
+      print_bytes (out, total);
+      fprintf (out, "%s\n", unknown ? " plus every-step records" : "");
+    }
+  else
+    fprintf (out, "\nrecord: nothing\n");
+
+  fprintf (out, "\nsolver      %s, linear %s", methods[spec->solver.method],
+           linears[spec->solver.linear]);
+  if (spec->solver.linear == CREDO_LINEAR_AUTO)
+    fprintf (out, " (dense up to %zu states: %s here)", spec->solver.dense_max,
+             n_state <= spec->solver.dense_max ? "dense" : "spgmr");
+  fprintf (out, "\n            rtol %g, atol %g", spec->solver.rtol,
+           spec->solver.atol);
+  for (size_t i = 0; i < spec->solver.n_atol_var; i++)
+    fprintf (out, ", atol(%s) %g", spec->solver.atol_var_names[i],
+             spec->solver.atol_var_values[i]);
+  fprintf (out, "\n            max_step %g, init_step %g, max_steps %ld, "
+           "krylov_dim %d\n", spec->solver.max_step, spec->solver.init_step,
+           spec->solver.max_steps, spec->solver.krylov_dim);
+}

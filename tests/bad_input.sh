@@ -1,0 +1,54 @@
+#!/bin/sh
+# tests/bad_input.sh -- every broken circuit file in tests/configs/bad/ must
+# be rejected with exit code 2, a message naming the file and line (the
+# "# expect:" regex on its first line), and no output file left behind.
+# Output: TAP.
+set -u
+src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+bin=${CREDO_BUILDDIR:-$src}/credo
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+files=$(ls "$src"/tests/configs/bad/*.cfg)
+n=$(echo "$files" | wc -l)
+echo "1..$((n + 2))"
+i=0
+for f in $files; do
+  i=$((i + 1))
+  name=$(basename "$f")
+  expect=$(sed -n '1s/^# expect: //p' "$f")
+  out="$tmp/out-$i.h5"
+  "$bin" run -q "$f" -o "$out" >"$tmp/stdout" 2>"$tmp/stderr"
+  rc=$?
+  msg=$(cat "$tmp/stderr")
+  if [ "$rc" -ne 2 ]; then
+    echo "not ok $i - $name: exit code $rc, expected 2 ($msg)"
+  elif ! grep -Eq -- "$expect" "$tmp/stderr"; then
+    echo "not ok $i - $name: message '$msg' does not match '$expect'"
+  elif [ -e "$out" ] || [ -e "$out.part" ]; then
+    echo "not ok $i - $name: output file left behind"
+  else
+    echo "ok $i - $name: $msg"
+  fi
+done
+
+# a missing circuit file
+i=$((i + 1))
+"$bin" run -q "$tmp/absent.cfg" -o "$tmp/x.h5" 2>"$tmp/stderr"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "absent.cfg" "$tmp/stderr" && [ ! -e "$tmp/x.h5" ]; then
+  echo "ok $i - missing circuit file"
+else
+  echo "not ok $i - missing circuit file: rc $rc $(cat "$tmp/stderr")"
+fi
+
+# a bad --set override
+i=$((i + 1))
+"$bin" run -q "$src/examples/quickstart/quickstart.cfg" -o "$tmp/y.h5" \
+  --set solver.rtol=-1 2>"$tmp/stderr"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "rtol" "$tmp/stderr" && [ ! -e "$tmp/y.h5" ]; then
+  echo "ok $i - bad --set value"
+else
+  echo "not ok $i - bad --set value: rc $rc $(cat "$tmp/stderr")"
+fi

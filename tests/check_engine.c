@@ -1,0 +1,524 @@
+/* tests/check_engine.c -- the continuous engine against analytic solutions.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * Every test compares against an independent reference: closed forms, GSL's
+ * linear solver and matrix exponential, finite differences, or a run at a
+ * much tighter tolerance.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include "credo_impl.h"
+
+static char tmpdir[256];
+
+static void
+make_tmpdir (void)
+{
+  snprintf (tmpdir, sizeof tmpdir, "/tmp/credo-engine-XXXXXX");
+  ck_assert_ptr_nonnull (mkdtemp (tmpdir));
+}
+
+static void
+remove_tmpdir (void)
+{
+  char cmd[300];
+  snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  if (system (cmd) != 0)
+    fprintf (stderr, "could not remove %s\n", tmpdir);
+}
+
+/* Loads `text` with overrides, runs it, writing `out` (may be NULL).
+ * Returns the simulation (caller frees sim, spec, ctx via run_free). */
+typedef struct run
+{
+  credo_ctx *ctx;
+  credo_spec *spec;
+  credo_sim *sim;
+  int rc;
+} run;
+
+static run
+run_text (const char *text, const char *out, const char **sets, size_t n_sets)
+{
+  run r = { credo_ctx_new (), NULL, NULL, 0 };
+  r.spec = credo_spec_load_string (r.ctx, text, "test.cfg", sets, n_sets);
+  ck_assert_msg (r.spec != NULL, "spec: %s", credo_errmsg (r.ctx));
+  r.sim = credo_sim_new (r.ctx, r.spec, out);
+  ck_assert_msg (r.sim != NULL, "sim: %s", credo_errmsg (r.ctx));
+  r.rc = credo_sim_run (r.sim);
+  ck_assert_msg (r.rc == 0, "run: %s", credo_errmsg (r.ctx));
+  return r;
+}
+
+static void
+run_free (run *r)
+{
+  credo_sim_free (r->sim);
+  credo_spec_free (r->spec);
+  credo_ctx_free (r->ctx);
+}
+
+/* Reads a 2-D dataset into a new array; rows/cols out. */
+static double *
+read_2d (const char *path, const char *name, size_t *rows, size_t *cols)
+{
+  hid_t f = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hsize_t dims[2] = { 0, 1 };
+  int rank = 0;
+  H5T_class_t cls;
+  size_t sz;
+  double *buf;
+  ck_assert_int_ge (f, 0);
+  ck_assert_int_ge (H5LTget_dataset_ndims (f, name, &rank), 0);
+  ck_assert_int_ge (H5LTget_dataset_info (f, name, dims, &cls, &sz), 0);
+  *rows = dims[0];
+  *cols = rank > 1 ? dims[1] : 1;
+  buf = malloc (*rows * *cols * sizeof *buf);
+  ck_assert_int_ge (H5LTread_dataset_double (f, name, buf), 0);
+  H5Fclose (f);
+  return buf;
+}
+
+static void
+path_in_tmp (char *buf, size_t len, const char *name)
+{
+  snprintf (buf, len, "%s/%s", tmpdir, name);
+}
+
+/* ---- single neuron step response ------------------------------------- */
+
+static const char step_cfg[]
+    = "duration = 200.0;\n"
+      "populations = { x = { model = \"input\"; size = 1; };\n"
+      "  h = { model = \"rate\"; size = 1; params = { tau = 10.0; transfer = \"linear\"; }; }; };\n"
+      "projections = ( { from = \"x.r\"; to = \"h.in\"; init = { dist = \"constant\"; value = 1.0; }; } );\n"
+      "stimuli = ( { to = \"x\"; kind = \"steps\"; times = [0.0, 50.0, 120.0]; values = [1.0, 2.0, 0.5]; } );\n"
+      "record = ( { what = \"h.u\"; every = 0.5; } );\n"
+      "solver = { rtol = 1e-9; atol = 1e-12; };\n";
+
+/* u(t) for tau du/dt = -u + s(t), u(0)=0, s piecewise constant. */
+static double
+step_exact (double t)
+{
+  const double tau = 10, t1 = 50, t2 = 120;
+  double u1 = 1 - exp (-t1 / tau);
+  double u2 = 2 + (u1 - 2) * exp (-(t2 - t1) / tau);
+  if (t < t1)
+    return 1 - exp (-t / tau);
+  if (t < t2)
+    return 2 + (u1 - 2) * exp (-(t - t1) / tau);
+  return 0.5 + (u2 - 0.5) * exp (-(t - t2) / tau);
+}
+
+START_TEST (test_step_response)
+{
+  char out[300];
+  size_t rows, cols, k;
+  double max_rel = 0;
+  path_in_tmp (out, sizeof out, "step.h5");
+  run r = run_text (step_cfg, out, NULL, 0);
+  credo_solver_stats st;
+  credo_sim_stats (r.sim, &st);
+  ck_assert_int_eq (st.reinits, 2); /* restarted at both steps */
+  ck_assert_int_gt (st.steps, 10);
+  run_free (&r);
+  double *u = read_2d (out, "/report/h/u/data", &rows, &cols);
+  ck_assert_int_eq (rows, 401);
+  ck_assert_int_eq (cols, 1);
+  for (k = 1; k < rows; k++)
+    {
+      double t = 0.5 * (double) k, ex = step_exact (t);
+      double rel = fabs (u[k] - ex) / fabs (ex);
+      if (rel > max_rel)
+        max_rel = rel;
+    }
+  ck_assert_double_eq (u[0], 0.0);
+  ck_assert_msg (max_rel < 1e-7, "max relative error %g", max_rel);
+  free (u);
+}
+END_TEST
+
+/* ---- linear network steady state vs GSL --------------------------------- */
+
+static void
+write_csv (const char *path, const double *a, size_t rows, size_t cols)
+{
+  FILE *f = fopen (path, "w");
+  ck_assert_ptr_nonnull (f);
+  for (size_t i = 0; i < rows; i++)
+    for (size_t j = 0; j < cols; j++)
+      fprintf (f, "%.17g%s", a[i * cols + j], j + 1 < cols ? "," : "\n");
+  fclose (f);
+}
+
+START_TEST (test_linear_steady_state)
+{
+  enum { N = 20 };
+  double W[N * N], I[N * N], b[N], u[N];
+  char wpath[300], ipath[300], cfg[4096], bstr[2048];
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, 3);
+  for (size_t i = 0; i < N * N; i++)
+    {
+      W[i] = gsl_ran_gaussian (rng, 0.25 / sqrt (N));
+      I[i] = (i % (N + 1)) == 0;
+    }
+  size_t len = 0;
+  for (size_t i = 0; i < N; i++)
+    {
+      b[i] = gsl_ran_flat (rng, -1, 1);
+      len += (size_t) snprintf (bstr + len, sizeof bstr - len, "%s%.17g",
+                                i ? ", " : "", b[i]);
+    }
+  gsl_rng_free (rng);
+  path_in_tmp (wpath, sizeof wpath, "W.csv");
+  path_in_tmp (ipath, sizeof ipath, "I.csv");
+  write_csv (wpath, W, N, N);
+  write_csv (ipath, I, N, N);
+  snprintf (cfg, sizeof cfg,
+            "duration = 1500.0;\n"
+            "populations = { x = { model = \"input\"; size = %d; };\n"
+            "  h = { model = \"rate\"; size = %d; params = { tau = 10.0; transfer = \"linear\"; }; }; };\n"
+            "projections = ( { from = \"x\"; to = \"h\"; init = { file = \"%s\"; }; },\n"
+            "  { from = \"h.r\"; to = \"h.in\"; init = { file = \"%s\"; }; } );\n"
+            "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [%s]; } );\n"
+            "solver = { rtol = 1e-10; atol = 1e-12; };\n",
+            N, N, ipath, wpath, bstr);
+  run r = run_text (cfg, NULL, NULL, 0);
+  ck_assert_int_eq (credo_sim_get (r.sim, "h.u", u, N), 0);
+  run_free (&r);
+
+  /* (I - W) u = b with GSL's LU */
+  gsl_matrix *A = gsl_matrix_alloc (N, N);
+  gsl_vector *bv = gsl_vector_alloc (N), *x = gsl_vector_alloc (N);
+  gsl_permutation *perm = gsl_permutation_alloc (N);
+  int sign;
+  for (size_t i = 0; i < N; i++)
+    {
+      gsl_vector_set (bv, i, b[i]);
+      for (size_t j = 0; j < N; j++)
+        gsl_matrix_set (A, i, j, (i == j) - W[i * N + j]);
+    }
+  gsl_linalg_LU_decomp (A, perm, &sign);
+  gsl_linalg_LU_solve (A, perm, bv, x);
+  double err = 0;
+  for (size_t i = 0; i < N; i++)
+    err = fmax (err, fabs (u[i] - gsl_vector_get (x, i)));
+  ck_assert_msg (err < 1e-8, "steady state error %g", err);
+  gsl_matrix_free (A);
+  gsl_vector_free (bv);
+  gsl_vector_free (x);
+  gsl_permutation_free (perm);
+}
+END_TEST
+
+/* ---- 2x2 oscillatory linear system vs the matrix exponential ------------- */
+
+static const char osc_cfg[]
+    = "duration = 100.0;\n"
+      "populations = { h = { model = \"rate\"; size = 2; params = { tau = 10.0; transfer = \"linear\"; u0 = 1.0; }; }; };\n"
+      "projections = ( { from = \"h.r\"; to = \"h.in\"; init = { file = \"%s\"; }; } );\n"
+      "record = ( { what = \"h.u\"; every = 1.0; } );\n"
+      "solver = { atol = 1e-14; };\n";
+
+/* Max error of the recorded trajectory against expm(A t) u0 at one rtol. */
+static double
+osc_error (double rtol, const char *method)
+{
+  char wpath[300], out[300], cfg[2048], set_rtol[64], set_method[64];
+  const double Wm[4] = { 0.0, -3.0, 3.0, 0.0 };
+  size_t rows, cols;
+  path_in_tmp (wpath, sizeof wpath, "osc.csv");
+  path_in_tmp (out, sizeof out, "osc.h5");
+  write_csv (wpath, Wm, 2, 2);
+  snprintf (cfg, sizeof cfg, osc_cfg, wpath);
+  snprintf (set_rtol, sizeof set_rtol, "solver.rtol=%g", rtol);
+  snprintf (set_method, sizeof set_method, "solver.method=%s", method);
+  const char *sets[] = { set_rtol, set_method };
+  run r = run_text (cfg, out, sets, 2);
+  run_free (&r);
+  double *u = read_2d (out, "/report/h/u/data", &rows, &cols);
+  ck_assert_int_eq (rows, 101);
+  gsl_matrix *A = gsl_matrix_alloc (2, 2), *E = gsl_matrix_alloc (2, 2);
+  double err = 0;
+  for (size_t k = 0; k < rows; k++)
+    {
+      double t = (double) k;
+      /* A = (W - I)/tau */
+      for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+          gsl_matrix_set (A, i, j, t * (Wm[i * 2 + j] - (i == j)) / 10.0);
+      gsl_linalg_exponential_ss (A, E, GSL_PREC_DOUBLE);
+      for (int i = 0; i < 2; i++)
+        {
+          double ex = gsl_matrix_get (E, i, 0) + gsl_matrix_get (E, i, 1);
+          err = fmax (err, fabs (u[k * 2 + i] - ex));
+        }
+    }
+  gsl_matrix_free (A);
+  gsl_matrix_free (E);
+  free (u);
+  return err;
+}
+
+START_TEST (test_oscillator_expm)
+{
+  double e4 = osc_error (1e-4, "bdf"), e6 = osc_error (1e-6, "bdf");
+  double e8 = osc_error (1e-8, "bdf"), e10 = osc_error (1e-10, "bdf");
+  ck_assert_msg (e10 < 1e-8, "rtol 1e-10: error %g", e10);
+  ck_assert_msg (e8 < e6 && e6 < e4, "errors do not shrink: %g %g %g", e4, e6,
+                 e8);
+  ck_assert_msg (e10 < e8, "errors do not shrink: %g %g", e8, e10);
+  /* each factor 100 in rtol buys at least a factor 10 in error */
+  ck_assert_msg (e6 < e4 / 10 && e8 < e6 / 10, "slow convergence %g %g %g", e4,
+                 e6, e8);
+  double a8 = osc_error (1e-8, "adams");
+  ck_assert_msg (a8 < 1e-5, "adams error %g", a8);
+}
+END_TEST
+
+/* ---- dense, SPGMR and Adams agree on a 200-unit tanh network ------------- */
+
+static const char tanh_cfg[]
+    = "duration = 200.0;\nseed = 11;\n"
+      "populations = { x = { model = \"input\"; size = 10; };\n"
+      "  h = { model = \"rate\"; size = 200; params = { tau = 10.0; transfer = \"tanh\"; }; }; };\n"
+      "projections = ( { from = \"x\"; to = \"h\"; init = { dist = \"normal\"; std = 1.0; scale = \"1/sqrt(fan_in)\"; }; },\n"
+      "  { from = \"h\"; to = \"h\"; gain = 0.9; init = { dist = \"normal\"; std = 1.0; scale = \"1/sqrt(fan_in)\"; }; } );\n"
+      "stimuli = ( { to = \"x\"; kind = \"sine\"; amplitude = 1.0; period = 50.0; },\n"
+      "  { to = \"x\"; kind = \"steps\"; times = [0.0, 100.0]; values = [0.5, -0.5]; } );\n"
+      "solver = { rtol = 1e-8; atol = 1e-10; };\n";
+
+static void
+final_u (const char *linear, const char *method, double *u, char *used)
+{
+  char s1[64], s2[64];
+  snprintf (s1, sizeof s1, "solver.linear=%s", linear);
+  snprintf (s2, sizeof s2, "solver.method=%s", method);
+  const char *sets[] = { s1, s2 };
+  run r = run_text (tanh_cfg, NULL, sets, 2);
+  ck_assert_int_eq (credo_sim_get (r.sim, "h.u", u, 200), 0);
+  strcpy (used, credo_sim_linear_solver (r.sim));
+  run_free (&r);
+}
+
+START_TEST (test_solvers_agree)
+{
+  double ud[200], us[200], ua[200], dmax_s = 0, dmax_a = 0, scale = 0;
+  char l1[32], l2[32], l3[32];
+  final_u ("dense", "bdf", ud, l1);
+  final_u ("spgmr", "bdf", us, l2);
+  final_u ("auto", "adams", ua, l3);
+  ck_assert_str_eq (l1, "dense");
+  ck_assert_str_eq (l2, "spgmr");
+  ck_assert_str_eq (l3, "fixedpoint");
+  for (int i = 0; i < 200; i++)
+    {
+      dmax_s = fmax (dmax_s, fabs (ud[i] - us[i]));
+      dmax_a = fmax (dmax_a, fabs (ud[i] - ua[i]));
+      scale = fmax (scale, fabs (ud[i]));
+    }
+  ck_assert_msg (scale > 0.1, "network silent");
+  ck_assert_msg (dmax_s < 1e-6, "dense vs spgmr %g", dmax_s);
+  ck_assert_msg (dmax_a < 1e-6, "dense vs adams %g", dmax_a);
+}
+END_TEST
+
+/* ---- sampling grid and dense output -------------------------------------- */
+
+START_TEST (test_sampling_grid)
+{
+  char out1[300], out2[300];
+  size_t n1, c1, n2, c2, nt, ct;
+  const char *loose[] = { "record.[0].every=0.7", "record.[0].start=0.3",
+                          "record.[0].stop=151.0", "solver.rtol=1e-6",
+                          "solver.atol=1e-8" };
+  const char *tight[] = { "record.[0].every=0.7", "record.[0].start=0.3",
+                          "record.[0].stop=151.0", "solver.rtol=1e-11",
+                          "solver.atol=1e-13" };
+  path_in_tmp (out1, sizeof out1, "s1.h5");
+  path_in_tmp (out2, sizeof out2, "s2.h5");
+  run r1 = run_text (step_cfg, out1, loose, 5);
+  run_free (&r1);
+  run r2 = run_text (step_cfg, out2, tight, 5);
+  run_free (&r2);
+  double *u1 = read_2d (out1, "/report/h/u/data", &n1, &c1);
+  double *u2 = read_2d (out2, "/report/h/u/data", &n2, &c2);
+  double *ts = read_2d (out1, "/report/h/u/mapping/timestamps", &nt, &ct);
+  ck_assert_int_eq (n1, 216); /* 0.3 + 215*0.7 = 150.8 <= 151 */
+  ck_assert_int_eq (n1, n2);
+  ck_assert_int_eq (nt, n1);
+  double err = 0, err_exact = 0;
+  for (size_t k = 0; k < n1; k++)
+    {
+      ck_assert_msg (ts[k] == 0.3 + (double) k * 0.7, "t[%zu] = %.17g", k,
+                     ts[k]);
+      err = fmax (err, fabs (u1[k] - u2[k]));
+      err_exact = fmax (err_exact, fabs (u2[k] - step_exact (ts[k])));
+    }
+  ck_assert_msg (err < 1e-4, "loose vs tight %g", err);
+  ck_assert_msg (err_exact < 1e-8, "tight vs exact %g", err_exact);
+  free (u1);
+  free (u2);
+  free (ts);
+}
+END_TEST
+
+/* ---- determinism --------------------------------------------------------- */
+
+START_TEST (test_determinism)
+{
+  char a[300], b[300], c[300];
+  size_t na, ca, nb, cb, nc, cc;
+  const char *rec[] = { "record=({what=\"h.u\"; every=1.0; units=[0,5,199];})",
+                        "duration=50.0" };
+  const char *rec2[] = { "record=({what=\"h.u\"; every=1.0; units=[0,5,199];})",
+                         "duration=50.0", "seed=12" };
+  path_in_tmp (a, sizeof a, "da.h5");
+  path_in_tmp (b, sizeof b, "db.h5");
+  path_in_tmp (c, sizeof c, "dc.h5");
+  run r = run_text (tanh_cfg, a, rec, 2);
+  run_free (&r);
+  r = run_text (tanh_cfg, b, rec, 2);
+  run_free (&r);
+  r = run_text (tanh_cfg, c, rec2, 3);
+  run_free (&r);
+  double *ua = read_2d (a, "/report/h/u/data", &na, &ca);
+  double *ub = read_2d (b, "/report/h/u/data", &nb, &cb);
+  double *uc = read_2d (c, "/report/h/u/data", &nc, &cc);
+  ck_assert_int_eq (ca, 3);
+  ck_assert_int_eq (na, 51);
+  ck_assert_int_eq (na, nb);
+  ck_assert_mem_eq (ua, ub, na * ca * sizeof *ua);
+  ck_assert_msg (memcmp (ua, uc, na * ca * sizeof *ua) != 0,
+                 "another seed gave the same trajectory");
+  free (ua);
+  free (ub);
+  free (uc);
+}
+END_TEST
+
+/* ---- analytic Jacobians vs finite differences ---------------------------- */
+
+START_TEST (test_jacobian_fd)
+{
+  credo_ctx *ctx = credo_ctx_new ();
+  const char *sets[] = { "populations.h.size=30", "populations.h.params.transfer=\"softplus\"" };
+  credo_spec *spec = credo_spec_load_string (ctx, tanh_cfg, "t.cfg", sets, 2);
+  ck_assert_ptr_nonnull (spec);
+  credo_net *net = credo__net_build (ctx, spec);
+  ck_assert_ptr_nonnull (net);
+  size_t n = net->n_state;
+  double *y = calloc (n, 8), *v = calloc (n, 8), *jv = calloc (n, 8);
+  double *f0 = calloc (n, 8), *f1 = calloc (n, 8), *J = calloc (n * n, 8);
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  for (size_t i = 0; i < n; i++)
+    {
+      y[i] = gsl_ran_gaussian (rng, 2.0);
+      v[i] = gsl_ran_gaussian (rng, 1.0);
+    }
+  const double t = 37.0, h = 1e-6;
+  credo__net_jac_setup (net, t, y);
+  credo__net_jtimes (net, v, jv);
+  credo__net_jac_dense (net, J, n);
+  /* central difference of f along v */
+  double *yp = calloc (n, 8);
+  for (size_t i = 0; i < n; i++)
+    yp[i] = y[i] + h * v[i];
+  credo__net_rhs (net, t, yp, f1);
+  for (size_t i = 0; i < n; i++)
+    yp[i] = y[i] - h * v[i];
+  credo__net_rhs (net, t, yp, f0);
+  double err = 0, err_dense = 0, scale = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      double fd = (f1[i] - f0[i]) / (2 * h), dj = 0;
+      for (size_t j = 0; j < n; j++)
+        dj += J[j * n + i] * v[j];
+      err = fmax (err, fabs (fd - jv[i]));
+      err_dense = fmax (err_dense, fabs (dj - jv[i]));
+      scale = fmax (scale, fabs (jv[i]));
+    }
+  ck_assert_msg (scale > 1e-3, "J*v vanishes");
+  ck_assert_msg (err < 1e-7 * fmax (1, scale), "J*v vs FD %g", err);
+  ck_assert_msg (err_dense < 1e-12 * fmax (1, scale), "dense vs J*v %g",
+                 err_dense);
+  free (y), free (v), free (jv), free (f0), free (f1), free (J), free (yp);
+  gsl_rng_free (rng);
+  credo__net_free (net);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
+START_TEST (test_transfer_derivatives)
+{
+  for (int k = 0; credo_transfer_names[k]; k++)
+    {
+      credo_transfer f = { (credo_transfer_kind) k, 1.7, 0.3, 0.8 };
+      double u[7] = { -40.0, -2.0, -0.11, 0.05, 0.61, 3.0, 800.0 };
+      double r[7], dr[7], rp[7], rm[7], up[7], um[7];
+      const double h = 1e-6;
+      for (int i = 0; i < 7; i++)
+        up[i] = u[i] + h, um[i] = u[i] - h;
+      credo_transfer_eval (&f, 7, u, r, dr);
+      credo_transfer_eval (&f, 7, up, rp, NULL);
+      credo_transfer_eval (&f, 7, um, rm, NULL);
+      for (int i = 0; i < 7; i++)
+        {
+          ck_assert_msg (isfinite (r[i]) && isfinite (dr[i]), "%s not finite",
+                         credo_transfer_names[k]);
+          ck_assert_msg (fabs ((rp[i] - rm[i]) / (2 * h) - dr[i]) < 1e-6,
+                         "%s'(%g) = %g, FD %g", credo_transfer_names[k], u[i],
+                         dr[i], (rp[i] - rm[i]) / (2 * h));
+        }
+    }
+  /* spot values: softplus is SAC18's gamma log(1+exp(beta(u-theta))) */
+  credo_transfer sp = { CREDO_TF_SOFTPLUS, 1.0, 3.0, 0.1 };
+  double u = 3.0, r;
+  credo_transfer_eval (&sp, 1, &u, &r, NULL);
+  ck_assert_double_eq_tol (r, 0.1 * log (2.0), 1e-15);
+}
+END_TEST
+
+static Suite *
+engine_suite (void)
+{
+  Suite *s = suite_create ("engine");
+  TCase *tc = tcase_create ("analytic");
+  tcase_add_unchecked_fixture (tc, make_tmpdir, remove_tmpdir);
+  tcase_set_timeout (tc, 120);
+  tcase_add_test (tc, test_step_response);
+  tcase_add_test (tc, test_linear_steady_state);
+  tcase_add_test (tc, test_oscillator_expm);
+  tcase_add_test (tc, test_solvers_agree);
+  tcase_add_test (tc, test_sampling_grid);
+  tcase_add_test (tc, test_determinism);
+  tcase_add_test (tc, test_jacobian_fd);
+  tcase_add_test (tc, test_transfer_derivatives);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (engine_suite ());
+  srunner_run_all (sr, CK_ENV);
+  int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

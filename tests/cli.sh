@@ -1,0 +1,54 @@
+#!/bin/sh
+# tests/cli.sh -- the credo command end to end: run, info, check, models,
+# --version, --help, solver failure and SIGINT.  Output: TAP.
+set -u
+src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+bin=${CREDO_BUILDDIR:-$src}/credo
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+i=0
+ok () { i=$((i + 1)); echo "ok $i - $1"; }
+notok () { i=$((i + 1)); echo "not ok $i - $1"; }
+check () { # description, then a command that must succeed
+  d=$1; shift
+  if "$@" >"$tmp/last" 2>&1; then ok "$d"; else notok "$d: $(tail -3 "$tmp/last")"; fi
+}
+echo "1..13"
+
+q="$src/examples/quickstart/quickstart.cfg"
+check "quickstart runs" "$bin" run "$q" -o "$tmp/q.h5" --set duration=300 -q
+check "output file exists, no .part" sh -c "[ -s '$tmp/q.h5' ] && [ ! -e '$tmp/q.h5.part' ]"
+check "info lists the hidden report" sh -c "'$bin' info '$tmp/q.h5' | grep -q 'hidden'"
+check "info shows status ok" sh -c "'$bin' info '$tmp/q.h5' | grep -qi 'status.*ok'"
+check "check summarises" sh -c "'$bin' check '$q' | grep -qi 'state'"
+check "models lists rate and input" sh -c "'$bin' models | grep -q '^rate' && '$bin' models | grep -q '^input'"
+check "models rate shows tau with unit" sh -c "'$bin' models rate | grep -E 'tau +10 +ms'"
+check "--version names the BLAS (OpenBLAS)" sh -c "'$bin' --version | grep -i 'blas.*openblas'"
+check "--help on every command" sh -c "'$bin' --help >/dev/null && '$bin' run --help >/dev/null && '$bin' check --help >/dev/null && '$bin' models --help >/dev/null && '$bin' info --help >/dev/null"
+
+# solver failure: exit 1, message with the time, file closed with status failed
+"$bin" run -q "$src/tests/configs/good/blowup.cfg" -o "$tmp/b.h5" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "t = " "$tmp/err" && "$bin" info "$tmp/b.h5" | grep -qi "failed"; then
+  ok "solver failure exits 1 and keeps a clean file"
+else
+  notok "solver failure: rc $rc, $(cat "$tmp/err")"
+fi
+
+# SIGINT: exit 1, file closed, status interrupted
+"$bin" run "$src/tests/configs/good/long.cfg" -o "$tmp/l.h5" 2>"$tmp/err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid
+rc=$?
+if [ $rc -eq 1 ] && "$bin" info "$tmp/l.h5" | grep -qi "interrupted"; then
+  ok "SIGINT stops the run and closes the file"
+else
+  notok "SIGINT: rc $rc, $(cat "$tmp/err")"
+fi
+check "progress was shown on stderr" grep -q "ETA" "$tmp/err"
+
+# -q: nothing on stdout or stderr for a good run
+"$bin" run -q "$q" -o "$tmp/q2.h5" --set duration=50 >"$tmp/out" 2>&1
+if [ ! -s "$tmp/out" ]; then ok "-q is quiet"; else notok "-q printed: $(cat "$tmp/out")"; fi
