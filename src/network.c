@@ -16,6 +16,7 @@
  * O(n^2) without difference quotients.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,17 @@ pop_free (credo_pop *pop)
   free (pop->jac.dody);
 }
 
+/* "file:line" of a spec entry, or just the --set text for created ones. */
+static const char *
+where (const credo_loc *loc, char *buf, size_t len)
+{
+  if (loc->line > 0)
+    snprintf (buf, len, "%s:%d", loc->file, loc->line);
+  else
+    snprintf (buf, len, "%s", loc->file ? loc->file : "?");
+  return buf;
+}
+
 /* Fills proj->w from its initialiser.  Random initialisers draw from `rng`
  * row by row, in projection order, so a seed fixes every weight. */
 static int
@@ -103,6 +115,7 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
   const credo_init_spec *in = &ps->init;
   size_t nw = pr->rows * pr->cols, k;
   double *w = pr->w;
+  char loc[512];
   switch (in->kind)
     {
     case CREDO_INIT_CONSTANT:
@@ -130,9 +143,9 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
             free (data);
             return credo__error (
                 net->ctx, CREDO_ECONFIG,
-                "%s:%d: weight file '%s' has shape %zu x %zu, projection '%s' "
+                "%s: weight file '%s' has shape %zu x %zu, projection '%s' "
                 "needs %zu x %zu (post x pre)",
-                ps->loc.file, ps->loc.line, in->path, r, c, ps->name, pr->rows,
+                where (&ps->loc, loc, sizeof loc), in->path, r, c, ps->name, pr->rows,
                 pr->cols);
           }
         memcpy (w, data, nw * sizeof *w);
@@ -144,9 +157,9 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
         const credo_proj *src = &net->projs[in->transpose_of];
         if (src->rows != pr->cols || src->cols != pr->rows)
           return credo__error (net->ctx, CREDO_ECONFIG,
-                               "%s:%d: projection '%s' cannot be the transpose "
+                               "%s: projection '%s' cannot be the transpose "
                                "of '%s' (%zu x %zu vs %zu x %zu)",
-                               ps->loc.file, ps->loc.line, ps->name,
+                               where (&ps->loc, loc, sizeof loc), ps->name,
                                src->spec->name, pr->rows, pr->cols, src->rows,
                                src->cols);
         for (size_t i = 0; i < pr->rows; i++)

@@ -411,6 +411,83 @@ START_TEST (test_determinism)
 }
 END_TEST
 
+/* ---- HDF5 round trip of a real run ------------------------------------- */
+
+/* Reads a string attribute of the root group (variable or fixed length). */
+static char *
+read_root_string (hid_t f, const char *name)
+{
+  hid_t a = H5Aopen (f, name, H5P_DEFAULT), ft = H5Aget_type (a);
+  char *out = NULL;
+  ck_assert_int_ge (a, 0);
+  if (H5Tis_variable_str (ft) > 0)
+    {
+      hid_t mt = H5Tcopy (H5T_C_S1);
+      char *vl = NULL;
+      H5Tset_size (mt, H5T_VARIABLE);
+      H5Tset_cset (mt, H5Tget_cset (ft));
+      ck_assert_int_ge (H5Aread (a, mt, &vl), 0);
+      out = strdup (vl);
+      H5free_memory (vl);
+      H5Tclose (mt);
+    }
+  else
+    {
+      size_t len = H5Tget_size (ft);
+      out = calloc (len + 1, 1);
+      ck_assert_int_ge (H5Aread (a, ft, out), 0);
+    }
+  H5Tclose (ft);
+  H5Aclose (a);
+  return out;
+}
+
+START_TEST (test_hdf5_roundtrip)
+{
+  char out[300];
+  const char *sets[] = { "seed=99", "solver.rtol=1e-7" };
+  path_in_tmp (out, sizeof out, "rt.h5");
+  run r = run_text (tanh_cfg, out, sets, 2);
+  char *summary1 = NULL, *summary2 = NULL;
+  size_t len1 = 0, len2 = 0;
+  FILE *m1 = open_memstream (&summary1, &len1);
+  credo_spec_print_summary (r.spec, m1);
+  fclose (m1);
+  run_free (&r);
+
+  hid_t f = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  ck_assert_int_ge (f, 0);
+  /* the embedded config reproduces the same spec, overrides included */
+  char *cfg = read_root_string (f, "config");
+  char *status = read_root_string (f, "status");
+  char *version = read_root_string (f, "credo_version");
+  ck_assert_str_eq (status, "ok");
+  ck_assert_str_eq (version, credo_version ());
+  ck_assert_ptr_nonnull (strstr (cfg, "99"));
+  credo_ctx *ctx = credo_ctx_new ();
+  credo_spec *spec2 = credo_spec_load_string (ctx, cfg, "test.cfg", NULL, 0);
+  ck_assert_msg (spec2 != NULL, "embedded config does not load: %s",
+                 credo_errmsg (ctx));
+  ck_assert_int_eq (spec2->seed, 99);
+  ck_assert_double_eq (spec2->solver.rtol, 1e-7);
+  FILE *m2 = open_memstream (&summary2, &len2);
+  credo_spec_print_summary (spec2, m2);
+  fclose (m2);
+  ck_assert_str_eq (summary1, summary2);
+  /* numeric attributes and solver statistics */
+  double seed = 0, rtol = 0;
+  ck_assert_int_ge (H5LTget_attribute_double (f, "/", "seed", &seed), 0);
+  ck_assert_int_ge (H5LTget_attribute_double (f, "/", "rtol", &rtol), 0);
+  ck_assert_double_eq (seed, 99);
+  ck_assert_double_eq (rtol, 1e-7);
+  ck_assert_int_gt (H5Lexists (f, "/solver", H5P_DEFAULT), 0);
+  H5Fclose (f);
+  free (cfg), free (status), free (version), free (summary1), free (summary2);
+  credo_spec_free (spec2);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
 /* ---- analytic Jacobians vs finite differences ---------------------------- */
 
 START_TEST (test_jacobian_fd)
@@ -507,6 +584,7 @@ engine_suite (void)
   tcase_add_test (tc, test_solvers_agree);
   tcase_add_test (tc, test_sampling_grid);
   tcase_add_test (tc, test_determinism);
+  tcase_add_test (tc, test_hdf5_roundtrip);
   tcase_add_test (tc, test_jacobian_fd);
   tcase_add_test (tc, test_transfer_derivatives);
   suite_add_tcase (s, tc);
