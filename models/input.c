@@ -44,4 +44,6 @@ const credo_model_type credo_model_input = {
   input_output,
   NULL,
   NULL,
+  NULL, /* noise */
+  NULL, /* derived */
 };

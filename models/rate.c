@@ -29,21 +29,9 @@ static const credo_port_desc outputs[] = {
 static const credo_param_desc params[] = {
   { "tau", 10.0, "ms", 1e-9, 1e12, NULL, "membrane time constant" },
   { "bias", 0.0, "mV", -1e12, 1e12, NULL, "constant input added to in" },
-  { "transfer", CREDO_TF_TANH, "", 0, 5, credo_transfer_names,
-    "transfer function f" },
-  { "gain", 1.0, "1/mV", -1e12, 1e12, NULL, "slope beta of f" },
-  { "threshold", 0.0, "mV", -1e12, 1e12, NULL, "threshold theta of f" },
-  { "scale", 1.0, "1", -1e12, 1e12, NULL, "amplitude gamma of f" },
+  CREDO_TRANSFER_PARAMS (CREDO_TF_TANH, 1.0, 0.0, 1.0),
   { "u0", 0.0, "mV", -1e12, 1e12, NULL, "initial potential" },
 };
-
-static credo_transfer
-transfer_of (const double *p)
-{
-  credo_transfer f = { (credo_transfer_kind) p[P_TRANSFER], p[P_GAIN],
-                       p[P_THRESHOLD], p[P_SCALE] };
-  return f;
-}
 
 static void
 rate_init (const credo_pop_view *v, double *y)
@@ -56,7 +44,7 @@ static void
 rate_output (const credo_pop_view *v, double t, const double *y,
              double *const *out)
 {
-  credo_transfer f = transfer_of (v->p);
+  credo_transfer f = credo_transfer_from (v->p + P_TRANSFER);
   (void) t;
   credo_transfer_eval (&f, v->n, y, out[0], NULL);
   for (size_t i = 0; i < v->n; i++)
@@ -78,7 +66,7 @@ rate_jacobian (const credo_pop_view *v, double t, const double *y,
                const credo_local_jac *jac)
 {
   const double inv_tau = 1.0 / v->p[P_TAU];
-  credo_transfer f = transfer_of (v->p);
+  credo_transfer f = credo_transfer_from (v->p + P_TRANSFER);
   size_t n = v->n;
   (void) t;
   for (size_t i = 0; i < n; i++)
@@ -103,4 +91,6 @@ const credo_model_type credo_model_rate = {
   rate_output,
   rate_rhs,
   rate_jacobian,
+  NULL, /* noise */
+  NULL, /* derived */
 };

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "credo/credo.h"
+#include "credo/rule.h"
 
 /* ---- context --------------------------------------------------------- */
 
@@ -67,7 +68,8 @@ typedef enum credo_init_kind
   CREDO_INIT_UNIFORM,
   CREDO_INIT_NORMAL,
   CREDO_INIT_FILE,
-  CREDO_INIT_TRANSPOSE
+  CREDO_INIT_TRANSPOSE,
+  CREDO_INIT_COPY /* the weights of an earlier projection of the same shape */
 } credo_init_kind;
 
 typedef struct credo_init_spec
@@ -79,15 +81,34 @@ typedef struct credo_init_spec
   double scale;     /* resolved numeric scale factor */
   char *path;       /* file: .csv or .h5 */
   char *dataset;    /* file: dataset name inside an HDF5 file */
-  int transpose_of; /* transpose: projection index */
+  int transpose_of; /* transpose, copy: the source projection's index */
 } credo_init_spec;
+
+typedef enum credo_conn
+{
+  CREDO_CONN_DENSE,     /* a full post x pre matrix */
+  CREDO_CONN_ONE_TO_ONE /* unit i -> unit i; sizes must match */
+} credo_conn;
+
+/* Plasticity of a projection (rule == NULL: static weights). */
+typedef struct credo_plast_spec
+{
+  const credo_rule_type *rule;
+  double eta;          /* learning rate, 1/ms per unit error and rate */
+  double tau_w;        /* low-pass filter of the induction term, ms; 0 = none */
+  double w_min, w_max; /* hard bounds (default -inf, +inf) */
+  double start, stop;  /* learning window, ms (default 0, +inf) */
+  credo_loc loc;
+} credo_plast_spec;
 
 typedef struct credo_proj_spec
 {
   char *name; /* user name, or "pre.port->post.port" */
   int pre, pre_port, post, post_port;
   double gain; /* multiplies the initialised weights */
+  credo_conn conn;
   credo_init_spec init;
+  credo_plast_spec plast;
   credo_loc loc;
 } credo_proj_spec;
 
@@ -150,8 +171,16 @@ typedef enum credo_linear
   CREDO_LINEAR_SPGMR
 } credo_linear;
 
+typedef enum credo_engine_kind
+{
+  CREDO_ENGINE_CVODE,
+  CREDO_ENGINE_EULER
+} credo_engine_kind;
+
 typedef struct credo_solver_spec
 {
+  credo_engine_kind engine; /* "cvode" (default) or "euler" */
+  double dt;                /* euler: fixed step (ms) */
   credo_method method;
   credo_linear linear;
   double rtol;
@@ -205,8 +234,18 @@ typedef struct credo_proj
 {
   const credo_proj_spec *spec;
   credo_pop *pre, *post;
-  size_t rows, cols; /* post->n x pre->n */
-  double *w;         /* row-major rows x cols (static weights) */
+  size_t rows, cols; /* post->n x pre->n; one-to-one: n x 1 (the diagonal) */
+  double *w;         /* initial (static: the) weights, row-major */
+  const double *w_cur; /* the weights in use: w, or a view into y */
+  /* plastic projections only */
+  int plastic;
+  size_t w_offset;   /* W's first index in y */
+  size_t d_offset;   /* the filtered induction D's first index (tau_w > 0) */
+  const double *plus, *minus;   /* e = plus - minus (NULL = 0) */
+  const double *dplus, *dminus; /* their perturbations in J*v (NULL = 0) */
+  double *e, *de;    /* rows: error at the last jac setup, its perturbation */
+  double *r_saved;   /* presynaptic rate at the last jac setup */
+  double learn;      /* 1 inside the learning window, else 0 */
 } credo_proj;
 
 typedef struct credo_net
@@ -216,7 +255,10 @@ typedef struct credo_net
   size_t n_pops, n_projs, n_stims;
   credo_pop *pops;
   credo_proj *projs;
-  size_t n_state;   /* neuron states; plastic weights will follow them */
+  size_t n_state;   /* neuron states, then plastic weights (and filters) */
+  size_t n_neuron;  /* the neuron part of the state */
+  double *y_jac;    /* the state of the last Jacobian setup */
+  int has_plastic;
   double *atol;     /* per-state absolute tolerance */
   long rhs_evals;
 } credo_net;
@@ -236,6 +278,18 @@ void credo__net_jtimes (credo_net *net, const double *v, double *jv);
 void credo__net_jac_dense (credo_net *net, double *J, size_t ld);
 /* Diagonal of that Jacobian into d[n_state] (Jacobi preconditioner). */
 void credo__net_jac_diag (credo_net *net, double *d);
+/* Plasticity (plasticity.c): resolves rule signals, the learning window
+ * at t, weight-block RHS, J*v and its Jacobi diagonal. */
+int credo__plast_resolve (credo_net *net, credo_proj *pr);
+void credo__plast_rhs (credo_net *net, double t, const double *y,
+                       double *ydot);
+void credo__plast_jac_setup (credo_net *net, double t, const double *y);
+void credo__plast_jtimes (credo_net *net, const double *y, const double *v,
+                          double *jv);
+void credo__plast_diag (credo_net *net, double *d);
+/* Learning-window edges in (t0, t1), appended like credo__stim_breaks. */
+int credo__plast_breaks (const credo_spec *spec, double t0, double t1,
+                         double **times, size_t *n, size_t *cap);
 /* Locates "pop.var"; returns 0 and fills kind/pop/index, or -1. */
 int credo__net_lookup (const credo_net *net, const char *what, int *pop,
                        credo_rec_kind *kind, int *index);
@@ -288,6 +342,7 @@ typedef struct credo_engine_type
 } credo_engine_type;
 
 extern const credo_engine_type credo__engine_cvode;
+extern const credo_engine_type credo__engine_euler;
 
 /* ---- recorder (recorder.c) -------------------------------------------- */
 

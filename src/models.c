@@ -12,10 +12,14 @@
 
 extern const credo_model_type credo_model_input;
 extern const credo_model_type credo_model_rate;
+extern const credo_model_type credo_model_pyramidal;
+extern const credo_model_type credo_model_interneuron;
 
 static const credo_model_type *const registry[] = {
   &credo_model_input,
   &credo_model_rate,
+  &credo_model_pyramidal,
+  &credo_model_interneuron,
   NULL
 };
 

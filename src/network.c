@@ -71,11 +71,12 @@ pop_init (credo_pop *pop, const credo_pop_spec *ps, size_t offset)
   pop->jac.dfdy = credo__calloc (m->n_var * m->n_var * n, sizeof (double));
   pop->jac.dfdin = credo__calloc (m->n_var * m->n_in * n, sizeof (double));
   pop->jac.dody = credo__calloc (m->n_out * m->n_var * n, sizeof (double));
+  pop->jac.dodin = credo__calloc (m->n_out * m->n_in * n, sizeof (double));
   pop->view.n = n;
   pop->view.p = ps->params;
   pop->view.in = (const double *const *) pop->in;
   return (pop->in && pop->out && pop->din && pop->dout && pop->jac.dfdy
-          && pop->jac.dfdin && pop->jac.dody)
+          && pop->jac.dfdin && pop->jac.dody && pop->jac.dodin)
              ? 0
              : -1;
 }
@@ -93,6 +94,7 @@ pop_free (credo_pop *pop)
   free (pop->jac.dfdy);
   free (pop->jac.dfdin);
   free (pop->jac.dody);
+  free (pop->jac.dodin);
 }
 
 /* "file:line" of a spec entry, or just the --set text for created ones. */
@@ -152,9 +154,25 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
         free (data);
         break;
       }
+    case CREDO_INIT_COPY:
+      /* the source already carries its gain; apply only ours below */
+      memcpy (w, net->projs[in->transpose_of].w, nw * sizeof *w);
+      break;
     case CREDO_INIT_TRANSPOSE:
       {
         const credo_proj *src = &net->projs[in->transpose_of];
+        if (src->spec->conn == CREDO_CONN_ONE_TO_ONE
+            || ps->conn == CREDO_CONN_ONE_TO_ONE)
+          {
+            if (src->rows * src->cols != nw)
+              return credo__error (net->ctx, CREDO_ECONFIG,
+                                   "%s: projection '%s' cannot be the "
+                                   "transpose of '%s'",
+                                   where (&ps->loc, loc, sizeof loc), ps->name,
+                                   src->spec->name);
+            memcpy (w, src->w, nw * sizeof *w); /* a diagonal is symmetric */
+            break;
+          }
         if (src->rows != pr->cols || src->cols != pr->rows)
           return credo__error (net->ctx, CREDO_ECONFIG,
                                "%s: projection '%s' cannot be the transpose "
@@ -174,6 +192,11 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
       w[k] *= ps->gain;
   return 0;
 }
+
+/* Tolerance scales of the weight blocks (atol_var names "w" and "dw"). */
+static const credo_var_desc weight_var = { "w", "1", 1.0, "plastic weight" };
+static const credo_var_desc filter_var
+    = { "dw", "1", 1.0, "low-pass filtered weight induction" };
 
 static double
 atol_for (const credo_solver_spec *s, const credo_var_desc *v)
@@ -208,9 +231,30 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
         goto fail;
       off += spec->pops[p].size * spec->pops[p].model->n_var;
     }
+  net->n_neuron = off;
+  for (size_t k = 0; k < spec->n_projs; k++)
+    {
+      const credo_proj_spec *ps = &spec->projs[k];
+      size_t nw = ps->conn == CREDO_CONN_ONE_TO_ONE
+                      ? spec->pops[ps->post].size
+                      : spec->pops[ps->post].size * spec->pops[ps->pre].size;
+      credo_proj *pr = &net->projs[k];
+      if (!ps->plast.rule)
+        continue;
+      pr->plastic = 1;
+      net->has_plastic = 1;
+      pr->w_offset = off;
+      off += nw;
+      if (ps->plast.tau_w > 0)
+        {
+          pr->d_offset = off;
+          off += nw;
+        }
+    }
   net->n_state = off;
   net->atol = credo__calloc (off, sizeof *net->atol);
-  if (!net->atol)
+  net->y_jac = credo__calloc (off, sizeof *net->y_jac);
+  if (!net->atol || !net->y_jac)
     goto fail;
   for (size_t p = 0; p < net->n_pops; p++)
     {
@@ -219,6 +263,21 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
         for (size_t i = 0; i < pop->n; i++)
           net->atol[pop->offset + a * pop->n + i]
               = atol_for (&spec->solver, &pop->model->vars[a]);
+    }
+  for (size_t k = 0; k < spec->n_projs; k++)
+    {
+      credo_proj *pr = &net->projs[k];
+      size_t nw = spec->projs[k].conn == CREDO_CONN_ONE_TO_ONE
+                      ? spec->pops[spec->projs[k].post].size
+                      : spec->pops[spec->projs[k].post].size
+                            * spec->pops[spec->projs[k].pre].size;
+      if (!pr->plastic)
+        continue;
+      for (size_t i = 0; i < nw; i++)
+        net->atol[pr->w_offset + i] = atol_for (&spec->solver, &weight_var);
+      if (spec->projs[k].plast.tau_w > 0)
+        for (size_t i = 0; i < nw; i++)
+          net->atol[pr->d_offset + i] = atol_for (&spec->solver, &filter_var);
     }
 
   rng = gsl_rng_alloc (gsl_rng_mt19937);
@@ -232,10 +291,13 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
       pr->pre = &net->pops[pr->spec->pre];
       pr->post = &net->pops[pr->spec->post];
       pr->rows = pr->post->n;
-      pr->cols = pr->pre->n;
+      pr->cols = pr->spec->conn == CREDO_CONN_ONE_TO_ONE ? 1 : pr->pre->n;
       if (!(pr->w = credo__calloc (pr->rows * pr->cols, sizeof *pr->w)))
         goto fail;
+      pr->w_cur = pr->w;
       if ((rc = proj_init_weights (net, pr, rng)))
+        goto fail;
+      if (pr->plastic && (rc = credo__plast_resolve (net, pr)))
         goto fail;
     }
   gsl_rng_free (rng);
@@ -257,7 +319,13 @@ credo__net_free (credo_net *net)
   for (size_t p = 0; net->pops && p < net->n_pops; p++)
     pop_free (&net->pops[p]);
   for (size_t k = 0; net->projs && k < net->n_projs; k++)
-    free (net->projs[k].w);
+    {
+      free (net->projs[k].w);
+      free (net->projs[k].e);
+      free (net->projs[k].de);
+      free (net->projs[k].r_saved);
+    }
+  free (net->y_jac);
   free (net->pops);
   free (net->projs);
   free (net->atol);
@@ -274,6 +342,25 @@ credo__net_init_state (const credo_net *net, double *y)
       if (pop->model->init)
         pop->model->init (&pop->view, y + pop->offset);
     }
+  for (size_t k = 0; k < net->n_projs; k++)
+    {
+      const credo_proj *pr = &net->projs[k];
+      if (pr->plastic)
+        memcpy (y + pr->w_offset, pr->w, pr->rows * pr->cols * sizeof *y);
+    }
+}
+
+/* in += W out for one projection (dense: one dgemv; one-to-one: a product
+ * per unit). */
+static void
+project (const credo_proj *pr, const double *W, const double *out, double *in)
+{
+  if (pr->spec->conn == CREDO_CONN_ONE_TO_ONE)
+    for (size_t i = 0; i < pr->rows; i++)
+      in[i] += W[i] * out[i];
+  else
+    cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) pr->rows, (int) pr->cols,
+                 1.0, W, (int) pr->cols, out, 1, 1.0, in, 1);
 }
 
 /* ---- evaluation ------------------------------------------------------- */
@@ -299,10 +386,17 @@ credo__net_eval (credo_net *net, double t, const double *y)
     }
   for (size_t k = 0; k < net->n_projs; k++)
     {
-      const credo_proj *pr = &net->projs[k];
-      cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) pr->rows, (int) pr->cols,
-                   1.0, pr->w, (int) pr->cols, pr->pre->out[pr->spec->pre_port],
-                   1, 1.0, pr->post->in[pr->spec->post_port], 1);
+      credo_proj *pr = &net->projs[k];
+      if (pr->plastic)
+        pr->w_cur = y + pr->w_offset;
+      project (pr, pr->w_cur, pr->pre->out[pr->spec->pre_port],
+               pr->post->in[pr->spec->post_port]);
+    }
+  for (size_t p = 0; p < net->n_pops; p++)
+    {
+      credo_pop *pop = &net->pops[p];
+      if (pop->model->derived)
+        pop->model->derived (&pop->view, t, y + pop->offset, pop->out);
     }
 }
 
@@ -322,12 +416,20 @@ credo__net_rhs (credo_net *net, double t, const double *y, double *ydot)
         if (!isfinite (ydot[pop->offset + i]))
           return 1; /* recoverable: the solver retries with a smaller step */
     }
+  if (net->has_plastic)
+    {
+      credo__plast_rhs (net, t, y, ydot);
+      for (size_t i = net->n_neuron; i < net->n_state; i++)
+        if (!isfinite (ydot[i]))
+          return 1;
+    }
   return 0;
 }
 
 void
 credo__net_jac_setup (credo_net *net, double t, const double *y)
 {
+  memcpy (net->y_jac, y, net->n_state * sizeof *y);
   credo__net_eval (net, t, y);
   for (size_t p = 0; p < net->n_pops; p++)
     {
@@ -335,45 +437,66 @@ credo__net_jac_setup (credo_net *net, double t, const double *y)
       if (pop->model->n_var && pop->model->jacobian)
         pop->model->jacobian (&pop->view, t, y + pop->offset, &pop->jac);
     }
+  if (net->has_plastic)
+    credo__plast_jac_setup (net, t, y);
+}
+
+/* dout_o = sum_b dody[o,b] v_b (+ sum_q dodin[o,q] din_q for derived o) */
+static void
+output_jvp (credo_pop *pop, const double *v, int derived)
+{
+  const credo_model_type *m = pop->model;
+  size_t n = pop->n;
+  for (size_t o = 0; o < m->n_out; o++)
+    {
+      double *d = pop->dout[o];
+      int is_derived = (m->outputs[o].flags & CREDO_PORT_DERIVED) != 0;
+      if (is_derived != derived)
+        continue;
+      memset (d, 0, n * sizeof (double));
+      for (size_t b = 0; b < m->n_var; b++)
+        {
+          const double *g = pop->jac.dody + (o * m->n_var + b) * n;
+          const double *vb = v + pop->offset + b * n;
+          for (size_t i = 0; i < n; i++)
+            d[i] += g[i] * vb[i];
+        }
+      if (derived)
+        for (size_t q = 0; q < m->n_in; q++)
+          {
+            const double *g = pop->jac.dodin + (o * m->n_in + q) * n;
+            for (size_t i = 0; i < n; i++)
+              d[i] += g[i] * pop->din[q][i];
+          }
+    }
 }
 
 void
 credo__net_jtimes (credo_net *net, const double *v, double *jv)
 {
-  /* output perturbations of every population with state */
+  const double *y = net->y_jac;
+  /* output perturbations of every population */
   for (size_t p = 0; p < net->n_pops; p++)
     {
       credo_pop *pop = &net->pops[p];
-      const credo_model_type *m = pop->model;
-      size_t n = pop->n;
-      for (size_t q = 0; q < m->n_in; q++)
-        memset (pop->din[q], 0, n * sizeof (double));
-      if (!m->n_var)
-        continue;
-      for (size_t o = 0; o < m->n_out; o++)
-        {
-          double *d = pop->dout[o];
-          memset (d, 0, n * sizeof (double));
-          for (size_t b = 0; b < m->n_var; b++)
-            {
-              const double *g = pop->jac.dody + (o * m->n_var + b) * n;
-              const double *vb = v + pop->offset + b * n;
-              for (size_t i = 0; i < n; i++)
-                d[i] += g[i] * vb[i];
-            }
-        }
+      for (size_t q = 0; q < pop->model->n_in; q++)
+        memset (pop->din[q], 0, pop->n * sizeof (double));
+      output_jvp (pop, v, 0);
     }
-  /* propagate them through the projections */
+  /* propagate them through the projections: d(W out) = W dout + dW out */
   for (size_t k = 0; k < net->n_projs; k++)
     {
       const credo_proj *pr = &net->projs[k];
-      if (!pr->pre->model->n_var)
-        continue; /* stateless sources do not depend on y */
-      cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) pr->rows, (int) pr->cols,
-                   1.0, pr->w, (int) pr->cols,
-                   pr->pre->dout[pr->spec->pre_port], 1, 1.0,
-                   pr->post->din[pr->spec->post_port], 1);
+      double *din = pr->post->din[pr->spec->post_port];
+      if (pr->pre->model->n_var)
+        project (pr, pr->plastic ? y + pr->w_offset : pr->w,
+                 pr->pre->dout[pr->spec->pre_port], din);
+      if (pr->plastic)
+        project (pr, v + pr->w_offset, pr->r_saved, din);
     }
+  for (size_t p = 0; p < net->n_pops; p++)
+    if (net->pops[p].model->derived)
+      output_jvp (&net->pops[p], v, 1);
   /* local part plus the input part */
   for (size_t p = 0; p < net->n_pops; p++)
     {
@@ -400,6 +523,8 @@ credo__net_jtimes (credo_net *net, const double *v, double *jv)
             }
         }
     }
+  if (net->has_plastic)
+    credo__plast_jtimes (net, y, v, jv);
 }
 
 static int
@@ -415,6 +540,22 @@ void
 credo__net_jac_dense (credo_net *net, double *J, size_t ld)
 {
   size_t N = net->n_state;
+  if (net->has_plastic)
+    {
+      /* weights in the state: assemble J column by column from the exact
+       * J*v (n products; the Krylov solver is the right choice here) */
+      double *e = credo__calloc (N, sizeof *e);
+      if (!e)
+        return;
+      for (size_t c = 0; c < N; c++)
+        {
+          e[c] = 1.0;
+          credo__net_jtimes (net, e, J + c * ld);
+          e[c] = 0.0;
+        }
+      free (e);
+      return;
+    }
   for (size_t c = 0; c < N; c++)
     memset (J + c * ld, 0, N * sizeof (double));
   /* unit-local blocks: diagonal in the unit index */
@@ -446,6 +587,14 @@ credo__net_jac_dense (credo_net *net, double *J, size_t ld)
           for (size_t b = 0; b < mi->n_var; b++)
             {
               const double *gb = pre->jac.dody + (o * mi->n_var + b) * pre->n;
+              if (pr->spec->conn == CREDO_CONN_ONE_TO_ONE)
+                {
+                  for (size_t i = 0; i < post->n; i++)
+                    J[(pre->offset + b * pre->n + i) * ld + post->offset
+                      + a * post->n + i]
+                        += ga[i] * pr->w[i] * gb[i];
+                  continue;
+                }
               for (size_t j = 0; j < pre->n; j++)
                 {
                   double *col = J + (pre->offset + b * pre->n + j) * ld
@@ -481,17 +630,22 @@ credo__net_jac_diag (credo_net *net, double *d)
       const credo_pop *pop = pr->post;
       const credo_model_type *m = pop->model;
       size_t q = pr->spec->post_port, o = pr->spec->pre_port;
-      if (pr->pre != pr->post)
+      const double *W = pr->plastic ? net->y_jac + pr->w_offset : pr->w;
+      size_t stride = pr->spec->conn == CREDO_CONN_ONE_TO_ONE ? 1
+                                                              : pr->cols + 1;
+      if (pr->pre != pr->post
+          || (pop->model->outputs[o].flags & CREDO_PORT_DERIVED))
         continue;
       for (size_t a = 0; a < m->n_var; a++)
         {
           const double *ga = pop->jac.dfdin + (a * m->n_in + q) * pop->n;
           const double *gb = pop->jac.dody + (o * m->n_var + a) * pop->n;
           for (size_t i = 0; i < pop->n; i++)
-            d[pop->offset + a * pop->n + i]
-                += ga[i] * pr->w[i * pr->cols + i] * gb[i];
+            d[pop->offset + a * pop->n + i] += ga[i] * W[i * stride] * gb[i];
         }
     }
+  if (net->has_plastic)
+    credo__plast_diag (net, d);
 }
 
 /* ---- lookup ------------------------------------------------------------ */

@@ -43,7 +43,9 @@ credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
     }
   sim->ctx = ctx;
   sim->spec = spec;
-  sim->engine_type = &credo__engine_cvode;
+  sim->engine_type = spec->solver.engine == CREDO_ENGINE_EULER
+                         ? &credo__engine_euler
+                         : &credo__engine_cvode;
   if (!(sim->net = credo__net_build (ctx, spec)))
     goto fail;
   sim->y0 = credo__calloc (sim->net->n_state, sizeof (double));
@@ -145,8 +147,10 @@ segment_ends (credo_sim *sim, double **out, size_t *n_out)
 {
   double *t = NULL, T = sim->spec->duration;
   size_t n = 0, cap = 0, m = 0;
-  for (size_t s = 0; s < sim->spec->n_stims; s++)
-    if (credo__stim_breaks (&sim->spec->stims[s], 0.0, T, &t, &n, &cap))
+  for (size_t s = 0; s <= sim->spec->n_stims; s++)
+    if (s < sim->spec->n_stims
+            ? credo__stim_breaks (&sim->spec->stims[s], 0.0, T, &t, &n, &cap)
+            : credo__plast_breaks (sim->spec, 0.0, T, &t, &n, &cap))
       {
         free (t);
         return credo__error (sim->ctx, CREDO_ENOMEM, "out of memory");

@@ -674,6 +674,8 @@ spec_new (void)
   spec->seed = 1;
   spec->flush_seconds = 10.0;
   spec->compression = 4;
+  spec->solver.engine = CREDO_ENGINE_CVODE;
+  spec->solver.dt = 0.1;
   spec->solver.method = CREDO_METHOD_BDF;
   spec->solver.linear = CREDO_LINEAR_AUTO;
   spec->solver.rtol = 1e-6;

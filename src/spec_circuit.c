@@ -244,7 +244,72 @@ credo__spec_endpoint (spec_parser *p, const config_setting_t *s, int input,
 /* ---- projections ------------------------------------------------------- */
 
 static const char *const proj_keys[] = { "name", "from", "to", "gain", "init",
-                                         NULL };
+                                         "connectivity", "plasticity", NULL };
+static const char *const conn_names[] = { "dense", "one_to_one", NULL };
+static const char *const plast_keys[] = { "rule", "eta", "tau_w", "w_min",
+                                          "w_max", "start", "stop", NULL };
+
+/* plasticity = { rule = "dendritic_prediction"; eta = 1e-3; tau_w = 30.0;
+ *                w_min = -4.0; w_max = 4.0; start = 0.0; stop = 1e6; } */
+static int
+parse_plasticity (spec_parser *p, credo_proj_spec *pj,
+                  const config_setting_t *g)
+{
+  credo_plast_spec *ps = &pj->plast;
+  const credo_rule_type *const *reg = credo_rule_list ();
+  const char *names[MAX_NAMES], *rule;
+  char extra[1024];
+  size_t n = 0;
+  config_setting_t *s;
+  int rc;
+  if ((rc = credo__spec_check_keys (p, g, "plasticity", plast_keys)))
+    return rc;
+  if ((rc = credo__spec_loc (p, g, &ps->loc)))
+    return rc;
+  if (!(s = credo__spec_need (p, g, "rule", "plasticity")))
+    return CREDO_ECONFIG;
+  if ((rc = credo__spec_str (p, s, &rule)))
+    return rc;
+  if (!(ps->rule = credo_rule_find (rule)))
+    {
+      while (reg[n] && n < MAX_NAMES)
+        {
+          names[n] = reg[n]->name;
+          n++;
+        }
+      credo__spec_hint_list (extra, sizeof extra, rule, names, n);
+      return credo__spec_err (p, s, "unknown plasticity rule '%s'%s", rule,
+                              extra);
+    }
+  if (!(s = credo__spec_need (p, g, "eta", "plasticity")))
+    return CREDO_ECONFIG;
+  if ((rc = credo__spec_num (p, s, &ps->eta)))
+    return rc;
+  if (!(ps->eta >= 0))
+    return credo__spec_err (p, s, "'eta' must be >= 0, not %g", ps->eta);
+  ps->tau_w = 0;
+  ps->w_min = -INFINITY;
+  ps->w_max = INFINITY;
+  ps->start = 0;
+  ps->stop = INFINITY;
+  if ((rc = credo__spec_opt_num (p, g, "tau_w", &ps->tau_w, NULL))
+      || (rc = credo__spec_opt_num (p, g, "w_min", &ps->w_min, NULL))
+      || (rc = credo__spec_opt_num (p, g, "w_max", &ps->w_max, NULL))
+      || (rc = credo__spec_opt_num (p, g, "start", &ps->start, NULL))
+      || (rc = credo__spec_opt_num (p, g, "stop", &ps->stop, NULL)))
+    return rc;
+  if (!(ps->tau_w >= 0))
+    return credo__spec_err (p, config_setting_get_member (g, "tau_w"),
+                            "'tau_w' must be >= 0 (ms; 0 = no filter), not %g",
+                            ps->tau_w);
+  if (!(ps->w_min < ps->w_max))
+    return credo__spec_err (p, g, "'w_min' (%g) must be below 'w_max' (%g)",
+                            ps->w_min, ps->w_max);
+  if (!(ps->start < ps->stop) || ps->start < 0)
+    return credo__spec_err (p, g, "learning window [start, stop) = [%g, %g) "
+                            "is empty or negative", ps->start, ps->stop);
+  return 0;
+}
 static const char *const dists[] = { "constant", "uniform", "normal", NULL };
 static const char *const init_keys_constant[] = { "dist", "value", NULL };
 static const char *const init_keys_uniform[] = { "dist", "low", "high",
@@ -253,6 +318,7 @@ static const char *const init_keys_normal[] = { "dist", "mean", "std",
                                                 "scale", NULL };
 static const char *const init_keys_file[] = { "file", "dataset", NULL };
 static const char *const init_keys_transpose[] = { "transpose", NULL };
+static const char *const init_keys_copy[] = { "copy", NULL };
 static const char *const scale_names[] = { "1/sqrt(fan_in)", "1/fan_in",
                                            "1/sqrt(fan_out)", "1/fan_out",
                                            NULL };
@@ -294,7 +360,7 @@ parse_scale (spec_parser *p, const config_setting_t *g, double fan_in,
  * the other way. */
 static int
 parse_transpose (spec_parser *p, size_t index, const config_setting_t *s,
-                 const config_setting_t *list)
+                 const config_setting_t *list, int copy)
 {
   credo_spec *spec = p->spec;
   credo_proj_spec *pj = &spec->projs[index];
@@ -309,6 +375,18 @@ parse_transpose (spec_parser *p, size_t index, const config_setting_t *s,
     if (strcmp (spec->projs[i].name, name) == 0)
       {
         const credo_proj_spec *o = &spec->projs[i];
+        if (copy)
+          {
+            size_t r = spec->pops[o->post].size, c = spec->pops[o->pre].size;
+            if (r != spec->pops[pj->post].size
+                || c != spec->pops[pj->pre].size || o->conn != pj->conn)
+              return credo__spec_err (
+                  p, s, "copy of '%s' (%zu x %zu) needs a projection of the "
+                  "same shape and connectivity, not %zu x %zu", name, r, c,
+                  spec->pops[pj->post].size, spec->pops[pj->pre].size);
+            pj->init.transpose_of = (int) i;
+            return 0;
+          }
         if (o->pre != pj->post || o->post != pj->pre)
           return credo__spec_err (
               p, s, "transpose of '%s' (%s -> %s, %zu x %zu) needs a "
@@ -329,8 +407,9 @@ parse_transpose (spec_parser *p, size_t index, const config_setting_t *s,
       if (config_setting_is_group (e)
           && config_setting_lookup_string (e, "name", &later)
           && strcmp (later, name) == 0)
-        return credo__spec_err (p, s, "transpose must name an earlier "
-                                "projection; '%s' comes later", name);
+        return credo__spec_err (p, s, "%s must name an earlier "
+                                "projection; '%s' comes later",
+                                copy ? "copy" : "transpose", name);
     }
   for (size_t i = 0; i < n; i++)
     names[i] = spec->projs[i].name;
@@ -349,13 +428,14 @@ parse_init (spec_parser *p, size_t index, const config_setting_t *g,
   double fan_out = (double) p->spec->pops[pj->post].size;
   const config_setting_t *file = config_setting_get_member (g, "file");
   const config_setting_t *tr = config_setting_get_member (g, "transpose");
+  const config_setting_t *cp = config_setting_get_member (g, "copy");
   const config_setting_t *dist = config_setting_get_member (g, "dist");
   int rc, kind = -1;
   char what[64];
 
-  if ((file != NULL) + (tr != NULL) + (dist != NULL) > 1)
-    return credo__spec_err (p, g, "init takes one of 'dist', 'file' or "
-                            "'transpose', not several");
+  if ((file != NULL) + (tr != NULL) + (cp != NULL) + (dist != NULL) > 1)
+    return credo__spec_err (p, g, "init takes one of 'dist', 'file', "
+                            "'transpose' or 'copy', not several");
   if (file)
     {
       const char *path, *dataset = NULL;
@@ -394,18 +474,27 @@ parse_init (spec_parser *p, size_t index, const config_setting_t *g,
         return rc;
       in->kind = CREDO_INIT_TRANSPOSE;
       in->scale = 1;
-      return parse_transpose (p, index, tr, list);
+      return parse_transpose (p, index, tr, list, 0);
+    }
+  if (cp)
+    {
+      if ((rc = credo__spec_check_keys (p, g, "init (copy)", init_keys_copy)))
+        return rc;
+      in->kind = CREDO_INIT_COPY;
+      in->scale = 1;
+      return parse_transpose (p, index, cp, list, 1);
     }
   if (!dist)
     {
       static const char *const all[] = { "dist", "value", "low", "high",
                                          "mean", "std", "scale", "file",
-                                         "dataset", "transpose", NULL };
+                                         "dataset", "transpose", "copy",
+                                         NULL };
       if ((rc = credo__spec_check_keys (p, g, "init", all)))
         return rc;
       return credo__spec_err (p, g, "missing 'dist' in init (one of: "
-                              "constant, uniform, normal), or give 'file' or "
-                              "'transpose'");
+                              "constant, uniform, normal), or give 'file', "
+                              "'transpose' or 'copy'");
     }
   if ((rc = credo__spec_opt_choice (p, g, "dist", dists, &kind)))
     return rc;
@@ -525,6 +614,31 @@ credo__spec_projections (spec_parser *p, config_setting_t *list)
 
       if ((rc = credo__spec_opt_num (p, g, "gain", &pj->gain, NULL)))
         return rc;
+      {
+        int conn = CREDO_CONN_DENSE;
+        if ((rc = credo__spec_opt_choice (p, g, "connectivity", conn_names,
+                                          &conn)))
+          return rc;
+        pj->conn = (credo_conn) conn;
+        if (pj->conn == CREDO_CONN_ONE_TO_ONE && pre->size != post->size)
+          return credo__spec_err (
+              p, config_setting_get_member (g, "connectivity"),
+              "one_to_one projection '%s' needs equal sizes, but '%s' has "
+              "%zu units and '%s' has %zu",
+              name, pre->name, pre->size, post->name, post->size);
+      }
+      if (pre->model->outputs[pj->pre_port].flags & CREDO_PORT_DERIVED)
+        return credo__spec_err (p, config_setting_get_member (g, "from"),
+                                "output '%s' of model %s depends on the "
+                                "population's inputs and cannot feed a "
+                                "projection",
+                                pre->model->outputs[pj->pre_port].name,
+                                pre->model->name);
+      {
+        config_setting_t *pl = config_setting_get_member (g, "plasticity");
+        if (pl && (rc = parse_plasticity (p, pj, pl)))
+          return rc;
+      }
 
       if (!(s = config_setting_get_member (g, "init")))
         {

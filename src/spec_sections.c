@@ -489,9 +489,10 @@ credo__spec_records (spec_parser *p, config_setting_t *list)
 /* ---- solver ------------------------------------------------------------ */
 
 static const char *const solver_keys[] = {
-  "method", "rtol", "atol", "atol_var", "linear", "max_step", "init_step",
-  "max_steps", "krylov_dim", "dense_max", NULL
+  "engine", "dt", "method", "rtol", "atol", "atol_var", "linear", "max_step",
+  "init_step", "max_steps", "krylov_dim", "dense_max", NULL
 };
+static const char *const engines[] = { "cvode", "euler", NULL };
 static const char *const methods[] = { "bdf", "adams", NULL };
 static const char *const linears[] = { "auto", "dense", "spgmr", NULL };
 
@@ -564,17 +565,81 @@ opt_nonneg (spec_parser *p, const config_setting_t *g, const char *key,
   return 0;
 }
 
-int
-credo__spec_solver (spec_parser *p, config_setting_t *g)
+/* Longest euler run, in steps (as in engine_euler.c). */
+#define MAX_EULER_STEPS 1e12
+
+/* engine and dt: the choice of engine and the fixed step. */
+static int
+parse_engine (spec_parser *p, credo_solver_spec *sv, const config_setting_t *g)
+{
+  int engine = (int) sv->engine, rc, found;
+  if ((rc = credo__spec_opt_choice (p, g, "engine", engines, &engine)))
+    return rc;
+  sv->engine = (credo_engine_kind) engine;
+  if ((rc = credo__spec_opt_num (p, g, "dt", &sv->dt, &found)))
+    return rc;
+  if (found && !(sv->dt > 0 && isfinite (sv->dt)))
+    return credo__spec_err (p, config_setting_get_member (g, "dt"),
+                            "'dt' must be > 0 (ms), not %g", sv->dt);
+  if (sv->engine == CREDO_ENGINE_EULER
+      && p->spec->duration / sv->dt > MAX_EULER_STEPS)
+    return credo__spec_err (p, config_setting_get_member (g, found ? "dt"
+                                                                 : "engine"),
+                            "'dt' = %g ms needs %.3g steps for the duration "
+                            "of %g ms; the euler engine takes at most %g",
+                            sv->dt, p->spec->duration / sv->dt,
+                            p->spec->duration, MAX_EULER_STEPS);
+  return 0;
+}
+
+/* CVODE integrates ODEs only: a population whose model declares noise for
+ * its parameters needs the euler engine.  Runs after the populations and
+ * the solver section are both known. */
+static int
+check_noise (spec_parser *p)
+{
+  const credo_spec *spec = p->spec;
+  if (spec->solver.engine != CREDO_ENGINE_CVODE)
+    return 0;
+  for (size_t i = 0; i < spec->n_pops; i++)
+    {
+      const credo_pop_spec *ps = &spec->pops[i];
+      const credo_model_type *m = ps->model;
+      if (!m->noise)
+        continue;
+      for (size_t a = 0; a < m->n_var; a++)
+        {
+          double sigma = m->noise (ps->params, a);
+          char loc[1100];
+          if (!(sigma > 0))
+            continue;
+          if (ps->loc.line > 0)
+            snprintf (loc, sizeof loc, "%s:%d", ps->loc.file, ps->loc.line);
+          else
+            snprintf (loc, sizeof loc, "%s",
+                      ps->loc.file ? ps->loc.file : p->name);
+          return credo__error (p->ctx, CREDO_ECONFIG,
+                               "%s: population '%s' has noise (sigma = %g "
+                               "on '%s'): CVODE cannot integrate noise; set "
+                               "solver.engine = \"euler\"",
+                               loc, ps->name, sigma, m->vars[a].name);
+        }
+    }
+  return 0;
+}
+
+/* The solver section proper (present). */
+static int
+parse_solver (spec_parser *p, config_setting_t *g)
 {
   credo_solver_spec *sv = &p->spec->solver;
   const config_setting_t *s;
   int method = CREDO_METHOD_BDF, linear = CREDO_LINEAR_AUTO, rc, found;
   long v;
 
-  if (!g)
-    return 0;
   if ((rc = credo__spec_check_keys (p, g, "solver", solver_keys)))
+    return rc;
+  if ((rc = parse_engine (p, sv, g)))
     return rc;
   if ((rc = credo__spec_opt_choice (p, g, "method", methods, &method))
       || (rc = credo__spec_opt_choice (p, g, "linear", linears, &linear)))
@@ -619,4 +684,13 @@ credo__spec_solver (spec_parser *p, config_setting_t *g)
       sv->dense_max = (size_t) v;
     }
   return 0;
+}
+
+int
+credo__spec_solver (spec_parser *p, config_setting_t *g)
+{
+  int rc;
+  if (g && (rc = parse_solver (p, g)))
+    return rc;
+  return check_noise (p);
 }

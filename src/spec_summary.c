@@ -43,7 +43,9 @@ print_init (FILE *out, const credo_spec *spec, const credo_init_spec *in)
                in->dataset ? in->dataset : "");
       break;
     case CREDO_INIT_TRANSPOSE:
-      fprintf (out, "transpose of %s",
+    case CREDO_INIT_COPY:
+      fprintf (out, "%s of %s",
+               in->kind == CREDO_INIT_COPY ? "copy" : "transpose",
                in->transpose_of >= 0 && (size_t) in->transpose_of
                                             < spec->n_projs
                    ? spec->projs[in->transpose_of].name : "?");
@@ -138,11 +140,23 @@ credo_spec_print_summary (const credo_spec *spec, FILE *out)
             fprintf (out, "  %-32s", route);
           else
             fprintf (out, "  %-12s %-19s", pj->name, route);
-          fprintf (out, "  %zu x %zu, gain %g, init ", post->size, pre->size,
-                   pj->gain);
+          if (pj->conn == CREDO_CONN_ONE_TO_ONE)
+            fprintf (out, "  one-to-one %zu, gain %g, init ", post->size,
+                     pj->gain);
+          else
+            fprintf (out, "  %zu x %zu, gain %g, init ", post->size,
+                     pre->size, pj->gain);
           print_init (out, spec, &pj->init);
+          if (pj->plast.rule)
+            {
+              fprintf (out, ", plastic: %s, eta %g", pj->plast.rule->name,
+                       pj->plast.eta);
+              if (pj->plast.tau_w > 0)
+                fprintf (out, ", tau_w %g ms", pj->plast.tau_w);
+            }
           fputc ('\n', out);
-          n_w += post->size * pre->size;
+          n_w += pj->conn == CREDO_CONN_ONE_TO_ONE ? post->size
+                                                   : post->size * pre->size;
         }
       fprintf (out, "  weights %zu (", n_w);
       print_bytes (out, 8.0 * (double) n_w);

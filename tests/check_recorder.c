@@ -54,7 +54,7 @@ static const credo_port_desc fake_out[] = { { "r", "Hz", 0, "rate" } };
 
 static const credo_model_type fake_model = {
   CREDO_MODEL_VERSION, "fake", "a test model", 2, fake_vars, 1, fake_in, 1,
-  fake_out, 0, NULL, NULL, NULL, NULL, NULL, NULL
+  fake_out, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 };
 
 /* The state at time t: variable a of unit i is 100 a + 10 i + t. */

@@ -733,7 +733,7 @@ START_TEST (test_populations)
                "population 'a' must be a group { ... }, not an integer", NULL);
   expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rtae\"; "
                "size = 1; }; };\n", 3, "unknown model 'rtae'; did you mean "
-               "'rate'? (one of: input, rate)", NULL);
+               "'rate'? (one of: input, rate, pyramidal,", NULL);
   expect_fail ("duration = 1.0;\npopulations = {\n a = { model = 3; size = 1; "
                "}; };\n", 3, "'model' must be a string", NULL);
   expect_fail ("duration = 1.0;\npopulations = {\n a = { size = 1; }; };\n", 3,
@@ -838,7 +838,7 @@ START_TEST (test_projections)
                "'1/sqrt(fan_in)'?", NULL);
   expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
                "init = { dist = \"normal\"; file = \"w.csv\"; }; } );\n", 7,
-               "init takes one of 'dist', 'file' or 'transpose'", NULL);
+               "init takes one of 'dist', 'file', 'transpose' or 'copy'", NULL);
   expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
                "init = {\n file = \"nope.csv\"; }; } );\n", 8,
                "cannot read weight file '", "/nope.csv': No such file or "

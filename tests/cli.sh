@@ -38,7 +38,7 @@ fi
 # SIGINT: exit 1, file closed, status interrupted
 "$bin" run "$src/tests/configs/good/long.cfg" -o "$tmp/l.h5" 2>"$tmp/err" &
 pid=$!
-sleep 1.5
+sleep 3
 kill -INT $pid
 wait $pid
 rc=$?

@@ -38,7 +38,12 @@ typedef struct credo_var_desc
 /* Port flags. */
 enum
 {
-  CREDO_PORT_STIMULUS_ONLY = 1 /* only stimuli may feed it (clamped input) */
+  CREDO_PORT_STIMULUS_ONLY = 1, /* only stimuli may feed it (clamped input) */
+  /* An output computed from the state AND the summed inputs (e.g. a
+   * dendritic prediction), by the `derived` slot after the projections are
+   * summed.  It can be recorded and read by plasticity rules but cannot be
+   * the source of a projection (that would be an algebraic loop). */
+  CREDO_PORT_DERIVED = 2
 };
 
 typedef struct credo_port_desc
@@ -72,13 +77,15 @@ typedef struct credo_pop_view
 /* Derivatives of the unit-local equations at one state, each array
  * variable-major over units: dfdy[(a*n_var + b)*n + i] = d f_a / d y_b,
  * dfdin[(a*n_in + q)*n + i] = d f_a / d in_q,
- * dody[(o*n_var + b)*n + i] = d out_o / d y_b of unit i.  The network
+ * dody[(o*n_var + b)*n + i] = d out_o / d y_b of unit i, and for derived
+ * outputs also dodin[(o*n_in + q)*n + i] = d out_o / d in_q.  The network
  * assembles the exact Jacobian (dense) and J*v (matrix-free) from them. */
 typedef struct credo_local_jac
 {
   double *dfdy;
   double *dfdin;
   double *dody;
+  double *dodin;
 } credo_local_jac;
 
 typedef struct credo_model_type
@@ -115,6 +122,16 @@ typedef struct credo_model_type
   /* Local derivatives at (t, y, v->in), see credo_local_jac. */
   void (*jacobian)(const credo_pop_view *v, double t, const double *y,
                    const credo_local_jac *jac);
+
+  /* White-noise amplitude sigma of state variable `var` (units of the
+   * variable per sqrt(ms)): dy = f dt + sigma dW.  NULL or 0 = deterministic.
+   * Noisy circuits run on the Euler-Maruyama engine. */
+  double (*noise)(const double *p, size_t var);
+
+  /* Fill the CREDO_PORT_DERIVED output ports from y and the summed inputs
+   * v->in.  May be NULL when the model has none. */
+  void (*derived)(const credo_pop_view *v, double t, const double *y,
+                  double *const *out);
 } credo_model_type;
 
 /* The registry of built-in models (src/models.c). */

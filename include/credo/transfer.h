@@ -47,6 +47,24 @@ typedef struct credo_transfer
 void credo_transfer_eval (const credo_transfer *f, size_t n, const double *u,
                           double *r, double *dr);
 
+/* The four parameter-table rows of a transfer function, for models'
+ * descriptor tables: transfer, gain, threshold, scale (in this order). */
+#define CREDO_TRANSFER_PARAMS(kind, gain, threshold, scale)                  \
+  { "transfer", (kind), "", 0, 5, credo_transfer_names,                      \
+    "transfer function f" },                                                 \
+  { "gain", (gain), "1/mV", -1e12, 1e12, NULL, "slope beta of f" },          \
+  { "threshold", (threshold), "mV", -1e12, 1e12, NULL, "threshold theta of f" }, \
+  { "scale", (scale), "1", -1e12, 1e12, NULL, "amplitude gamma of f" }
+
+/* The transfer function from four consecutive parameters laid out by
+ * CREDO_TRANSFER_PARAMS. */
+static inline credo_transfer
+credo_transfer_from (const double *p)
+{
+  credo_transfer f = { (credo_transfer_kind) p[0], p[1], p[2], p[3] };
+  return f;
+}
+
 #ifdef __cplusplus
 }
 #endif
