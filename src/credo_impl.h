@@ -116,7 +116,8 @@ typedef enum credo_stim_kind
 {
   CREDO_STIM_CONSTANT,
   CREDO_STIM_SINE,
-  CREDO_STIM_TABLE /* steps and CSV/HDF5 tables */
+  CREDO_STIM_TABLE,  /* steps and CSV/HDF5 tables */
+  CREDO_STIM_DATASET /* samples presented one after another, t_pres each */
 } credo_stim_kind;
 
 typedef struct credo_stim_spec
@@ -129,11 +130,19 @@ typedef struct credo_stim_spec
   double *amplitude;  /* sine: n amplitudes */
   double *offset;     /* sine: n offsets */
   double period, phase;
-  size_t n_rows;   /* table: rows */
+  size_t n_rows;   /* table: rows; dataset: samples */
   double *times;   /* table: n_rows increasing times (ms) */
-  double *values;  /* table: n_rows x n values, row-major */
+  double *values;  /* table, dataset: n_rows x n values, row-major */
   int interpolate; /* table: 0 = hold previous row, 1 = linear */
-  char *source;    /* table: path of the file it came from, or NULL */
+  char *source;    /* table, dataset: path of the file it came from, or
+                      NULL */
+  /* dataset: sample k (mod n_rows when repeat) is held on
+   * [start + k t_pres, start + (k + 1) t_pres); without repeat the
+   * stimulus gives 0 from start + n_rows t_pres on. */
+  double t_pres;       /* presentation time of one sample (ms) */
+  int repeat;          /* 1: cycle through the samples forever */
+  const char *ds_name; /* HDF5 dataset name (NULL for CSV); points into
+                          the allocation of `source`, never freed alone */
   credo_loc loc;
 } credo_stim_spec;
 
@@ -195,6 +204,23 @@ typedef struct credo_solver_spec
   size_t dense_max; /* auto: dense up to this many states */
 } credo_solver_spec;
 
+/* Weight snapshots (the `weights` group): projections recorded at
+ * start + k*every <= stop into /weights/<projection>/. */
+typedef struct credo_weights_spec
+{
+  double every;       /* ms, > 0; 0 = no snapshots (no `weights` group) */
+  double start, stop; /* ms; stop is clamped to the duration */
+  int float32;
+  size_t n;           /* recorded projections */
+  int *projs;         /* their indices into spec->projs, in config order */
+  credo_loc loc;
+} credo_weights_spec;
+
+/* Number of snapshot times start + k*every <= stop (0 without snapshots). */
+unsigned long long credo__weights_count (const credo_weights_spec *w);
+/* The k-th snapshot time, start + k*every. */
+double credo__weights_time (const credo_weights_spec *w, unsigned long long k);
+
 struct credo_spec
 {
   char *text;     /* config text after overrides */
@@ -212,6 +238,7 @@ struct credo_spec
   credo_stim_spec *stims;
   credo_rec_spec *recs;
   credo_solver_spec solver;
+  credo_weights_spec weights;
 };
 
 /* ---- network --------------------------------------------------------- */
@@ -360,9 +387,11 @@ typedef struct credo_run_meta
 credo_recorder *credo__rec_open (credo_ctx *ctx, const char *path,
                                  const credo_spec *spec, credo_net *net,
                                  const credo_run_meta *meta);
-/* Earliest time > t at which any report wants a sample, or INFINITY. */
+/* Earliest time > t at which any report or weight snapshot wants a sample,
+ * or INFINITY. */
 double credo__rec_next_time (const credo_recorder *r);
-/* Records every report due at t; `step` marks an integrator-step sample. */
+/* Records every report (and weight snapshot) due at t; `step` marks an
+ * integrator-step sample. */
 int credo__rec_sample (credo_recorder *r, double t, const double *y, int step);
 int credo__rec_wants_steps (const credo_recorder *r);
 /* Writes /solver, the status attribute, closes and renames the file into

@@ -3,9 +3,10 @@
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  *
  * Reads the layout written by recorder.c (root attributes, /report/<pop>/
- * <var>/{data,mapping}, /solver) and prints the run's metadata, one table
- * row per report and the solver statistics.  Read-only; tolerant of missing
- * pieces (a file left as PATH.part by a killed run has no /solver).
+ * <var>/{data,mapping}, /weights/<proj>/{data,times}, /solver) and prints
+ * the run's metadata, one table row per report, one line per projection
+ * with weight snapshots and the solver statistics.  Read-only; tolerant of
+ * missing pieces (a file left as PATH.part by a killed run has no /solver).
  */
 #include <errno.h>
 #include <math.h>
@@ -418,6 +419,75 @@ print_reports (FILE *out, hid_t file)
   free (rows);
 }
 
+/* One line per /weights/<projection>: shape, snapshots, time span, rule. */
+static void
+print_weights (FILE *out, hid_t file)
+{
+  hid_t wg;
+  hsize_t i, n;
+  if (!is_group (file, "weights")
+      || (wg = H5Gopen2 (file, "weights", H5P_DEFAULT)) < 0)
+    return; /* no snapshots were asked for */
+  fprintf (out, "\nweights\n");
+  n = n_links (wg);
+  for (i = 0; i < n; i++)
+    {
+      char *name = link_name (wg, i), *rule = NULL, *pre = NULL, *post = NULL;
+      hid_t g = name && is_group (wg, name) ? H5Gopen2 (wg, name, H5P_DEFAULT)
+                                            : H5I_INVALID_HID;
+      hid_t d = H5I_INVALID_HID, space = H5I_INVALID_HID;
+      hid_t type = H5I_INVALID_HID;
+      hsize_t dims[3] = { 0, 0, 0 };
+      double first, last;
+      char span[128], stored[64];
+      int rank = -1;
+
+      if (g < 0)
+        {
+          free (name);
+          continue;
+        }
+      rule = attr_string (g, ".", "rule");
+      pre = attr_string (g, ".", "pre");
+      post = attr_string (g, ".", "post");
+      if (H5Lexists (g, "data", H5P_DEFAULT) > 0
+          && (d = H5Dopen2 (g, "data", H5P_DEFAULT)) >= 0)
+        {
+          space = H5Dget_space (d);
+          type = H5Dget_type (d);
+        }
+      if (space >= 0)
+        rank = H5Sget_simple_extent_dims (space, dims, NULL);
+      snprintf (span, sizeof span, "no snapshots");
+      if (rank == 3 && dims[0] > 0 && H5Lexists (g, "times", H5P_DEFAULT) > 0
+          && first_last (g, "times", dims[0], &first, &last) == 0)
+        snprintf (span, sizeof span, "t %g..%g ms", first, last);
+      human_size (d >= 0 ? (double) H5Dget_storage_size (d) : 0, stored,
+                  sizeof stored);
+      if (rank == 3)
+        fprintf (out, "  %s (%s -> %s, %s): %llu snapshots of %llu x %llu, "
+                 "%s, float%zu, %s\n", name, pre ? pre : "?",
+                 post ? post : "?", rule ? rule : "?",
+                 (unsigned long long) dims[0], (unsigned long long) dims[1],
+                 (unsigned long long) dims[2], span,
+                 type >= 0 ? 8 * H5Tget_size (type) : 0, stored);
+      else
+        fprintf (out, "  %s: ?\n", name);
+      if (type >= 0)
+        H5Tclose (type);
+      if (space >= 0)
+        H5Sclose (space);
+      if (d >= 0)
+        H5Dclose (d);
+      H5Gclose (g);
+      free (rule);
+      free (pre);
+      free (post);
+      free (name);
+    }
+  H5Gclose (wg);
+}
+
 /* Every scalar data set of /solver, "name value" per line. */
 static void
 print_solver (FILE *out, hid_t file)
@@ -492,7 +562,7 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
   char *s, *cfg;
   double duration, t_end, rtol, atol;
   unsigned long long seed;
-  int have_t_end;
+  int have_t_end, euler;
 
   if (!path || !out)
     return credo__error (ctx, CREDO_EINVAL, "credo_file_info: missing argument");
@@ -537,16 +607,27 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
     fprintf (out, "%-16s%llu\n", "seed", seed);
   {
     char *engine = attr_string (file, ".", "engine");
+    char *kind = attr_string (file, ".", "engine_kind");
     char *method = attr_string (file, ".", "method");
     char *ls = attr_string (file, ".", "linear_solver");
-    fprintf (out, "%-16s%s, %s, linear solver %s\n", "engine",
-             engine && *engine ? engine : "-", method && *method ? method : "-",
-             ls && *ls ? ls : "-");
+    double dt;
+    /* engine_kind is newer than engine; either names the euler engine */
+    euler = (kind && strcmp (kind, "euler") == 0)
+            || (!kind && engine && strcmp (engine, "euler") == 0);
+    if (euler && attr_number (file, ".", "dt", H5T_NATIVE_DOUBLE, &dt) == 0)
+      fprintf (out, "%-16seuler, dt %g ms\n", "engine", dt);
+    else if (euler)
+      fprintf (out, "%-16seuler\n", "engine");
+    else
+      fprintf (out, "%-16s%s, %s, linear solver %s\n", "engine",
+               engine && *engine ? engine : "-",
+               method && *method ? method : "-", ls && *ls ? ls : "-");
     free (engine);
+    free (kind);
     free (method);
     free (ls);
   }
-  if (attr_number (file, ".", "rtol", H5T_NATIVE_DOUBLE, &rtol) == 0
+  if (!euler && attr_number (file, ".", "rtol", H5T_NATIVE_DOUBLE, &rtol) == 0
       && attr_number (file, ".", "atol", H5T_NATIVE_DOUBLE, &atol) == 0)
     fprintf (out, "%-16srtol %g, atol %g\n", "tolerances", rtol, atol);
   print_attr (out, file, "command line", "command_line");
@@ -570,6 +651,7 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
   free (s);
 
   print_reports (out, file);
+  print_weights (out, file);
   print_solver (out, file);
   H5Fclose (file);
   return 0;

@@ -6,6 +6,8 @@
  * a file at PATH is always complete.  Layout:
  *
  *   /                         attributes: credo_version, config, seed, ...,
+ *                             engine_kind ("cvode" or "euler"), dt (ms,
+ *                             euler runs only),
  *                             status ("running" until closed, then "ok" or
  *                             "failed: ..."), t_end
  *   /report/<pop>/<var>/      one SONATA report population per record entry;
@@ -22,6 +24,15 @@
  *                             sampled at every step have end = start and
  *                             step 0
  *       mapping/timestamps    double [time]: the actual sample times
+ *   /weights/                 weight snapshots (the config's `weights`
+ *                             group); attributes every, start, stop (ms)
+ *       <projection>/         attributes pre, post (population names),
+ *                             pre_port, post_port, connectivity ("dense" or
+ *                             "one_to_one"), rule (or "static")
+ *           data              [snapshot x rows x cols] float64 or float32,
+ *                             extendible; rows x cols = post x pre, or
+ *                             post x 1 (the diagonal) for one-to-one
+ *           times             double [snapshot]: start + k*every (ms)
  *   /solver/                  scalar datasets: CVODE counters, wall_seconds,
  *                             t_end
  *
@@ -29,7 +40,8 @@
  * reads as str and HighFive/libsonata as std::string.  Rows are buffered in
  * RAM one chunk at a time and appended as whole chunks; the file is flushed
  * every spec->flush_seconds of wall time so that a killed run leaves
- * everything up to the last flush in PATH.part.
+ * everything up to the last flush in PATH.part.  Weight snapshots are rare
+ * and written straight through, one per projection and snapshot time.
  */
 #include <errno.h>
 #include <math.h>
@@ -77,6 +89,16 @@ typedef struct report
   int warned;
 } report;
 
+/* The snapshots of one projection's weights. */
+typedef struct wsnap
+{
+  const credo_proj *proj;
+  char *where;  /* "/weights/<projection>", for messages */
+  hid_t data;   /* [snapshot x rows x cols] */
+  hid_t times;  /* [snapshot] */
+  hsize_t rows; /* snapshots already in the file */
+} wsnap;
+
 struct credo_recorder
 {
   credo_ctx *ctx;
@@ -86,6 +108,13 @@ struct credo_recorder
   hid_t file;
   size_t n_reps;
   report *reps;
+  size_t n_ws;
+  wsnap *ws;
+  void *wbuf;              /* one snapshot of the largest projection */
+  unsigned long long wk;   /* index of the next snapshot */
+  unsigned long long wplanned; /* snapshots expected */
+  double wnext;            /* its time, INFINITY when done */
+  int wwarned;
   double last_flush;
   int failed;    /* an I/O error happened; err holds the first one */
   char err[1024];
@@ -632,6 +661,250 @@ out:
   return rc;
 }
 
+/* ---- weight snapshots ---------------------------------------------------- */
+
+#define WCHUNK_MAX_SNAPS 256 /* snapshots per chunk of a small projection */
+
+/* Points the snapshot grid at index k, or at INFINITY past the stop. */
+static void
+weights_seek (credo_recorder *r, unsigned long long k)
+{
+  const credo_weights_spec *w = &r->spec->weights;
+  r->wk = k;
+  r->wnext = credo__weights_time (w, k);
+  if (!(r->wnext <= w->stop) || k >= r->wplanned)
+    r->wnext = INFINITY;
+}
+
+/* Whether a snapshot is due at exactly t.  A snapshot time before t means
+ * the driver skipped it: warn once and move on to t. */
+static int
+weights_due (credo_recorder *r, double t)
+{
+  const credo_weights_spec *w = &r->spec->weights;
+  if (r->wnext < t)
+    {
+      double q = ceil ((t - w->start) / w->every);
+      unsigned long long k = q > 0 ? (unsigned long long) q : 0;
+      while (credo__weights_time (w, k) < t)
+        k++;
+      while (k > 0 && credo__weights_time (w, k - 1) >= t)
+        k--;
+      if (!r->wwarned)
+        credo__log (r->ctx, CREDO_LOG_WARN,
+                    "/weights: snapshots between t=%g and t=%g ms were "
+                    "skipped", r->wnext, t);
+      r->wwarned = 1;
+      weights_seek (r, k);
+    }
+  return r->wnext == t;
+}
+
+/* Chunk shape of a [snapshot x rows x cols] data set: several snapshots of
+ * a small projection per chunk (at most the planned number), or a block of
+ * about CHUNK_BYTES of one snapshot of a large one. */
+static void
+weights_chunk (size_t rows, size_t cols, size_t elem,
+               unsigned long long planned, hsize_t chunk[3])
+{
+  double per = (double) rows * (double) cols * (double) elem;
+  if (per <= CHUNK_BYTES)
+    {
+      size_t k = per > 0 ? (size_t) (CHUNK_BYTES / per) : 1;
+      if (k > WCHUNK_MAX_SNAPS)
+        k = WCHUNK_MAX_SNAPS;
+      if (planned && k > planned)
+        k = (size_t) planned;
+      chunk[0] = k ? k : 1;
+      chunk[1] = rows;
+      chunk[2] = cols;
+    }
+  else
+    {
+      size_t cc = cols < CHUNK_MAX_COLS ? cols : CHUNK_MAX_COLS;
+      size_t cr = CHUNK_BYTES / (cc * elem);
+      chunk[0] = 1;
+      chunk[1] = cr < 1 ? 1 : cr > rows ? rows : cr;
+      chunk[2] = cc;
+    }
+}
+
+/* /weights/<projection>: its group, attributes and data sets. */
+static int
+make_wsnap (credo_recorder *r, hid_t wg, size_t i)
+{
+  const credo_weights_spec *ws = &r->spec->weights;
+  wsnap *w = &r->ws[i];
+  const credo_proj *pr = w->proj;
+  const char *name = pr->spec->name;
+  const char *rule = pr->spec->plast.rule ? pr->spec->plast.rule->name
+                                          : "static";
+  size_t elem = ws->float32 ? sizeof (float) : sizeof (double), len;
+  hid_t g = H5I_INVALID_HID, space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
+  hsize_t dims[3], maxdims[3], chunk[3], tdim = 0, tmax = H5S_UNLIMITED, tch;
+  int rc = 0;
+
+  len = strlen (name) + sizeof "/weights/";
+  if (!(w->where = malloc (len)))
+    return credo__error (r->ctx, CREDO_ENOMEM, "out of memory");
+  snprintf (w->where, len, "/weights/%s", name);
+  g = make_group (wg, name);
+  if (g < 0)
+    return h5_fail (r, "cannot create", w->where);
+  if (attr_string (g, "pre", pr->pre->spec->name) < 0
+      || attr_string (g, "post", pr->post->spec->name) < 0
+      || attr_string (g, "pre_port",
+                      pr->pre->model->outputs[pr->spec->pre_port].name) < 0
+      || attr_string (g, "post_port",
+                      pr->post->model->inputs[pr->spec->post_port].name) < 0
+      || attr_string (g, "connectivity",
+                      pr->spec->conn == CREDO_CONN_ONE_TO_ONE ? "one_to_one"
+                                                              : "dense") < 0
+      || attr_string (g, "rule", rule) < 0)
+    {
+      rc = h5_fail (r, "cannot write attributes of", w->where);
+      goto out;
+    }
+
+  dims[0] = 0;
+  dims[1] = maxdims[1] = pr->rows;
+  dims[2] = maxdims[2] = pr->cols;
+  maxdims[0] = H5S_UNLIMITED;
+  weights_chunk (pr->rows, pr->cols, elem, r->wplanned, chunk);
+  space = H5Screate_simple (3, dims, maxdims);
+  dcpl = chunked_dcpl (3, chunk, r->spec->compression);
+  if (space < 0 || dcpl < 0
+      || (w->data = H5Dcreate2 (g, "data",
+                                ws->float32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE,
+                                space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
+    {
+      rc = h5_fail (r, "cannot create the data of", w->where);
+      goto out;
+    }
+  close_plist (&dcpl);
+  close_space (&space);
+
+  tch = r->wplanned && r->wplanned < TIMES_MIN_CHUNK ? r->wplanned
+                                                      : TIMES_MIN_CHUNK;
+  space = H5Screate_simple (1, &tdim, &tmax);
+  dcpl = chunked_dcpl (1, &tch, r->spec->compression);
+  if (space < 0 || dcpl < 0
+      || (w->times = H5Dcreate2 (g, "times", H5T_IEEE_F64LE, space,
+                                 H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0
+      || attr_string (w->times, "units", "ms") < 0)
+    rc = h5_fail (r, "cannot create the times of", w->where);
+
+out:
+  close_plist (&dcpl);
+  close_space (&space);
+  close_obj (&g);
+  return rc;
+}
+
+/* The /weights group and one subgroup per recorded projection. */
+static int
+make_weights (credo_recorder *r)
+{
+  const credo_weights_spec *ws = &r->spec->weights;
+  size_t i, max_w = 0;
+  hid_t wg;
+  int rc = 0;
+
+  if (ws->n == 0 || !(ws->every > 0))
+    {
+      r->wnext = INFINITY;
+      return 0;
+    }
+  if (!(r->ws = credo__calloc (ws->n, sizeof *r->ws)))
+    return credo__error (r->ctx, CREDO_ENOMEM, "out of memory");
+  r->n_ws = ws->n;
+  for (i = 0; i < ws->n; i++)
+    r->ws[i].data = r->ws[i].times = H5I_INVALID_HID;
+  for (i = 0; i < ws->n; i++)
+    {
+      if (!ws->projs || ws->projs[i] < 0
+          || (size_t) ws->projs[i] >= r->net->n_projs)
+        return credo__error (r->ctx, CREDO_EINVAL,
+                             "%s: weights entry %zu is malformed", r->part,
+                             i);
+      r->ws[i].proj = &r->net->projs[ws->projs[i]];
+      if (r->ws[i].proj->rows * r->ws[i].proj->cols > max_w)
+        max_w = r->ws[i].proj->rows * r->ws[i].proj->cols;
+    }
+  if (ws->float32 && !(r->wbuf = credo__calloc (max_w, sizeof (float))))
+    return credo__error (r->ctx, CREDO_ENOMEM,
+                         "out of memory for the weights buffer");
+  r->wplanned = credo__weights_count (ws);
+  weights_seek (r, 0);
+
+  wg = make_group (r->file, "weights");
+  if (wg < 0)
+    return h5_fail (r, "cannot create", "/weights");
+  if (attr_double (wg, "every", ws->every) < 0
+      || attr_double (wg, "start", ws->start) < 0
+      || attr_double (wg, "stop", ws->stop) < 0)
+    rc = h5_fail (r, "cannot write attributes of", "/weights");
+  for (i = 0; !rc && i < r->n_ws; i++)
+    rc = make_wsnap (r, wg, i);
+  close_obj (&wg);
+  return rc;
+}
+
+/* Appends the weights of w's projection at time t (plastic: from the state
+ * y; static: the fixed matrix) and the time. */
+static int
+write_snapshot (credo_recorder *r, wsnap *w, double t, const double *y)
+{
+  const credo_proj *pr = w->proj;
+  size_t n = pr->rows * pr->cols, j;
+  const double *src = pr->plastic ? y + pr->w_offset : pr->w;
+  const void *buf = src;
+  hid_t mtype = H5T_NATIVE_DOUBLE;
+  hsize_t dims[3], start[3] = { 0, 0, 0 }, count[3], one = 1;
+  hid_t fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+  int rc = 0;
+
+  if (r->spec->weights.float32)
+    {
+      float *f = r->wbuf;
+      for (j = 0; j < n; j++)
+        f[j] = (float) src[j];
+      buf = f;
+      mtype = H5T_NATIVE_FLOAT;
+    }
+  dims[0] = w->rows + 1;
+  dims[1] = count[1] = pr->rows;
+  dims[2] = count[2] = pr->cols;
+  start[0] = w->rows;
+  count[0] = 1;
+  if (H5Dset_extent (w->data, dims) < 0
+      || (fs = H5Dget_space (w->data)) < 0
+      || H5Sselect_hyperslab (fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0
+      || (ms = H5Screate_simple (3, count, NULL)) < 0
+      || H5Dwrite (w->data, mtype, ms, fs, H5P_DEFAULT, buf) < 0)
+    {
+      rc = h5_fail (r, "cannot write", w->where);
+      goto out;
+    }
+  close_space (&fs);
+  close_space (&ms);
+  if (H5Dset_extent (w->times, dims) < 0
+      || (fs = H5Dget_space (w->times)) < 0
+      || H5Sselect_hyperslab (fs, H5S_SELECT_SET, start, NULL, &one, NULL) < 0
+      || (ms = H5Screate_simple (1, &one, NULL)) < 0
+      || H5Dwrite (w->times, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, &t) < 0)
+    {
+      rc = h5_fail (r, "cannot write the times of", w->where);
+      goto out;
+    }
+  w->rows++;
+
+out:
+  close_space (&fs);
+  close_space (&ms);
+  return rc;
+}
+
 /* "2026-01-31T14:05:09+01:00" */
 static void
 iso_now (char *buf, size_t size)
@@ -656,6 +929,7 @@ write_root_attrs (credo_recorder *r, const credo_run_meta *meta)
 {
   const credo_spec *s = r->spec;
   const char *method = s->solver.method == CREDO_METHOD_ADAMS ? "adams" : "bdf";
+  int euler = s->solver.engine == CREDO_ENGINE_EULER;
   char when[64], host[256], h5ver[64];
   unsigned maj = 0, min = 0, rel = 0;
   iso_now (when, sizeof when);
@@ -675,6 +949,8 @@ write_root_attrs (credo_recorder *r, const credo_run_meta *meta)
       || attr_string (r->file, "linear_solver",
                       meta ? meta->linear_solver : NULL) < 0
       || attr_string (r->file, "engine", meta ? meta->engine : NULL) < 0
+      || attr_string (r->file, "engine_kind", euler ? "euler" : "cvode") < 0
+      || (euler && attr_double (r->file, "dt", s->solver.dt) < 0)
       || attr_string (r->file, "command_line",
                       meta ? meta->command_line : NULL) < 0
       || attr_string (r->file, "start_time", when) < 0
@@ -706,8 +982,16 @@ rec_destroy (credo_recorder *r)
       free (p->buf);
       free (p->tbuf);
     }
+  for (i = 0; i < r->n_ws; i++)
+    {
+      close_obj (&r->ws[i].data);
+      close_obj (&r->ws[i].times);
+      free (r->ws[i].where);
+    }
   if (r->file >= 0)
     rc = H5Fclose (r->file);
+  free (r->ws);
+  free (r->wbuf);
   free (r->reps);
   free (r->path);
   free (r->part);
@@ -756,6 +1040,7 @@ credo__rec_open (credo_ctx *ctx, const char *path, const credo_spec *spec,
   r->ctx = ctx;
   r->spec = spec;
   r->net = net;
+  r->wnext = INFINITY;
   for (i = 0; i < spec->n_recs; i++)
     r->reps[i].data = r->reps[i].times = r->reps[i].grid = H5I_INVALID_HID;
 
@@ -791,6 +1076,8 @@ credo__rec_open (credo_ctx *ctx, const char *path, const credo_spec *spec,
   r->n_reps = spec->n_recs;
   for (i = 0; !rc && i < spec->n_recs; i++)
     rc = make_report (r, i);
+  if (!rc)
+    rc = make_weights (r);
   if (!rc && H5Fflush (r->file, H5F_SCOPE_GLOBAL) < 0)
     rc = h5_fail (r, "cannot flush", NULL);
   if (rc)
@@ -938,6 +1225,8 @@ credo__rec_next_time (const credo_recorder *r)
   for (i = 0; i < r->n_reps; i++)
     if (r->reps[i].next < t)
       t = r->reps[i].next;
+  if (r->n_ws && r->wnext < t)
+    t = r->wnext;
   return t;
 }
 
@@ -954,7 +1243,7 @@ credo__rec_wants_steps (const credo_recorder *r)
 }
 
 /* step == 0: a grid sample; records every grid report whose next time is
- * exactly t.  step != 0: an integrator step; records every step report
+ * exactly t, and the weight snapshots due at t.  step != 0: an integrator step; records every step report
  * whose window holds t.  Ports are evaluated once, only when a due report
  * needs them.  Returns 0 or CREDO_EIO. */
 int
@@ -985,6 +1274,13 @@ credo__rec_sample (credo_recorder *r, double t, const double *y, int step)
         rc = e;
       if (s->every > 0)
         grid_seek (p, p->k + 1);
+    }
+  if (!step && r->n_ws && r->wnext <= t && weights_due (r, t))
+    {
+      for (i = 0; i < r->n_ws; i++)
+        if ((e = write_snapshot (r, &r->ws[i], t, y)) != 0 && !rc)
+          rc = e;
+      weights_seek (r, r->wk + 1);
     }
   if (r->spec->flush_seconds > 0
       && credo__wall_seconds () - r->last_flush >= r->spec->flush_seconds
@@ -1101,6 +1397,11 @@ credo__rec_close (credo_recorder *r, const credo_solver_stats *st,
       close_obj (&r->reps[i].data);
       close_obj (&r->reps[i].times);
       close_obj (&r->reps[i].grid);
+    }
+  for (i = 0; i < r->n_ws; i++)
+    {
+      close_obj (&r->ws[i].data);
+      close_obj (&r->ws[i].times);
     }
   open_objs = H5Fget_obj_count (r->file, H5F_OBJ_LOCAL | H5F_OBJ_DATASET
                                              | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE

@@ -573,7 +573,7 @@ credo__spec_data_kind (spec_parser *p, const config_setting_t *s,
 
 static const char *const top_keys[] = {
   "duration", "seed", "output", "populations", "projections", "stimuli",
-  "record", "solver", NULL
+  "record", "solver", "weights", NULL
 };
 
 static const char *const output_keys[] = { "path", "flush", "compression",
@@ -661,6 +661,9 @@ parse_root (spec_parser *p)
     return rc;
   if ((s = config_setting_get_member (root, "record"))
       && (rc = credo__spec_records (p, s)))
+    return rc;
+  if ((s = config_setting_get_member (root, "weights"))
+      && (rc = credo__spec_weights (p, s)))
     return rc;
   return credo__spec_solver (p, config_setting_get_member (root, "solver"));
 }
@@ -892,6 +895,7 @@ credo_spec_free (credo_spec *spec)
     free (spec->solver.atol_var_names[i]);
   free (spec->solver.atol_var_names);
   free (spec->solver.atol_var_values);
+  free (spec->weights.projs);
   for (size_t i = 0; i < spec->n_strings; i++)
     free (spec->strings[i]);
   free (spec->strings);

@@ -120,6 +120,8 @@ int credo__spec_endpoint (spec_parser *p, const config_setting_t *s,
 int credo__spec_stimuli (spec_parser *p, config_setting_t *s);
 int credo__spec_records (spec_parser *p, config_setting_t *s);
 int credo__spec_solver (spec_parser *p, config_setting_t *s);
+/* The `weights` group (snapshots); after the projections. */
+int credo__spec_weights (spec_parser *p, config_setting_t *s);
 
 /* Index of the population called `name`, or -1. */
 int credo__spec_pop_index (const credo_spec *spec, const char *name);

@@ -1,4 +1,5 @@
-/* src/spec_sections.c -- validating the stimuli, record and solver sections.
+/* src/spec_sections.c -- validating the stimuli, record, solver and weights
+ * sections.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  *
@@ -7,6 +8,7 @@
  * whole and their counts set at once, so credo_spec_free can release a
  * partly filled spec.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,19 +19,21 @@
 /* ---- stimuli ----------------------------------------------------------- */
 
 static const char *const stim_kinds[] = { "constant", "sine", "steps",
-                                          "table", NULL };
+                                          "table", "dataset", NULL };
 static const char *const stim_keys_all[] = {
   "to", "kind", "start", "stop", "value", "amplitude", "period", "phase",
   "offset", "times", "values", "file", "dataset", "times_dataset",
-  "interpolate", NULL
+  "interpolate", "t_pres", "repeat", NULL
 };
-static const char *const stim_keys[4][10] = {
+static const char *const stim_keys[5][10] = {
   { "to", "kind", "start", "stop", "value", NULL },
   { "to", "kind", "start", "stop", "amplitude", "period", "phase", "offset",
     NULL },
   { "to", "kind", "start", "stop", "times", "values", NULL },
   { "to", "kind", "start", "stop", "file", "dataset", "times_dataset",
-    "interpolate", NULL }
+    "interpolate", NULL },
+  { "to", "kind", "start", "stop", "file", "dataset", "t_pres", "repeat",
+    NULL }
 };
 static const char *const interpolations[] = { "previous", "linear", NULL };
 
@@ -201,6 +205,95 @@ parse_table (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
   return check_times (p, fs, st->times, st->n_rows, st->source);
 }
 
+/* kind = "dataset": an [n_samples x size] matrix (an HDF5 dataset, or a
+ * CSV file with one row per sample) presented one sample per t_pres. */
+static int
+parse_dataset (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
+               const char *what, const char *popname)
+{
+  const config_setting_t *fs, *ds = NULL, *ts, *rs;
+  const char *path, *dataset = NULL;
+  char *resolved;
+  size_t rows, cols, lp, ld;
+  int rc, h5;
+
+  if (!(ts = credo__spec_need (p, g, "t_pres", what))
+      || (rc = credo__spec_num (p, ts, &st->t_pres)))
+    return ts ? rc : CREDO_ECONFIG;
+  if (!(st->t_pres > 0 && isfinite (st->t_pres)))
+    return credo__spec_err (p, ts, "'t_pres' must be > 0 (ms), not %g",
+                            st->t_pres);
+  st->repeat = 1;
+  if ((rs = config_setting_get_member (g, "repeat")))
+    {
+      if (config_setting_type (rs) != CONFIG_TYPE_BOOL)
+        return credo__spec_err (p, rs, "'repeat' must be true or false, not "
+                                "%s", credo__spec_type_name (rs));
+      st->repeat = config_setting_get_bool (rs) != 0;
+    }
+  if (!(fs = credo__spec_need (p, g, "file", what)))
+    return CREDO_ECONFIG;
+  if ((rc = credo__spec_str (p, fs, &path)))
+    return rc;
+  if (!path[0])
+    return credo__spec_err (p, fs, "'file' must not be empty");
+  if ((h5 = credo__spec_data_kind (p, fs, path, "dataset file")) < 0)
+    return CREDO_ECONFIG;
+  if ((rc = credo__spec_opt_str (p, g, "dataset", &dataset, NULL)))
+    return rc;
+  ds = config_setting_get_member (g, "dataset");
+  if (h5 && !dataset)
+    return credo__spec_err (p, g, "missing 'dataset' in %s (HDF5 file '%s')",
+                            what, path);
+  if (!h5 && dataset)
+    return credo__spec_err (p, ds, "'dataset' is only for HDF5 files, not "
+                            "'%s'", path);
+  if (h5 && !dataset[0])
+    return credo__spec_err (p, ds, "'dataset' must not be empty");
+  /* source = "PATH\0DATASET": one allocation, freed with the spec */
+  if (!(resolved = credo__spec_resolve (p, path)))
+    return credo__spec_nomem (p);
+  lp = strlen (resolved);
+  ld = dataset ? strlen (dataset) : 0;
+  st->source = malloc (lp + ld + 2);
+  if (!st->source)
+    {
+      free (resolved);
+      return credo__spec_nomem (p);
+    }
+  memcpy (st->source, resolved, lp + 1);
+  free (resolved);
+  if (dataset)
+    {
+      memcpy (st->source + lp + 1, dataset, ld + 1);
+      st->ds_name = st->source + lp + 1;
+    }
+  {
+    FILE *probe = fopen (st->source, "rb");
+    if (!probe)
+      return credo__spec_err (p, fs, "dataset file '%s' cannot be opened: "
+                              "%s", st->source, strerror (errno));
+    fclose (probe);
+  }
+  if ((rc = credo__read_matrix (p->ctx, st->source, st->ds_name, &st->values,
+                                &rows, &cols)))
+    return file_error (p, h5 ? ds : fs, rc);
+  st->n_rows = rows;
+  if (cols != st->n)
+    {
+      if (h5)
+        return credo__spec_err (p, ds, "dataset '%s' of '%s' is %zu x %zu "
+                                "(samples x values), expected %zu x %zu (one "
+                                "column per unit of '%s')", st->ds_name,
+                                st->source, rows, cols, rows, st->n, popname);
+      return credo__spec_err (p, fs, "dataset file '%s' is %zu x %zu "
+                              "(samples x values), expected %zu x %zu (one "
+                              "column per unit of '%s')", st->source, rows,
+                              cols, rows, st->n, popname);
+    }
+  return 0;
+}
+
 int
 credo__spec_stimuli (spec_parser *p, config_setting_t *list)
 {
@@ -287,9 +380,14 @@ credo__spec_stimuli (spec_parser *p, config_setting_t *list)
           if ((rc = parse_steps (p, st, g, what)))
             return rc;
           break;
-        default:
+        case 3:
           st->kind = CREDO_STIM_TABLE;
           if ((rc = parse_table (p, st, g, what, spec->pops[st->pop].name)))
+            return rc;
+          break;
+        default:
+          st->kind = CREDO_STIM_DATASET;
+          if ((rc = parse_dataset (p, st, g, what, spec->pops[st->pop].name)))
             return rc;
           break;
         }
@@ -693,4 +791,202 @@ credo__spec_solver (spec_parser *p, config_setting_t *g)
   if (g && (rc = parse_solver (p, g)))
     return rc;
   return check_noise (p);
+}
+
+/* ---- weights ----------------------------------------------------------- */
+
+static const char *const weights_keys[] = { "every", "projections", "start",
+                                            "stop", "dtype", NULL };
+
+/* More snapshots than this is surely a typo in 'every'. */
+#define MAX_SNAPSHOTS 1e9
+
+double
+credo__weights_time (const credo_weights_spec *w, unsigned long long k)
+{
+  return w->start + (double) k * w->every;
+}
+
+unsigned long long
+credo__weights_count (const credo_weights_spec *w)
+{
+  double q;
+  unsigned long long k;
+  if (!(w->every > 0) || !(w->start <= w->stop))
+    return 0;
+  q = floor ((w->stop - w->start) / w->every);
+  if (!(q >= 0 && q <= MAX_SNAPSHOTS))
+    return 0;
+  k = (unsigned long long) q;
+  while (credo__weights_time (w, k + 1) <= w->stop)
+    k++;
+  while (k > 0 && credo__weights_time (w, k) > w->stop)
+    k--;
+  return k + 1;
+}
+
+/* Index of the projection called `name`, or -1. */
+static int
+proj_index (const credo_spec *spec, const char *name)
+{
+  for (size_t i = 0; i < spec->n_projs; i++)
+    if (strcmp (spec->projs[i].name, name) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* Projection `name` (from setting `s`) into w->projs[w->n++]; unknown names
+ * and repeats are errors. */
+static int
+add_weights_proj (spec_parser *p, const config_setting_t *s, const char *name)
+{
+  const credo_spec *spec = p->spec;
+  credo_weights_spec *w = &p->spec->weights;
+  const char *names[MAX_NAMES + 2];
+  char extra[1024];
+  size_t n = 0;
+  int k = proj_index (spec, name);
+  if (k < 0)
+    {
+      for (size_t i = 0; i < spec->n_projs && n < MAX_NAMES; i++)
+        names[n++] = spec->projs[i].name;
+      names[n++] = "plastic";
+      names[n++] = "all";
+      credo__spec_hint_list (extra, sizeof extra, name, names, n);
+      if (spec->n_projs == 0)
+        return credo__spec_err (p, s, "unknown projection '%s' in weights: "
+                                "the circuit has no projections", name);
+      return credo__spec_err (p, s, "unknown projection '%s' in weights%s",
+                              name, extra);
+    }
+  for (size_t i = 0; i < w->n; i++)
+    if (w->projs[i] == k)
+      return credo__spec_err (p, s, "projection '%s' is listed twice in "
+                              "weights", name);
+  w->projs[w->n++] = k;
+  return 0;
+}
+
+/* projections = "plastic" (default) | "all" | "NAME" | ["NAME", ...] */
+static int
+parse_weights_projs (spec_parser *p, const config_setting_t *g)
+{
+  credo_spec *spec = p->spec;
+  credo_weights_spec *w = &spec->weights;
+  const config_setting_t *s = config_setting_get_member (g, "projections");
+  const char *what = "plastic";
+  int rc;
+
+  if (!(w->projs = credo__calloc (spec->n_projs ? spec->n_projs : 1,
+                                  sizeof *w->projs)))
+    return credo__spec_nomem (p);
+  if (s && (config_setting_is_array (s) || config_setting_is_list (s)))
+    {
+      size_t len = (size_t) config_setting_length (s);
+      if (len == 0)
+        return credo__spec_err (p, s, "'projections' is empty (give names, "
+                                "\"plastic\" or \"all\")");
+      for (size_t i = 0; i < len; i++)
+        {
+          const config_setting_t *e
+              = config_setting_get_elem (s, (unsigned) i);
+          const char *name;
+          if (config_setting_type (e) != CONFIG_TYPE_STRING)
+            return credo__spec_err (p, e, "'projections' must hold "
+                                    "projection names, not %s",
+                                    credo__spec_type_name (e));
+          name = config_setting_get_string (e);
+          /* repeats are refused, so at most n_projs fit */
+          if ((rc = add_weights_proj (p, e, name)))
+            return rc;
+        }
+      return 0;
+    }
+  if (s && config_setting_type (s) != CONFIG_TYPE_STRING)
+    return credo__spec_err (p, s, "'projections' must be \"plastic\", "
+                            "\"all\" or a list of projection names, not %s",
+                            credo__spec_type_name (s));
+  if (s)
+    what = config_setting_get_string (s);
+  if (strcmp (what, "plastic") != 0 && strcmp (what, "all") != 0)
+    return add_weights_proj (p, s, what); /* one name */
+  for (size_t i = 0; i < spec->n_projs; i++)
+    if (what[0] == 'a' || spec->projs[i].plast.rule)
+      w->projs[w->n++] = (int) i;
+  if (w->n == 0)
+    return credo__spec_err (p, s ? s : g, "weights: the circuit has no %s"
+                            "projections to record%s",
+                            what[0] == 'a' ? "" : "plastic ",
+                            what[0] == 'a' || spec->n_projs == 0
+                                ? ""
+                                : "; set projections = \"all\" or name "
+                                  "them");
+  return 0;
+}
+
+int
+credo__spec_weights (spec_parser *p, config_setting_t *g)
+{
+  credo_spec *spec = p->spec;
+  credo_weights_spec *w = &spec->weights;
+  const config_setting_t *s;
+  int rc, dtype = 0;
+
+  if ((rc = credo__spec_check_keys (p, g, "weights", weights_keys)))
+    return rc;
+  if ((rc = credo__spec_loc (p, g, &w->loc)))
+    return rc;
+  if (!(s = credo__spec_need (p, g, "every", "weights")))
+    return CREDO_ECONFIG;
+  if ((rc = credo__spec_num (p, s, &w->every)))
+    return rc;
+  if (!(w->every > 0))
+    return credo__spec_err (p, s, "'every' must be > 0 (ms between weight "
+                            "snapshots), not %g", w->every);
+  w->start = 0;
+  w->stop = spec->duration;
+  if ((rc = credo__spec_opt_num (p, g, "start", &w->start, NULL))
+      || (rc = credo__spec_opt_num (p, g, "stop", &w->stop, NULL)))
+    return rc;
+  if (w->start < 0)
+    return credo__spec_err (p, config_setting_get_member (g, "start"),
+                            "'start' must be >= 0, not %g", w->start);
+  if (w->stop > spec->duration)
+    w->stop = spec->duration; /* the run ends there anyway */
+  if (!(w->start <= w->stop))
+    {
+      const config_setting_t *at = config_setting_get_member (g, "start");
+      if (!at)
+        at = config_setting_get_member (g, "stop");
+      return credo__spec_err (p, at ? at : g, "weights window [%g, %g] is "
+                              "empty (duration %g ms)", w->start, w->stop,
+                              spec->duration);
+    }
+  if ((w->stop - w->start) / w->every > MAX_SNAPSHOTS)
+    return credo__spec_err (p, s, "'every' = %g ms gives %.3g snapshots in "
+                            "[%g, %g] ms; at most %g are allowed", w->every,
+                            (w->stop - w->start) / w->every, w->start,
+                            w->stop, MAX_SNAPSHOTS);
+  if ((rc = credo__spec_opt_choice (p, g, "dtype", dtypes, &dtype)))
+    return rc;
+  w->float32 = dtype == 1;
+  if ((rc = parse_weights_projs (p, g)))
+    return rc;
+  /* the name becomes an HDF5 group: no '/' and not "." */
+  for (size_t i = 0; i < w->n; i++)
+    {
+      const char *name = spec->projs[w->projs[i]].name;
+      if (strchr (name, '/') || strcmp (name, ".") == 0)
+        return credo__spec_err (p, config_setting_get_member (g, "projections")
+                                       ? config_setting_get_member (
+                                           g, "projections")
+                                       : g,
+                                "projection '%s' (%s:%d) cannot have its "
+                                "weights recorded: its name becomes the "
+                                "group /weights/NAME, which must not be '.' "
+                                "or contain '/'; rename it", name,
+                                spec->projs[w->projs[i]].loc.file,
+                                spec->projs[w->projs[i]].loc.line);
+    }
+  return 0;
 }

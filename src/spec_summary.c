@@ -79,6 +79,35 @@ record_samples (const credo_rec_spec *r)
   return floor ((r->stop - r->start) / r->every + 1e-9) + 1;
 }
 
+/* The weights section: projections, snapshot count, estimated size. */
+static void
+print_weights (FILE *out, const credo_spec *spec)
+{
+  const credo_weights_spec *w = &spec->weights;
+  double snaps = (double) credo__weights_count (w), total = 0;
+  size_t es = w->float32 ? 4 : 8;
+
+  fprintf (out, "\nweights (%zu projection%s)\n", w->n, w->n == 1 ? "" : "s");
+  for (size_t i = 0; i < w->n; i++)
+    {
+      const credo_proj_spec *pj = &spec->projs[w->projs[i]];
+      size_t rows = spec->pops[pj->post].size;
+      size_t cols = pj->conn == CREDO_CONN_ONE_TO_ONE
+                        ? 1 : spec->pops[pj->pre].size;
+      double bytes = snaps * ((double) rows * (double) cols * (double) es + 8);
+      fprintf (out, "  %-32s %zu x %zu, %s, ~", pj->name, rows, cols,
+               pj->plast.rule ? pj->plast.rule->name : "static");
+      print_bytes (out, bytes);
+      fputc ('\n', out);
+      total += bytes;
+    }
+  fprintf (out, "  every %g ms in [%g, %g] ms: %.0f snapshots, %s, "
+           "estimated ", w->every, w->start, w->stop, snaps,
+           w->float32 ? "float32" : "float64");
+  print_bytes (out, total);
+  fputc ('\n', out);
+}
+
 void
 credo_spec_print_summary (const credo_spec *spec, FILE *out)
 {
@@ -193,6 +222,14 @@ credo_spec_print_summary (const credo_spec *spec, FILE *out)
               if (s->source)
                 fprintf (out, ", from %s", s->source);
               break;
+            case CREDO_STIM_DATASET:
+              fprintf (out, "dataset %s%s%s: %zu samples x %zu, t_pres %g "
+                       "ms, epoch %g ms, %s", s->source,
+                       s->ds_name ? ":" : "", s->ds_name ? s->ds_name : "",
+                       s->n_rows, s->n, s->t_pres,
+                       (double) s->n_rows * s->t_pres,
+                       s->repeat ? "repeated" : "once, then 0");
+              break;
             }
           fprintf (out, ", active [%g, %g) ms\n", s->start, s->stop);
         }
@@ -234,6 +271,15 @@ credo_spec_print_summary (const credo_spec *spec, FILE *out)
   else
     fprintf (out, "\nrecord: nothing\n");
 
+  if (spec->weights.n)
+    print_weights (out, spec);
+
+  if (spec->solver.engine == CREDO_ENGINE_EULER)
+    {
+      fprintf (out, "\nsolver      engine euler, dt %g ms (fixed step)\n",
+               spec->solver.dt);
+      return;
+    }
   fprintf (out, "\nsolver      %s, linear %s", methods[spec->solver.method],
            linears[spec->solver.linear]);
   if (spec->solver.linear == CREDO_LINEAR_AUTO)

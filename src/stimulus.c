@@ -6,6 +6,7 @@
  * is right-continuous in t, so at a break time the new value applies.  The
  * engine integrates between breaks and restarts at each one.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -27,6 +28,34 @@ last_row_at (const double *times, size_t n, double t)
         hi = mid;
     }
   return (long) lo;
+}
+
+/* Dataset stimuli: the k-th switch time, as every caller rounds it. */
+static double
+switch_time (const credo_stim_spec *s, long k)
+{
+  return s->start + (double) k * s->t_pres;
+}
+
+/* Dataset stimuli: the presentation under way at t >= start, i.e. the
+ * largest k with switch_time (k) <= t.  O(1): the quotient can be one off
+ * from the rounded switch times, which the two loops fix, so that at an
+ * exact switch time the new sample applies. */
+static long
+dataset_sample (const credo_stim_spec *s, double t)
+{
+  double x = floor ((t - s->start) / s->t_pres);
+  long k;
+  if (!(x >= 0))
+    x = 0;
+  if (x > (double) (LONG_MAX / 2))
+    x = (double) (LONG_MAX / 2);
+  k = (long) x;
+  while (k > 0 && switch_time (s, k) > t)
+    k--;
+  while (k < LONG_MAX / 2 && switch_time (s, k + 1) <= t)
+    k++;
+  return k;
 }
 
 /* Index of the first row with times[k] > t (n when none). */
@@ -75,6 +104,17 @@ credo__stim_add (const credo_stim_spec *s, double t, double *out)
           out[i] += a[i] + w * (b[i] - a[i]);
       }
       break;
+    case CREDO_STIM_DATASET:
+      {
+        long k = dataset_sample (s, t);
+        const double *a;
+        if (!s->repeat && (size_t) k >= s->n_rows)
+          break; /* past the last sample */
+        a = s->values + ((size_t) k % s->n_rows) * n;
+        for (size_t i = 0; i < n; i++)
+          out[i] += a[i];
+      }
+      break;
     }
 }
 
@@ -94,11 +134,37 @@ push (double t, double **times, size_t *n, size_t *cap)
   return 0;
 }
 
+/* Dataset stimuli: the switch times start + k t_pres (k >= 1; without
+ * repeat up to k = n_rows, where the stimulus drops to 0) in (lo, hi). */
+static int
+dataset_breaks (const credo_stim_spec *s, double lo, double hi,
+                double **times, size_t *n, size_t *cap)
+{
+  double prev = lo;
+  int rc;
+  if (!(hi > lo))
+    return 0;
+  if (s->repeat && !isfinite (hi))
+    return CREDO_EINVAL; /* infinitely many switches */
+  for (long k = dataset_sample (s, lo) + 1;; k++)
+    {
+      double tk = switch_time (s, k);
+      if ((!s->repeat && (size_t) k > s->n_rows) || !(tk < hi))
+        break;
+      if (tk > prev && (rc = push (tk, times, n, cap)))
+        return rc;
+      prev = tk > prev ? tk : prev;
+    }
+  return 0;
+}
+
 /* Appends, in increasing order and without repeats, the times in the open
  * interval (t0, t1) where the stimulus jumps or its derivative does: start,
- * stop, and for tables every row time inside the active window (a held
- * table jumps there, a linear one changes slope).  Returns 0 or
- * CREDO_ENOMEM. */
+ * stop, for tables every row time inside the active window (a held table
+ * jumps there, a linear one changes slope), and for datasets every switch
+ * from one sample to the next (a long run has many: t1 / t_pres).  Returns
+ * 0, CREDO_ENOMEM, or CREDO_EINVAL for a repeating dataset that is active
+ * up to t1 = infinity. */
 int
 credo__stim_breaks (const credo_stim_spec *s, double t0, double t1,
                     double **times, size_t *n, size_t *cap)
@@ -113,6 +179,9 @@ credo__stim_breaks (const credo_stim_spec *s, double t0, double t1,
          k < s->n_rows && s->times[k] < hi; k++)
       if ((rc = push (s->times[k], times, n, cap)))
         return rc;
+  if (s->kind == CREDO_STIM_DATASET
+      && (rc = dataset_breaks (s, lo, hi, times, n, cap)))
+    return rc;
   if (s->stop > t0 && s->stop < t1 && (rc = push (s->stop, times, n, cap)))
     return rc;
   return 0;

@@ -876,7 +876,7 @@ START_TEST (test_stimuli)
                "missing 'kind' in stimulus 0", NULL);
   expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"sinus\"; } );\n",
                6, "unknown kind 'sinus'; did you mean 'sine'? (one of: "
-               "constant, sine, steps, table)", NULL);
+               "constant, sine, steps, table, dataset)", NULL);
   expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"constant\";\n "
                "value = 1.0; period = 3.0; } );\n", 7, "unknown key 'period' "
                "in stimulus 0 (kind constant)", NULL);

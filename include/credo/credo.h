@@ -140,6 +140,62 @@ const char *credo_sim_linear_solver (const credo_sim *sim);
  * Returns CREDO_ECONFIG when the file is missing or not a credo file. */
 int credo_file_info (credo_ctx *ctx, const char *path, FILE *out);
 
+/* ---- generated data sets (`credo data`) ------------------------------ */
+
+/* Files read by stimuli of kind "dataset": every matrix is
+ * [samples x values], float64, row-major.  Random numbers come from one GSL
+ * mt19937 stream seeded with `seed` (seed 0 means GSL's default, 4357).
+ * Both functions write PATH.part and rename it into place; they return 0,
+ * CREDO_EINVAL (bad options) or CREDO_EIO with the message in ctx. */
+
+/* SAC18's teacher-student regression (ALGORITHMS.md D.7): a teacher
+ * sizes[0]-sizes[1]-sizes[2] with weights ~ U(-1, 1) maps inputs
+ * r0 ~ U(-1, 1) to the target potentials
+ *   u_trgt = k21 W21 phi(k10 W10 r0),   target rates phi(u_trgt).
+ * Draw order: W10 (row-major), W21, the training inputs, the test inputs.
+ * Datasets: inputs, targets, target_rates, test_inputs, test_targets,
+ * test_target_rates (the test ones only when n_test > 0), W10
+ * [sizes[1] x sizes[0]], W21 [sizes[2] x sizes[1]]; attributes on the root
+ * (description, generator, seed, sizes, k10, k21, phi_*). */
+typedef struct credo_teacher_opts
+{
+  size_t n_samples;   /* training samples (default 10000) */
+  size_t n_test;      /* test samples (default 1000) */
+  unsigned long seed; /* default 1 */
+  size_t sizes[3];    /* input, hidden, output (default 30, 20, 10) */
+  double k10, k21;    /* layer gains (default 2, 10) */
+  credo_transfer phi; /* default softplus, gain 1, threshold 3, scale 0.1 */
+} credo_teacher_opts;
+
+void credo_teacher_opts_default (credo_teacher_opts *o);
+int credo_dataset_teacher (credo_ctx *ctx, const char *path,
+                           const credo_teacher_opts *o);
+
+/* The 3x3 bars task of the LE code (9 inputs, 3 classes).  Pixel (row,
+ * col) is input 3 row + col; on = 1, off = 0.  The 8 patterns, in order:
+ * class 0 the horizontal bars (rows 0, 1, 2), class 1 the vertical bars
+ * (columns 0, 1, 2), class 2 the diagonals (0-4-8, then 2-4-6).
+ * With n = 8 copies: inputs [n x 9] (row k is pattern k mod 8, plus its
+ * own N(0, noise^2) per pixel when noise > 0), labels [n] (int32),
+ * target_rates [n x 3] (rate_on for the right class, rate_off for the
+ * others) and targets [n x 3], the potentials u with phi(u) = those rates
+ * (for softplus u = theta + log(exp(r / gamma) - 1) / beta; CREDO_EINVAL
+ * when phi never takes a rate).  Noise draws: row by row, pixel by pixel
+ * (GSL's ziggurat). */
+typedef struct credo_bars_opts
+{
+  unsigned long seed;        /* default 1 */
+  double noise;              /* std of the pixel noise (default 0) */
+  size_t copies;             /* default 1 */
+  double rate_on, rate_off;  /* default 1.0, 0.1 */
+  credo_transfer phi;        /* default softplus, gain 1, threshold 0,
+                                scale 1: LE's soft-ReLU log(1 + e^u) */
+} credo_bars_opts;
+
+void credo_bars_opts_default (credo_bars_opts *o);
+int credo_dataset_bars (credo_ctx *ctx, const char *path,
+                        const credo_bars_opts *o);
+
 #ifdef __cplusplus
 }
 #endif
