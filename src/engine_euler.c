@@ -273,7 +273,7 @@ engine_advance (void *ev, double t_stop, const credo_observer *obs)
     {
       /* no state: sample the grid up to t_stop and stop there */
       while ((ts = obs->next_time (obs->ud)) <= t_stop)
-        if (obs->sample (obs->ud, ts, NULL))
+        if (obs->sample (obs->ud, ts, e->y))
           return CREDO_EIO;
       e->t = t_stop;
       return e->ctx->stop_requested ? CREDO_EINTR : 0;

@@ -13,7 +13,7 @@ check () { # description, then a command that must succeed
   d=$1; shift
   if "$@" >"$tmp/last" 2>&1; then ok "$d"; else notok "$d: $(tail -3 "$tmp/last")"; fi
 }
-echo "1..13"
+echo "1..15"
 
 q="$src/examples/quickstart/quickstart.cfg"
 check "quickstart runs" "$bin" run "$q" -o "$tmp/q.h5" --set duration=300 -q
@@ -52,3 +52,7 @@ check "progress was shown on stderr" grep -q "ETA" "$tmp/err"
 # -q: nothing on stdout or stderr for a good run
 "$bin" run -q "$q" -o "$tmp/q2.h5" --set duration=50 >"$tmp/out" 2>&1
 if [ ! -s "$tmp/out" ]; then ok "-q is quiet"; else notok "-q printed: $(cat "$tmp/out")"; fi
+
+# a network without state variables still records (cvode and euler)
+check "stateless network records (cvode)" sh -c "'$bin' run -q '$src/tests/configs/good/stateless.cfg' -o '$tmp/s.h5' && '$bin' info '$tmp/s.h5' | grep -E 'input +r .* 21 +every'"
+check "stateless network records (euler)" sh -c "'$bin' run -q '$src/tests/configs/good/stateless.cfg' -o '$tmp/s2.h5' --set solver.engine=euler && '$bin' info '$tmp/s2.h5' | grep -E 'input +r .* 21 +every'"

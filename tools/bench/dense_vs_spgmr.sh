@@ -32,7 +32,8 @@ if [ ! -x "$bin" ]; then
   exit 2
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/credo-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 
 extra=""
 for kv in ${BENCH_SET:-}; do extra="$extra --set $kv"; done
@@ -40,7 +41,10 @@ for kv in ${BENCH_SET:-}; do extra="$extra --set $kv"; done
 now () { date +%s.%N; }
 
 # median of the numbers on stdin
-median () { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median () {
+  sort -g | awk '{ v[NR] = $1 }
+    END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 
 # value of a /solver counter in `credo info` output
 counter () { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; }
@@ -100,8 +104,8 @@ for pair in steps:steps rhs_evals:"RHS evaluations" \
             lin_iters:"linear iterations" prec_evals:"preconditioner setups" \
             nonlin_iters:"Newton iterations" err_test_fails:"error test fails"; do
   key=${pair%%:*}
-  printf '%-22s %14s %14s\n' "${pair#*:}" "$(counter "$tmp/dense.info" "$key")" \
-    "$(counter "$tmp/spgmr.info" "$key")"
+  printf '%-22s %14s %14s\n' "${pair#*:}" \
+    "$(counter "$tmp/dense.info" "$key")" "$(counter "$tmp/spgmr.info" "$key")"
 done
 
 diff=$("$py" - "$tmp/dense.h5" "$tmp/spgmr.h5" <<'EOF' 2>"$tmp/py.err" || echo "n/a (see below)"
@@ -123,4 +127,5 @@ EOF
 echo
 echo "final state h.u: max |dense - spgmr| = $diff"
 [ -s "$tmp/py.err" ] && sed 's/^/  /' "$tmp/py.err"
-echo "$dw $sw $ds $ss" | awk '{ printf "speed ratio dense/spgmr: %.1fx (whole run), %.1fx (solve only)\n", $1 / $2, $3 / $4 }'
+echo "$dw $sw $ds $ss" | awk '{ printf "speed ratio dense/spgmr: %.1fx (whole",
+                                $1 / $2; printf " run), %.1fx (solve only)\n", $3 / $4 }'

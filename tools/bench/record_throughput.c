@@ -281,6 +281,7 @@ main (int argc, char **argv)
           units, rows, samples, mb, repeat, RAW_BLOCK / 1024);
   printf ("\n%-6s %-6s %9s %9s %9s %9s %10s %8s\n", "compr", "writer",
           "total s", "write s", "fsync s", "MB/s", "file MB", "ratio");
+  fflush (stdout);
   for (int l = 0; l < n_levels; l++)
     {
       result rc[100], rr[100], c, r;

@@ -7,11 +7,12 @@
 # Run from the top of the source tree after `make`:
 #   tools/bench/record_throughput.sh
 # Environment: CREDO_SRCDIR, CREDO_BUILDDIR (as for `make check`), CC,
-# BENCH_REPEAT (default 5, as the disk is noisy; the median run is reported), BENCH_DIR (where
-# the files are written, in a fresh subdirectory; default $TMPDIR or /tmp --
-# if that is a tmpfs, fsync costs nothing and the comparison is one of CPU
-# overhead only: point BENCH_DIR at a disk).  Needs 2 x 160 MB free.  A benchmark, not a test: `make
-# check` does not run it.
+# BENCH_REPEAT (default 5, as the disk is noisy; the median run is
+# reported), BENCH_DIR (where the files are written, in a fresh
+# subdirectory; default $TMPDIR or /tmp -- on a tmpfs fsync costs nothing
+# and only the CPU overhead is compared: point BENCH_DIR at a disk).
+# Needs 2 x 160 MB free.  A benchmark, not a test: `make check` does not
+# run it.
 set -eu
 
 src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -26,7 +27,8 @@ if [ ! -e "$lib/libcredo.so" ]; then
 fi
 bin=$(mktemp -d "${TMPDIR:-/tmp}/credo-bench-bin.XXXXXX")
 data=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/credo-bench-data.XXXXXX")
-trap 'rm -rf "$bin" "$data"' EXIT INT TERM
+trap 'rm -rf "$bin" "$data"' EXIT
+trap 'exit 130' INT TERM
 
 # the project's flags (Makefile.am: AM_CPPFLAGS, AM_CFLAGS; configure's
 # CFLAGS and warnings), linked to the uninstalled library
@@ -37,8 +39,9 @@ trap 'rm -rf "$bin" "$data"' EXIT INT TERM
   "$src/tools/bench/record_throughput.c" \
   -L"$lib" -lcredo -Wl,-rpath,"$lib" -o "$bin/record_throughput"
 
-echo "credo record throughput: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
-     "files on $(df --output=source,fstype "$data" | awk 'NR == 2 { print $1 " (" $2 ")" }')"
+fs=$(df --output=source,fstype "$data" | awk 'NR == 2 { print $1 " (" $2 ")" }')
+echo "credo record throughput: $(date -u '+%Y-%m-%d %H:%M UTC')," \
+     "$(nproc) CPUs, files on $fs"
 if [ "$(df --output=fstype "$data" | tail -1)" = tmpfs ]; then
   echo "  (tmpfs: fsync is free here; set BENCH_DIR to a directory on disk)"
 fi
