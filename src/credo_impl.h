@@ -241,6 +241,10 @@ struct credo_spec
   credo_weights_spec weights;
 };
 
+/* "FILE:LINE" of a spec entry into buf, or the --set text for entries an
+ * override created (line 0).  Returns buf. */
+const char *credo__loc_str (const credo_loc *loc, char *buf, size_t len);
+
 /* ---- network --------------------------------------------------------- */
 
 typedef struct credo_pop

@@ -97,17 +97,6 @@ pop_free (credo_pop *pop)
   free (pop->jac.dodin);
 }
 
-/* "file:line" of a spec entry, or just the --set text for created ones. */
-static const char *
-where (const credo_loc *loc, char *buf, size_t len)
-{
-  if (loc->line > 0)
-    snprintf (buf, len, "%s:%d", loc->file, loc->line);
-  else
-    snprintf (buf, len, "%s", loc->file ? loc->file : "?");
-  return buf;
-}
-
 /* Fills proj->w from its initialiser.  Random initialisers draw from `rng`
  * row by row, in projection order, so a seed fixes every weight. */
 static int
@@ -147,7 +136,7 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
                 net->ctx, CREDO_ECONFIG,
                 "%s: weight file '%s' has shape %zu x %zu, projection '%s' "
                 "needs %zu x %zu (post x pre)",
-                where (&ps->loc, loc, sizeof loc), in->path, r, c, ps->name, pr->rows,
+                credo__loc_str (&ps->loc, loc, sizeof loc), in->path, r, c, ps->name, pr->rows,
                 pr->cols);
           }
         memcpy (w, data, nw * sizeof *w);
@@ -168,7 +157,7 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
               return credo__error (net->ctx, CREDO_ECONFIG,
                                    "%s: projection '%s' cannot be the "
                                    "transpose of '%s'",
-                                   where (&ps->loc, loc, sizeof loc), ps->name,
+                                   credo__loc_str (&ps->loc, loc, sizeof loc), ps->name,
                                    src->spec->name);
             memcpy (w, src->w, nw * sizeof *w); /* a diagonal is symmetric */
             break;
@@ -177,7 +166,7 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
           return credo__error (net->ctx, CREDO_ECONFIG,
                                "%s: projection '%s' cannot be the transpose "
                                "of '%s' (%zu x %zu vs %zu x %zu)",
-                               where (&ps->loc, loc, sizeof loc), ps->name,
+                               credo__loc_str (&ps->loc, loc, sizeof loc), ps->name,
                                src->spec->name, pr->rows, pr->cols, src->rows,
                                src->cols);
         for (size_t i = 0; i < pr->rows; i++)

@@ -25,17 +25,6 @@
 
 #include "credo_impl.h"
 
-/* "file:line" of a plasticity entry */
-static const char *
-where (const credo_loc *loc, char *buf, size_t len)
-{
-  if (loc->line > 0)
-    snprintf (buf, len, "%s:%d", loc->file, loc->line);
-  else
-    snprintf (buf, len, "%s", loc->file ? loc->file : "?");
-  return buf;
-}
-
 static int
 resolve_signal (credo_net *net, credo_proj *pr, credo_signal_kind kind,
                 const char *name, const double **val, const double **dval)
@@ -74,7 +63,7 @@ resolve_signal (credo_net *net, credo_proj *pr, credo_signal_kind kind,
   return credo__error (net->ctx, CREDO_ECONFIG,
                        "%s: rule %s of projection '%s' needs the %s '%s' of "
                        "the post-synaptic model %s, which has none",
-                       where (&pr->spec->plast.loc, loc, sizeof loc),
+                       credo__loc_str (&pr->spec->plast.loc, loc, sizeof loc),
                        pr->spec->plast.rule->name, pr->spec->name,
                        kind == CREDO_SIGNAL_INPUT ? "input port" : "output",
                        name, m->name);

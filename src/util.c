@@ -3,6 +3,7 @@
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -95,4 +96,14 @@ credo__wall_seconds (void)
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+const char *
+credo__loc_str (const credo_loc *loc, char *buf, size_t len)
+{
+  if (loc->line > 0)
+    snprintf (buf, len, "%s:%d", loc->file, loc->line);
+  else
+    snprintf (buf, len, "%s", loc->file ? loc->file : "?");
+  return buf;
 }
