@@ -44,6 +44,12 @@ int credo__edit_distance (const char *a, const char *b);
 const char *credo__closest (const char *word, const char *const *cands,
                             size_t n);
 double credo__wall_seconds (void);
+/* Sampling grids start + k*every (k = 0, 1, ...) rounded the same way by
+ * every caller: the k-th time, and how many are <= stop (0 when more than
+ * `max` would be, or every <= 0). */
+double credo__grid_time (double start, double every, unsigned long long k);
+unsigned long long credo__grid_count (double start, double every, double stop,
+                                      double max);
 
 /* ---- spec ------------------------------------------------------------ */
 
@@ -221,6 +227,32 @@ unsigned long long credo__weights_count (const credo_weights_spec *w);
 /* The k-th snapshot time, start + k*every. */
 double credo__weights_time (const credo_weights_spec *w, unsigned long long k);
 
+/* Learning curves (the `learning` group, /learning/ in the file): every
+ * `every` ms the frozen circuit is evaluated on a test set, and the
+ * instantaneous weight change of each forward projection is compared with
+ * the backprop gradient of the equivalent feed-forward network. */
+typedef struct credo_learning_spec
+{
+  double every;       /* ms, > 0; 0 = no learning curves */
+  double start, stop; /* ms; stop is clamped to the duration */
+  size_t n_layers;    /* input layer, hidden layers, output layer (>= 2) */
+  int *layers;        /* population indices */
+  int *fwd;           /* fwd[k], k >= 1: projection layers[k-1] -> layers[k].basal */
+  int in_port;        /* the input layer's port the test inputs replace */
+  int out_port;       /* the output layer's output port compared with targets */
+  /* the test set, n_test x size rows (NULL without one) */
+  size_t n_test;
+  double *test_inputs, *test_targets;
+  char *test_source;  /* the file they came from */
+  int classify;       /* also record the argmax accuracy */
+  credo_loc loc;
+} credo_learning_spec;
+
+/* Number of learning samples start + k*every <= stop, and the k-th time. */
+unsigned long long credo__learning_count (const credo_learning_spec *l);
+double credo__learning_time (const credo_learning_spec *l,
+                             unsigned long long k);
+
 struct credo_spec
 {
   char *text;     /* config text after overrides */
@@ -239,6 +271,7 @@ struct credo_spec
   credo_rec_spec *recs;
   credo_solver_spec solver;
   credo_weights_spec weights;
+  credo_learning_spec learning;
 };
 
 /* "FILE:LINE" of a spec entry into buf, or the --set text for entries an
@@ -292,6 +325,11 @@ typedef struct credo_net
   int has_plastic;
   double *atol;     /* per-state absolute tolerance */
   long rhs_evals;
+  /* Probe mode (learning.c evaluates the frozen circuit on test inputs):
+   * when clamp_values is set, the stimuli of populations clamp_pop and
+   * mute_pop are ignored and clamp_values feed clamp_pop's clamp_port. */
+  const double *clamp_values;
+  int clamp_pop, clamp_port, mute_pop;
 } credo_net;
 
 credo_net *credo__net_build (credo_ctx *ctx, const credo_spec *spec);
@@ -307,6 +345,9 @@ void credo__net_jac_setup (credo_net *net, double t, const double *y);
 void credo__net_jtimes (credo_net *net, const double *v, double *jv);
 /* Dense Jacobian, column-major n_state x n_state with leading dim ld. */
 void credo__net_jac_dense (credo_net *net, double *J, size_t ld);
+/* The neuron block of that Jacobian (n_neuron x n_neuron, column-major,
+ * leading dim ld), assembled analytically also when weights are plastic. */
+void credo__net_jac_neurons (credo_net *net, double *J, size_t ld);
 /* Diagonal of that Jacobian into d[n_state] (Jacobi preconditioner). */
 void credo__net_jac_diag (credo_net *net, double *d);
 /* Plasticity (plasticity.c): resolves rule signals, the learning window
@@ -373,7 +414,34 @@ typedef struct credo_engine_type
 } credo_engine_type;
 
 extern const credo_engine_type credo__engine_cvode;
+
+/* Replaces the arithmetic ops of a serial N_Vector with compiled kernels
+ * (nvector_fast.c); declared through the struct tag to keep SUNDIALS'
+ * headers out of this one. */
+struct _generic_N_Vector;
+void credo__nvector_fast (struct _generic_N_Vector *v);
 extern const credo_engine_type credo__engine_euler;
+
+/* ---- learning curves (learning.c) -------------------------------------- */
+
+typedef struct credo_learning credo_learning;
+
+/* NULL without a `learning` group (no error set) or on failure (error
+ * set: check credo_errcode). */
+credo_learning *credo__learning_new (credo_ctx *ctx, const credo_spec *spec);
+void credo__learning_free (credo_learning *l);
+/* The columns of a row: names ("test_error", "angle_W10", ...) and docs. */
+size_t credo__learning_columns (const credo_learning *l,
+                                const char *const **names,
+                                const char *const **docs);
+double credo__learning_mean_predictor_error (const credo_learning *l);
+/* The next evaluation time, or INFINITY. */
+double credo__learning_next_time (const credo_learning *l);
+/* Evaluates at (t, y) into row[n_cols] and moves to the next time. */
+int credo__learning_sample (credo_learning *l, double t, const double *y,
+                            double *row);
+/* Test samples whose steady state was not found (NaN rows). */
+unsigned long credo__learning_newton_failures (const credo_learning *l);
 
 /* ---- recorder (recorder.c) -------------------------------------------- */
 
@@ -398,6 +466,13 @@ double credo__rec_next_time (const credo_recorder *r);
  * integrator-step sample. */
 int credo__rec_sample (credo_recorder *r, double t, const double *y, int step);
 int credo__rec_wants_steps (const credo_recorder *r);
+/* The learning-curve group /learning/: times and one [n] dataset per
+ * column, appended row by row.  Attributes: `mean_predictor_error`. */
+int credo__rec_learning_open (credo_recorder *r, size_t n,
+                              const char *const *names,
+                              const char *const *docs,
+                              double mean_predictor_error);
+int credo__rec_learning_row (credo_recorder *r, double t, const double *row);
 /* Writes /solver, the status attribute, closes and renames the file into
  * place.  status NULL means "ok".  Always frees r. */
 int credo__rec_close (credo_recorder *r, const credo_solver_stats *st,

@@ -218,6 +218,8 @@ engine_alloc (credo_net *net, const credo_solver_spec *s, double t0,
   e->ytmp = N_VNew_Serial (n ? n : 1, e->sun);
   if (!e->y || !e->ytmp)
     goto nomem;
+  credo__nvector_fast (e->y); /* before any clone: clones copy the ops */
+  credo__nvector_fast (e->ytmp);
   if (n)
     memcpy (N_VGetArrayPointer (e->y), y0, (size_t) n * sizeof (double));
   if (!n)
@@ -233,6 +235,7 @@ engine_alloc (credo_net *net, const credo_solver_spec *s, double t0,
   e->atol = N_VNew_Serial (n, e->sun);
   if (!e->atol)
     goto nomem;
+  credo__nvector_fast (e->atol);
   memcpy (N_VGetArrayPointer (e->atol), net->atol, (size_t) n * sizeof (double));
   if ((flag = CVodeSVtolerances (e->mem, s->rtol, e->atol)))
     goto cvfail;
@@ -268,6 +271,8 @@ engine_alloc (credo_net *net, const credo_solver_spec *s, double t0,
   else
     {
       e->pdiag = N_VNew_Serial (n, e->sun);
+      if (e->pdiag)
+        credo__nvector_fast (e->pdiag);
       e->LS = e->pdiag ? SUNLinSol_SPGMR (e->y, SUN_PREC_LEFT, s->krylov_dim,
                                           e->sun)
                        : NULL;

@@ -206,6 +206,7 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
   if (!net)
     goto fail;
   net->ctx = ctx;
+  net->clamp_pop = net->clamp_port = net->mute_pop = -1;
   net->spec = spec;
   net->n_pops = spec->n_pops;
   net->n_projs = spec->n_projs;
@@ -366,8 +367,14 @@ credo__net_eval (credo_net *net, double t, const double *y)
   for (size_t s = 0; s < net->n_stims; s++)
     {
       const credo_stim_spec *st = &net->spec->stims[s];
+      if (net->clamp_values
+          && (st->pop == net->clamp_pop || st->pop == net->mute_pop))
+        continue;
       credo__stim_add (st, t, net->pops[st->pop].in[st->port]);
     }
+  if (net->clamp_values)
+    memcpy (net->pops[net->clamp_pop].in[net->clamp_port], net->clamp_values,
+            net->pops[net->clamp_pop].n * sizeof (double));
   for (size_t p = 0; p < net->n_pops; p++)
     {
       credo_pop *pop = &net->pops[p];
@@ -545,6 +552,13 @@ credo__net_jac_dense (credo_net *net, double *J, size_t ld)
       free (e);
       return;
     }
+  credo__net_jac_neurons (net, J, ld);
+}
+
+void
+credo__net_jac_neurons (credo_net *net, double *J, size_t ld)
+{
+  size_t N = net->n_neuron;
   for (size_t c = 0; c < N; c++)
     memset (J + c * ld, 0, N * sizeof (double));
   /* unit-local blocks: diagonal in the unit index */
@@ -568,6 +582,7 @@ credo__net_jac_dense (credo_net *net, double *J, size_t ld)
       const credo_pop *pre = pr->pre, *post = pr->post;
       const credo_model_type *mi = pre->model, *mo = post->model;
       size_t q = pr->spec->post_port, o = pr->spec->pre_port;
+      const double *W = pr->plastic ? net->y_jac + pr->w_offset : pr->w;
       for (size_t a = 0; a < mo->n_var; a++)
         {
           const double *ga = post->jac.dfdin + (a * mo->n_in + q) * post->n;
@@ -581,7 +596,7 @@ credo__net_jac_dense (credo_net *net, double *J, size_t ld)
                   for (size_t i = 0; i < post->n; i++)
                     J[(pre->offset + b * pre->n + i) * ld + post->offset
                       + a * post->n + i]
-                        += ga[i] * pr->w[i] * gb[i];
+                        += ga[i] * W[i] * gb[i];
                   continue;
                 }
               for (size_t j = 0; j < pre->n; j++)
@@ -591,7 +606,7 @@ credo__net_jac_dense (credo_net *net, double *J, size_t ld)
                   if (gb[j] == 0.0)
                     continue;
                   for (size_t i = 0; i < post->n; i++)
-                    col[i] += ga[i] * pr->w[i * pr->cols + j] * gb[j];
+                    col[i] += ga[i] * W[i * pr->cols + j] * gb[j];
                 }
             }
         }

@@ -115,6 +115,11 @@ struct credo_recorder
   unsigned long long wplanned; /* snapshots expected */
   double wnext;            /* its time, INFINITY when done */
   int wwarned;
+  /* /learning/: times and one 1-D dataset per column */
+  hid_t lgroup, ltimes;
+  size_t n_lcols;
+  hid_t *ldata;
+  hsize_t lrows;
   double last_flush;
   int failed;    /* an I/O error happened; err holds the first one */
   char err[1024];
@@ -988,6 +993,11 @@ rec_destroy (credo_recorder *r)
       close_obj (&r->ws[i].times);
       free (r->ws[i].where);
     }
+  for (i = 0; i < r->n_lcols; i++)
+    close_obj (&r->ldata[i]);
+  free (r->ldata);
+  close_obj (&r->ltimes);
+  close_obj (&r->lgroup);
   if (r->file >= 0)
     rc = H5Fclose (r->file);
   free (r->ws);
@@ -1024,7 +1034,7 @@ credo__rec_open (credo_ctx *ctx, const char *path, const credo_spec *spec,
   len = strlen (path) + sizeof ".part";
   if (r)
     {
-      r->file = H5I_INVALID_HID;
+      r->file = r->lgroup = r->ltimes = H5I_INVALID_HID;
       r->path = credo__strdup (path);
       r->part = malloc (len);
       r->reps = credo__calloc (spec->n_recs, sizeof *r->reps);
@@ -1289,6 +1299,85 @@ credo__rec_sample (credo_recorder *r, double t, const double *y, int step)
   return rc;
 }
 
+/* ---- learning curves ------------------------------------------------------ */
+
+/* An empty extendible 1-D float64 dataset. */
+static hid_t
+series_1d (hid_t loc, const char *name)
+{
+  hsize_t dim = 0, maxdim = H5S_UNLIMITED, chunk = 256;
+  hid_t space = H5Screate_simple (1, &dim, &maxdim), d = H5I_INVALID_HID;
+  hid_t dcpl = chunked_dcpl (1, &chunk, 0);
+  if (space >= 0 && dcpl >= 0)
+    d = H5Dcreate2 (loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
+                    H5P_DEFAULT);
+  close_plist (&dcpl);
+  close_space (&space);
+  return d;
+}
+
+/* Appends v as element `row` of a dataset made by series_1d. */
+static herr_t
+series_put (hid_t d, hsize_t row, double v)
+{
+  hsize_t n = row + 1, one = 1;
+  hid_t fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+  herr_t rc = -1;
+  if (H5Dset_extent (d, &n) < 0)
+    return -1;
+  fs = H5Dget_space (d);
+  ms = H5Screate_simple (1, &one, NULL);
+  if (fs >= 0 && ms >= 0
+      && H5Sselect_hyperslab (fs, H5S_SELECT_SET, &row, NULL, &one, NULL) >= 0)
+    rc = H5Dwrite (d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, &v);
+  close_space (&fs);
+  close_space (&ms);
+  return rc;
+}
+
+int
+credo__rec_learning_open (credo_recorder *r, size_t n,
+                          const char *const *names, const char *const *docs,
+                          double mean_predictor_error)
+{
+  if (!(r->ldata = credo__calloc (n ? n : 1, sizeof *r->ldata)))
+    return credo__error (r->ctx, CREDO_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    r->ldata[i] = H5I_INVALID_HID;
+  r->n_lcols = n;
+  if ((r->lgroup = make_group (r->file, "learning")) < 0)
+    return h5_fail (r, "cannot create", "/learning");
+  if (attr_double (r->lgroup, "mean_predictor_error", mean_predictor_error)
+          < 0
+      || attr_string (r->lgroup, "test_error_definition",
+                      "mean over the test samples of sum_j (out_j - "
+                      "target_j)^2; mean_predictor_error is the same for "
+                      "out = the mean test target") < 0)
+    return h5_fail (r, "cannot write attributes of", "/learning");
+  if ((r->ltimes = series_1d (r->lgroup, "times")) < 0
+      || attr_string (r->ltimes, "units", "ms") < 0)
+    return h5_fail (r, "cannot create", "/learning/times");
+  for (size_t i = 0; i < n; i++)
+    if ((r->ldata[i] = series_1d (r->lgroup, names[i])) < 0
+        || attr_string (r->ldata[i], "description", docs[i]) < 0)
+      return h5_fail (r, "cannot create /learning/", names[i]);
+  return 0;
+}
+
+int
+credo__rec_learning_row (credo_recorder *r, double t, const double *row)
+{
+  if (r->lgroup < 0)
+    return 0;
+  if (series_put (r->ltimes, r->lrows, t) < 0)
+    return h5_fail (r, "cannot write", "/learning/times");
+  for (size_t i = 0; i < r->n_lcols; i++)
+    if (series_put (r->ldata[i], r->lrows, row[i]) < 0)
+      return h5_fail (r, "cannot write", "/learning");
+  r->lrows++;
+  return 0;
+}
+
 /* ---- closing ------------------------------------------------------------- */
 
 static const struct
@@ -1403,6 +1492,10 @@ credo__rec_close (credo_recorder *r, const credo_solver_stats *st,
       close_obj (&r->ws[i].data);
       close_obj (&r->ws[i].times);
     }
+  for (i = 0; i < r->n_lcols; i++)
+    close_obj (&r->ldata[i]);
+  close_obj (&r->ltimes);
+  close_obj (&r->lgroup);
   open_objs = H5Fget_obj_count (r->file, H5F_OBJ_LOCAL | H5F_OBJ_DATASET
                                              | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE
                                              | H5F_OBJ_ATTR);

@@ -26,6 +26,9 @@ struct credo_sim
   char *out_path;
   char *cmdline;
   credo_recorder *rec;
+  credo_learning *learn; /* learning curves, or NULL */
+  double *lrow;
+  int lheader;           /* the table header was printed */
   credo_solver_stats stats;
   /* progress */
   double wall0, wall_last_print;
@@ -55,6 +58,19 @@ credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
       goto fail;
     }
   credo__net_init_state (sim->net, sim->y0);
+  if (spec->learning.every > 0)
+    {
+      const char *const *names, *const *docs;
+      if (!(sim->learn = credo__learning_new (ctx, spec)))
+        goto fail;
+      if (!(sim->lrow = credo__calloc (
+                credo__learning_columns (sim->learn, &names, &docs) + 1,
+                sizeof *sim->lrow)))
+        {
+          credo__error (ctx, CREDO_ENOMEM, "out of memory");
+          goto fail;
+        }
+    }
   sim->engine = sim->engine_type->alloc (sim->net, &spec->solver, 0.0, sim->y0);
   if (!sim->engine)
     goto fail;
@@ -82,6 +98,8 @@ credo_sim_free (credo_sim *sim)
     return;
   if (sim->engine)
     sim->engine_type->free (sim->engine);
+  credo__learning_free (sim->learn);
+  free (sim->lrow);
   credo__net_free (sim->net);
   free (sim->y0);
   free (sim->out_path);
@@ -95,14 +113,52 @@ static double
 obs_next_time (void *ud)
 {
   credo_sim *sim = ud;
-  return sim->rec ? credo__rec_next_time (sim->rec) : INFINITY;
+  double t = sim->rec ? credo__rec_next_time (sim->rec) : INFINITY;
+  double tl = credo__learning_next_time (sim->learn);
+  return tl < t ? tl : t;
+}
+
+/* One row of the learning table on stderr (not with -q). */
+static void
+print_learning (credo_sim *sim, double t)
+{
+  const char *const *names, *const *docs;
+  size_t n = credo__learning_columns (sim->learn, &names, &docs);
+  if (!sim->ctx->progress)
+    return;
+  if (sim->printed)
+    fputs ("\r\033[K", stderr); /* over the progress line */
+  if (!sim->lheader)
+    {
+      fprintf (stderr, "%10s", "t (s)");
+      for (size_t i = 0; i < n; i++)
+        fprintf (stderr, " %*s", strlen (names[i]) > 12 ? (int) strlen (names[i]) : 12,
+                 names[i]);
+      fputc ('\n', stderr);
+      sim->lheader = 1;
+    }
+  fprintf (stderr, "%10.3f", t / 1000.0);
+  for (size_t i = 0; i < n; i++)
+    fprintf (stderr, " %*.6g",
+             strlen (names[i]) > 12 ? (int) strlen (names[i]) : 12,
+             sim->lrow[i]);
+  fputc ('\n', stderr);
+  sim->wall_last_print = 0; /* redraw the progress line */
 }
 
 static int
 obs_sample (void *ud, double t, const double *y)
 {
   credo_sim *sim = ud;
-  return sim->rec ? credo__rec_sample (sim->rec, t, y, 0) : 0;
+  int rc = sim->rec ? credo__rec_sample (sim->rec, t, y, 0) : 0;
+  if (rc == 0 && sim->learn && credo__learning_next_time (sim->learn) <= t)
+    {
+      credo__learning_sample (sim->learn, t, y, sim->lrow);
+      print_learning (sim, t);
+      if (sim->rec)
+        rc = credo__rec_learning_row (sim->rec, t, sim->lrow);
+    }
+  return rc;
 }
 
 static void
@@ -197,10 +253,18 @@ credo_sim_run (credo_sim *sim)
           free (ends);
           return CREDO_EIO;
         }
+      if (sim->learn)
+        {
+          const char *const *names, *const *docs;
+          size_t n = credo__learning_columns (sim->learn, &names, &docs);
+          rc = credo__rec_learning_open (
+              sim->rec, n, names, docs,
+              credo__learning_mean_predictor_error (sim->learn));
+        }
     }
   sim->wall0 = credo__wall_seconds ();
-  if (sim->rec && credo__rec_next_time (sim->rec) <= 0.0)
-    rc = credo__rec_sample (sim->rec, 0.0, sim->y0, 0);
+  if (rc == 0 && obs_next_time (sim) <= 0.0)
+    rc = obs_sample (sim, 0.0, sim->y0);
   for (size_t k = 0; rc == 0 && k < n_ends; k++)
     {
       rc = E->advance (sim->engine, ends[k], &obs);
@@ -209,6 +273,11 @@ credo_sim_run (credo_sim *sim)
     }
   E->state (sim->engine, &t_end);
   progress (sim, t_end, 1);
+  if (credo__learning_newton_failures (sim->learn))
+    credo__log (sim->ctx, CREDO_LOG_WARN,
+                "learning: the steady state of %lu test evaluations was not "
+                "found (Newton did not converge); their rows hold NaN",
+                credo__learning_newton_failures (sim->learn));
   E->stats (sim->engine, &sim->stats);
   sim->stats.wall_seconds = credo__wall_seconds () - sim->wall0;
   free (ends);

@@ -100,6 +100,16 @@ credo__spec_err (spec_parser *p, const config_setting_t *s, const char *fmt,
 }
 
 int
+credo__spec_file_err (spec_parser *p, const config_setting_t *s, int rc)
+{
+  char msg[sizeof p->ctx->msg];
+  if (rc == CREDO_ENOMEM)
+    return rc;
+  snprintf (msg, sizeof msg, "%s", credo_errmsg (p->ctx));
+  return credo__spec_err (p, s, "%s", msg);
+}
+
+int
 credo__spec_nomem (spec_parser *p)
 {
   return credo__error (p->ctx, CREDO_ENOMEM, "%s: out of memory", p->name);
@@ -573,7 +583,7 @@ credo__spec_data_kind (spec_parser *p, const config_setting_t *s,
 
 static const char *const top_keys[] = {
   "duration", "seed", "output", "populations", "projections", "stimuli",
-  "record", "solver", "weights", NULL
+  "record", "solver", "weights", "learning", NULL
 };
 
 static const char *const output_keys[] = { "path", "flush", "compression",
@@ -664,6 +674,9 @@ parse_root (spec_parser *p)
     return rc;
   if ((s = config_setting_get_member (root, "weights"))
       && (rc = credo__spec_weights (p, s)))
+    return rc;
+  if ((s = config_setting_get_member (root, "learning"))
+      && (rc = credo__spec_learning (p, s)))
     return rc;
   return credo__spec_solver (p, config_setting_get_member (root, "solver"));
 }
@@ -896,6 +909,7 @@ credo_spec_free (credo_spec *spec)
   free (spec->solver.atol_var_names);
   free (spec->solver.atol_var_values);
   free (spec->weights.projs);
+  credo__spec_learning_free (&spec->learning);
   for (size_t i = 0; i < spec->n_strings; i++)
     free (spec->strings[i]);
   free (spec->strings);

@@ -33,6 +33,9 @@ typedef struct spec_parser
 int credo__spec_err (spec_parser *p, const config_setting_t *s,
                      const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
+/* Re-raises the data-file error in the context (from credo__read_matrix)
+ * at setting `s`: "LOC: message".  Returns CREDO_ECONFIG (or ENOMEM). */
+int credo__spec_file_err (spec_parser *p, const config_setting_t *s, int rc);
 /* Out of memory: sets the message and returns CREDO_ENOMEM. */
 int credo__spec_nomem (spec_parser *p);
 /* The location of `s` with its file name interned in the spec's pool. */
@@ -122,6 +125,9 @@ int credo__spec_records (spec_parser *p, config_setting_t *s);
 int credo__spec_solver (spec_parser *p, config_setting_t *s);
 /* The `weights` group (snapshots); after the projections. */
 int credo__spec_weights (spec_parser *p, config_setting_t *s);
+/* The `learning` group (spec_learning.c); after the stimuli. */
+int credo__spec_learning (spec_parser *p, config_setting_t *s);
+void credo__spec_learning_free (credo_learning_spec *l);
 
 /* Index of the population called `name`, or -1. */
 int credo__spec_pop_index (const credo_spec *spec, const char *name);

@@ -97,17 +97,6 @@ parse_steps (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
   return 0;
 }
 
-/* Re-raises the data file error in the context at setting `s`. */
-static int
-file_error (spec_parser *p, const config_setting_t *s, int rc)
-{
-  char msg[sizeof p->ctx->msg];
-  if (rc == CREDO_ENOMEM)
-    return rc;
-  snprintf (msg, sizeof msg, "%s", credo_errmsg (p->ctx));
-  return credo__spec_err (p, s, "%s", msg);
-}
-
 /* kind = "table": a CSV file (time column + one per unit) or HDF5 datasets. */
 static int
 parse_table (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
@@ -146,7 +135,7 @@ parse_table (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
                                 path);
       if ((rc = credo__read_matrix (p->ctx, st->source, NULL, &m, &rows,
                                     &cols)))
-        return file_error (p, fs, rc);
+        return credo__spec_file_err (p, fs, rc);
       if (cols != st->n + 1)
         {
           free (m);
@@ -181,7 +170,7 @@ parse_table (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
                                 path);
       if ((rc = credo__read_matrix (p->ctx, st->source, dataset, &m, &rows,
                                     &cols)))
-        return file_error (p, fs, rc);
+        return credo__spec_file_err (p, fs, rc);
       if (cols != st->n)
         {
           free (m);
@@ -194,7 +183,7 @@ parse_table (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
       st->n_rows = rows;
       if ((rc = credo__read_matrix (p->ctx, st->source, times_ds, &t, &trows,
                                     &tcols)))
-        return file_error (p, fs, rc);
+        return credo__spec_file_err (p, fs, rc);
       st->times = t;
       if (trows * tcols != rows || (trows != 1 && tcols != 1))
         return credo__spec_err (p, fs, "table '%s': times dataset '%s' is "
@@ -277,7 +266,7 @@ parse_dataset (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
   }
   if ((rc = credo__read_matrix (p->ctx, st->source, st->ds_name, &st->values,
                                 &rows, &cols)))
-    return file_error (p, h5 ? ds : fs, rc);
+    return credo__spec_file_err (p, h5 ? ds : fs, rc);
   st->n_rows = rows;
   if (cols != st->n)
     {
@@ -804,25 +793,13 @@ static const char *const weights_keys[] = { "every", "projections", "start",
 double
 credo__weights_time (const credo_weights_spec *w, unsigned long long k)
 {
-  return w->start + (double) k * w->every;
+  return credo__grid_time (w->start, w->every, k);
 }
 
 unsigned long long
 credo__weights_count (const credo_weights_spec *w)
 {
-  double q;
-  unsigned long long k;
-  if (!(w->every > 0) || !(w->start <= w->stop))
-    return 0;
-  q = floor ((w->stop - w->start) / w->every);
-  if (!(q >= 0 && q <= MAX_SNAPSHOTS))
-    return 0;
-  k = (unsigned long long) q;
-  while (credo__weights_time (w, k + 1) <= w->stop)
-    k++;
-  while (k > 0 && credo__weights_time (w, k) > w->stop)
-    k--;
-  return k + 1;
+  return credo__grid_count (w->start, w->every, w->stop, MAX_SNAPSHOTS);
 }
 
 /* Index of the projection called `name`, or -1. */

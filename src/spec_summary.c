@@ -79,6 +79,29 @@ record_samples (const credo_rec_spec *r)
   return floor ((r->stop - r->start) / r->every + 1e-9) + 1;
 }
 
+/* The learning section: the layer chain, the test set, the evaluations. */
+static void
+print_learning (FILE *out, const credo_spec *spec)
+{
+  const credo_learning_spec *l = &spec->learning;
+  fprintf (out, "\nlearning    every %g ms in [%g, %g] ms: %llu evaluations\n",
+           l->every, l->start, l->stop, credo__learning_count (l));
+  fprintf (out, "  layers    ");
+  for (size_t k = 0; k < l->n_layers; k++)
+    {
+      fprintf (out, "%s%s", k ? " -> " : "", spec->pops[l->layers[k]].name);
+      if (k > 0)
+        fprintf (out, " (%s)", spec->projs[l->fwd[k]].name);
+    }
+  fputc ('\n', out);
+  if (l->n_test)
+    fprintf (out, "  test set  %zu samples from %s, compared port %s.%s%s\n",
+             l->n_test, l->test_source,
+             spec->pops[l->layers[l->n_layers - 1]].name,
+             spec->pops[l->layers[l->n_layers - 1]].model->outputs[l->out_port].name,
+             l->classify ? ", with accuracy" : "");
+}
+
 /* The weights section: projections, snapshot count, estimated size. */
 static void
 print_weights (FILE *out, const credo_spec *spec)
@@ -273,6 +296,8 @@ credo_spec_print_summary (const credo_spec *spec, FILE *out)
 
   if (spec->weights.n)
     print_weights (out, spec);
+  if (spec->learning.every > 0)
+    print_learning (out, spec);
 
   if (spec->solver.engine == CREDO_ENGINE_EULER)
     {

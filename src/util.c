@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -106,4 +107,28 @@ credo__loc_str (const credo_loc *loc, char *buf, size_t len)
   else
     snprintf (buf, len, "%s", loc->file ? loc->file : "?");
   return buf;
+}
+
+double
+credo__grid_time (double start, double every, unsigned long long k)
+{
+  return start + (double) k * every;
+}
+
+unsigned long long
+credo__grid_count (double start, double every, double stop, double max)
+{
+  double q;
+  unsigned long long k;
+  if (!(every > 0) || !(start <= stop))
+    return 0;
+  q = floor ((stop - start) / every);
+  if (!(q >= 0 && q <= max))
+    return 0;
+  k = (unsigned long long) q;
+  while (credo__grid_time (start, every, k + 1) <= stop)
+    k++;
+  while (k > 0 && credo__grid_time (start, every, k) > stop)
+    k--;
+  return k + 1;
 }
