@@ -40,6 +40,7 @@
 #include "credo_impl.h"
 
 #define NEWTON_MAX_ITER 50
+#define PTC_MAX_ITER 400
 #define NEWTON_TOL 1e-11 /* on the step, relative to 1 + max|u| */
 
 typedef struct layer
@@ -282,47 +283,79 @@ max_abs (const double *x, size_t n)
   return m;
 }
 
-/* Newton on the neuron part of l->y (weights fixed) at time t.  On return
- * the probe's ports hold the outputs at the final state.  0 or -1 (no
- * convergence: non-finite values or NEWTON_MAX_ITER steps). */
+/* The linear solve of one iteration at l->y: dx = -(J - I/dt)^-1 f, with
+ * dt = INFINITY for Newton.  0 or -1. */
 static int
-steady_state (credo_learning *l, double t)
+newton_step (credo_learning *l, double t, double dt)
+{
+  size_t n = l->nn;
+  gsl_matrix_view A = gsl_matrix_view_array (l->A, n, n);
+  gsl_vector_view dx = gsl_vector_view_array (l->dx, n);
+  int signum;
+  credo__net_jac_setup (l->net, t, l->y);
+  credo__net_jac_neurons (l->net, l->J, n);
+  /* J is column-major; GSL wants row-major */
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++)
+      l->A[i * n + j] = l->J[j * n + i] - (i == j ? 1.0 / dt : 0.0);
+  for (size_t i = 0; i < n; i++)
+    l->dx[i] = -l->f[i];
+  if (gsl_linalg_LU_decomp (&A.matrix, l->perm, &signum)
+      || gsl_linalg_LU_svx (&A.matrix, l->perm, &dx.vector))
+    return -1;
+  return isfinite (max_abs (l->dx, n)) ? 0 : -1;
+}
+
+/* Damped Newton on the neuron part of l->y (weights fixed) at time t; with
+ * `ptc`, pseudo-transient continuation instead (implicit Euler steps whose
+ * dt grows as the residual falls: follows the dynamics into a stable
+ * steady state where Newton alone stalls).  On success the probe's ports
+ * hold the outputs at the steady state.  0 or -1. */
+static int
+solve_rest (credo_learning *l, double t, int ptc)
 {
   credo_net *net = l->net;
   size_t n = l->nn;
-  double fnorm;
-  if (n == 0)
-    {
-      credo__net_eval (net, t, l->y);
-      return 0;
-    }
+  double fnorm, dt = ptc ? 1.0 : INFINITY;
   if (credo__net_rhs (net, t, l->y, l->f))
     return -1;
   fnorm = max_abs (l->f, n);
-  for (int it = 0; it < NEWTON_MAX_ITER; it++)
+  for (int it = 0; it < (ptc ? PTC_MAX_ITER : NEWTON_MAX_ITER); it++)
     {
-      gsl_matrix_view A = gsl_matrix_view_array (l->A, n, n);
-      gsl_vector_view dx = gsl_vector_view_array (l->dx, n);
       double lambda = 1, step, xnorm;
-      int signum;
-      credo__net_jac_setup (net, t, l->y);
-      credo__net_jac_neurons (net, l->J, n);
-      /* J is column-major; GSL wants row-major */
-      for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++)
-          l->A[i * n + j] = l->J[j * n + i];
-      for (size_t i = 0; i < n; i++)
-        l->dx[i] = -l->f[i];
-      if (gsl_linalg_LU_decomp (&A.matrix, l->perm, &signum)
-          || gsl_linalg_LU_svx (&A.matrix, l->perm, &dx.vector))
+      if (newton_step (l, t, dt))
         return -1;
       step = max_abs (l->dx, n);
-      if (!isfinite (step))
-        return -1;
-      /* damped: halve until the residual does not grow */
-      for (int h = 0; h < 30; h++)
+      xnorm = max_abs (l->y, n);
+      if (step <= NEWTON_TOL * (1 + xnorm) && dt > 1e6)
+        {
+          /* at the rounding floor the residual need not fall any more */
+          for (size_t i = 0; i < n; i++)
+            l->y[i] += l->dx[i];
+          credo__net_eval (net, t, l->y);
+          return 0;
+        }
+      if (ptc)
         {
           double fn;
+          for (size_t i = 0; i < n; i++)
+            l->y[i] += l->dx[i];
+          if (credo__net_rhs (net, t, l->y, l->f))
+            return -1;
+          fn = max_abs (l->f, n);
+          /* switched evolution relaxation: dt grows as |f| falls */
+          dt *= fmin (fmax (fnorm / fn, 0.5), 10.0);
+          fnorm = fn;
+          if (fnorm == 0)
+            dt = INFINITY;
+          continue;
+        }
+      /* damped: halve until the residual does not grow */
+      for (int h = 0;; h++)
+        {
+          double fn;
+          if (h == 30)
+            return -1;
           for (size_t i = 0; i < n; i++)
             l->y[i] += lambda * l->dx[i];
           if (credo__net_rhs (net, t, l->y, l->f) == 0
@@ -334,17 +367,31 @@ steady_state (credo_learning *l, double t)
           for (size_t i = 0; i < n; i++)
             l->y[i] -= lambda * l->dx[i];
           lambda *= 0.5;
-          if (h == 29)
-            return -1;
         }
-      xnorm = max_abs (l->y, n);
-      if (lambda * step <= NEWTON_TOL * (1 + xnorm) || fnorm == 0)
+      if (fnorm == 0)
         {
           credo__net_eval (net, t, l->y);
           return 0;
         }
     }
   return -1;
+}
+
+/* The steady state from the neuron state in l->y: Newton, and when it
+ * stalls (no root near, singular J), pseudo-transient continuation from
+ * the same start. */
+static int
+steady_state (credo_learning *l, double t, const double *y0)
+{
+  if (l->nn == 0)
+    {
+      credo__net_eval (l->net, t, l->y);
+      return 0;
+    }
+  if (solve_rest (l, t, 0) == 0)
+    return 0;
+  memcpy (l->y, y0, l->nn * sizeof *y0);
+  return solve_rest (l, t, 1);
 }
 
 static size_t
@@ -374,7 +421,7 @@ test_set (credo_learning *l, double t, const double *y, double *row)
       const double *target = ls->test_targets + i * no, *o;
       net->clamp_values = ls->test_inputs + i * in->n;
       memcpy (l->y, y, net->n_state * sizeof *y);
-      if (steady_state (l, t))
+      if (steady_state (l, t, y))
         {
           l->newton_failures++;
           continue;
