@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "credo_impl.h"
 
@@ -127,9 +128,13 @@ print_learning (credo_sim *sim, double t)
   if (!sim->ctx->progress)
     return;
   if (sim->printed)
-    fputs ("\r\033[K", stderr); /* over the progress line */
+    fputs (isatty (2) ? "\r\033[K" : "\n", stderr); /* end the progress line */
   if (!sim->lheader)
     {
+      double mpe = credo__learning_mean_predictor_error (sim->learn);
+      if (!isnan (mpe))
+        fprintf (stderr, "learning curves (test error of always predicting "
+                 "the mean target: %g)\n", mpe);
       fprintf (stderr, "%10s", "t (s)");
       for (size_t i = 0; i < n; i++)
         fprintf (stderr, " %*s", strlen (names[i]) > 12 ? (int) strlen (names[i]) : 12,

@@ -44,7 +44,7 @@ fi
 
 # a bad --set override
 i=$((i + 1))
-"$bin" run -q "$src/examples/quickstart/quickstart.cfg" -o "$tmp/y.h5" \
+"$bin" run -q "$src/examples/rate_network/rate_network.cfg" -o "$tmp/y.h5" \
   --set solver.rtol=-1 2>"$tmp/stderr"
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "rtol" "$tmp/stderr" && [ ! -e "$tmp/y.h5" ]; then

@@ -15,7 +15,7 @@ check () { # description, then a command that must succeed
 }
 echo "1..15"
 
-q="$src/examples/quickstart/quickstart.cfg"
+q="$src/examples/rate_network/rate_network.cfg"
 check "quickstart runs" "$bin" run "$q" -o "$tmp/q.h5" --set duration=300 -q
 check "output file exists, no .part" sh -c "[ -s '$tmp/q.h5' ] && [ ! -e '$tmp/q.h5.part' ]"
 check "info lists the hidden report" sh -c "'$bin' info '$tmp/q.h5' | grep -q 'hidden'"

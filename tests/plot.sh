@@ -99,7 +99,7 @@ fails () {
 
 echo "1..18"
 
-q="$src/examples/quickstart/quickstart.cfg"
+q="$src/examples/rate_network/rate_network.cfg"
 check "quickstart runs" "$bin" run "$q" --set duration=200 -q -o "$tmp/q.h5"
 
 check "traces renders every report" "$plot" traces "$tmp/q.h5" -o "$tmp/traces.png"
