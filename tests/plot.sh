@@ -9,30 +9,14 @@ bin=${CREDO_BUILDDIR:-$src}/credo
 plot=$src/tools/credo-plot
 
 # the Python credo-plot will use: the same search as tools/credo-plot
-py=
-for p in "${PYTHON3:-}" /usr/bin/python3 python3; do
-  [ -n "$p" ] || continue
-  if "$p" -c 'import numpy, h5py, matplotlib' >/dev/null 2>&1; then
-    py=$p
-    break
-  fi
-done
+. "$src/tests/taplib.sh"
+find_python numpy h5py matplotlib
 if [ -z "$py" ]; then
   echo "1..0 # SKIP no python3 with numpy/h5py/matplotlib"
   exit 0
 fi
+make_tmp
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# matplotlib keeps a font cache in $HOME; without a writable one, use tmp
-if [ ! -w "${HOME:-/nonexistent}" ]; then
-  MPLCONFIGDIR=$tmp/mpl
-  export MPLCONFIGDIR
-fi
-
-i=0
-ok () { i=$((i + 1)); echo "ok $i - $1"; }
-notok () { i=$((i + 1)); echo "not ok $i - $1"; }
 check () { # description, then a command that must succeed
   d=$1; shift
   if "$@" >"$tmp/last" 2>&1; then ok "$d"; else notok "$d: $(tail -3 "$tmp/last")"; fi

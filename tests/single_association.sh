@@ -10,16 +10,9 @@ src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${CREDO_BUILDDIR:-$src}/credo
 ex=$src/examples/single_association
 
-# the Python analyse.py runs under: numpy and h5py needed, matplotlib only
-# for the figure
-py=
-for p in "${PYTHON3:-}" /usr/bin/python3 python3; do
-  [ -n "$p" ] || continue
-  if "$p" -c 'import numpy, h5py' >/dev/null 2>&1; then
-    py=$p
-    break
-  fi
-done
+. "$src/tests/taplib.sh"
+# analyse.py needs numpy and h5py; matplotlib only for the figure
+find_python numpy h5py
 
 echo "1..9"
 if [ -z "$py" ]; then
@@ -28,18 +21,7 @@ if [ -z "$py" ]; then
   done
   exit 0
 fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-if [ ! -w "${HOME:-/nonexistent}" ]; then
-  MPLCONFIGDIR=$tmp/mpl
-  export MPLCONFIGDIR
-fi
-
-i=0
-ok () { i=$((i + 1)); echo "ok $i - $1"; }
-notok () { i=$((i + 1)); echo "not ok $i - $1"; }
-skip () { i=$((i + 1)); echo "ok $i # SKIP $1"; }
+make_tmp
 
 # 1: the example as it is
 if "$bin" run "$ex/single_association.cfg" -q -o "$tmp/sa.h5" \
