@@ -119,6 +119,13 @@ obs_next_time (void *ud)
   return tl < t ? tl : t;
 }
 
+/* Width of a learning-table column: its name, at least 12. */
+static int
+col_width (const char *name)
+{
+  return strlen (name) > 12 ? (int) strlen (name) : 12;
+}
+
 /* One row of the learning table on stderr (not with -q). */
 static void
 print_learning (credo_sim *sim, double t)
@@ -137,16 +144,13 @@ print_learning (credo_sim *sim, double t)
                  "the mean target: %g)\n", mpe);
       fprintf (stderr, "%10s", "t (s)");
       for (size_t i = 0; i < n; i++)
-        fprintf (stderr, " %*s", strlen (names[i]) > 12 ? (int) strlen (names[i]) : 12,
-                 names[i]);
+        fprintf (stderr, " %*s", col_width (names[i]), names[i]);
       fputc ('\n', stderr);
       sim->lheader = 1;
     }
   fprintf (stderr, "%10.3f", t / 1000.0);
   for (size_t i = 0; i < n; i++)
-    fprintf (stderr, " %*.6g",
-             strlen (names[i]) > 12 ? (int) strlen (names[i]) : 12,
-             sim->lrow[i]);
+    fprintf (stderr, " %*.6g", col_width (names[i]), sim->lrow[i]);
   fputc ('\n', stderr);
   sim->wall_last_print = 0; /* redraw the progress line */
 }
