@@ -330,6 +330,12 @@ typedef struct credo_net
    * mute_pop are ignored and clamp_values feed clamp_pop's clamp_port. */
   const double *clamp_values;
   int clamp_pop, clamp_port, mute_pop;
+  /* The driver integrates between discontinuities; piece_t is a time
+   * inside the current segment (NaN: none set).  Which piece of a
+   * piecewise stimulus or learning window applies is chosen at piece_t,
+   * so the RHS at a segment's end is the left limit: the step that lands
+   * on a switch never sees the next sample. */
+  double piece_t;
 } credo_net;
 
 credo_net *credo__net_build (credo_ctx *ctx, const credo_spec *spec);
@@ -375,8 +381,17 @@ int credo__read_matrix (credo_ctx *ctx, const char *path, const char *dataset,
 
 /* ---- stimuli (stimulus.c) -------------------------------------------- */
 
-/* Adds the stimulus at time t (right-continuous) into out[0..n-1]. */
-void credo__stim_add (const credo_stim_spec *s, double t, double *out);
+/* Adds the stimulus at time t into out[0..n-1], on the piece (sample, table
+ * row, on/off) that holds at time tp; tp = t gives the right-continuous
+ * stimulus. */
+void credo__stim_add (const credo_stim_spec *s, double t, double tp,
+                      double *out);
+/* The time that selects pieces at t: net->piece_t when set, else t. */
+static inline double
+credo__net_piece_time (const credo_net *net, double t)
+{
+  return net->piece_t == net->piece_t ? net->piece_t : t;
+}
 /* Appends the stimulus' discontinuity times in (t0, t1) to *times. */
 int credo__stim_breaks (const credo_stim_spec *s, double t0, double t1,
                         double **times, size_t *n, size_t *cap);

@@ -207,6 +207,7 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
     goto fail;
   net->ctx = ctx;
   net->clamp_pop = net->clamp_port = net->mute_pop = -1;
+  net->piece_t = NAN;
   net->spec = spec;
   net->n_pops = spec->n_pops;
   net->n_projs = spec->n_projs;
@@ -370,7 +371,8 @@ credo__net_eval (credo_net *net, double t, const double *y)
       if (net->clamp_values
           && (st->pop == net->clamp_pop || st->pop == net->mute_pop))
         continue;
-      credo__stim_add (st, t, net->pops[st->pop].in[st->port]);
+      credo__stim_add (st, t, credo__net_piece_time (net, t),
+                       net->pops[st->pop].in[st->port]);
     }
   if (net->clamp_values)
     memcpy (net->pops[net->clamp_pop].in[net->clamp_port], net->clamp_values,

@@ -125,7 +125,7 @@ credo__plast_rhs (credo_net *net, double t, const double *y, double *ydot)
       const double *r = pr->pre->out[pr->spec->pre_port];
       const double *W = y + pr->w_offset;
       double *dW = ydot + pr->w_offset, *e = pr->de; /* scratch */
-      double g = window (ps, t) * ps->eta;
+      double g = window (ps, credo__net_piece_time (net, t)) * ps->eta;
       int diag = pr->spec->conn == CREDO_CONN_ONE_TO_ONE;
       if (!pr->plastic)
         continue;
@@ -166,7 +166,7 @@ credo__plast_jac_setup (credo_net *net, double t, const double *y)
       error_vector (pr, pr->e);
       memcpy (pr->r_saved, pr->pre->out[pr->spec->pre_port],
               pr->pre->n * sizeof (double));
-      pr->learn = window (&pr->spec->plast, t);
+      pr->learn = window (&pr->spec->plast, credo__net_piece_time (net, t));
     }
 }
 

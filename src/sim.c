@@ -159,7 +159,13 @@ static int
 obs_sample (void *ud, double t, const double *y)
 {
   credo_sim *sim = ud;
-  int rc = sim->rec ? credo__rec_sample (sim->rec, t, y, 0) : 0;
+  double piece_t = sim->net->piece_t;
+  int rc;
+  /* recorded inputs follow the stimuli as defined, right-continuous: a
+   * sample at a switch time shows the new piece (the state is continuous) */
+  sim->net->piece_t = NAN;
+  rc = sim->rec ? credo__rec_sample (sim->rec, t, y, 0) : 0;
+  sim->net->piece_t = piece_t;
   if (rc == 0 && sim->learn && credo__learning_next_time (sim->learn) <= t)
     {
       credo__learning_sample (sim->learn, t, y, sim->lrow);
@@ -276,6 +282,8 @@ credo_sim_run (credo_sim *sim)
     rc = obs_sample (sim, 0.0, sim->y0);
   for (size_t k = 0; rc == 0 && k < n_ends; k++)
     {
+      /* pieces are chosen inside the segment: see credo_net.piece_t */
+      sim->net->piece_t = 0.5 * ((k ? ends[k - 1] : 0.0) + ends[k]);
       rc = E->advance (sim->engine, ends[k], &obs);
       if (rc == 0 && k + 1 < n_ends)
         rc = E->reset (sim->engine, ends[k], E->state (sim->engine, NULL));

@@ -66,10 +66,10 @@ first_row_after (const double *times, size_t n, double t)
 }
 
 void
-credo__stim_add (const credo_stim_spec *s, double t, double *out)
+credo__stim_add (const credo_stim_spec *s, double t, double tp, double *out)
 {
   size_t n = s->n;
-  if (!(t >= s->start && t < s->stop))
+  if (!(tp >= s->start && tp < s->stop))
     return;
   switch (s->kind)
     {
@@ -86,7 +86,7 @@ credo__stim_add (const credo_stim_spec *s, double t, double *out)
       break;
     case CREDO_STIM_TABLE:
       {
-        long k = last_row_at (s->times, s->n_rows, t);
+        long k = last_row_at (s->times, s->n_rows, tp);
         const double *a, *b;
         double w;
         if (k < 0)
@@ -106,7 +106,7 @@ credo__stim_add (const credo_stim_spec *s, double t, double *out)
       break;
     case CREDO_STIM_DATASET:
       {
-        long k = dataset_sample (s, t);
+        long k = dataset_sample (s, tp);
         const double *a;
         if (!s->repeat && (size_t) k >= s->n_rows)
           break; /* past the last sample */

@@ -1206,12 +1206,12 @@ START_TEST (test_stim_values)
   s.value = val;
   out[0] = 100;
   out[1] = 0;
-  credo__stim_add (&s, 4.999, out);
+  credo__stim_add (&s, 4.999, 4.999, out);
   ck_assert_double_eq (out[0], 100);
-  credo__stim_add (&s, 5, out); /* right-continuous: on at start */
+  credo__stim_add (&s, 5, 5, out); /* right-continuous: on at start */
   ck_assert_double_eq (out[0], 101);
   ck_assert_double_eq (out[1], -2);
-  credo__stim_add (&s, 15, out); /* off at stop */
+  credo__stim_add (&s, 15, 15, out); /* off at stop */
   ck_assert_double_eq (out[0], 101);
 
   memset (&s, 0, sizeof s);
@@ -1224,15 +1224,15 @@ START_TEST (test_stim_values)
   s.period = 200;
   s.phase = M_PI / 2;
   out[0] = out[1] = 0;
-  credo__stim_add (&s, 150, out); /* sin(pi/2 + pi/2) = 0 */
+  credo__stim_add (&s, 150, 150, out); /* sin(pi/2 + pi/2) = 0 */
   ck_assert_double_eq_tol (out[0], 0.5, 1e-12);
   ck_assert_double_eq_tol (out[1], 0.0, 1e-12);
   out[0] = out[1] = 0;
-  credo__stim_add (&s, 100, out); /* sin(pi/2) = 1 */
+  credo__stim_add (&s, 100, 100, out); /* sin(pi/2) = 1 */
   ck_assert_double_eq_tol (out[0], 1.5, 1e-12);
   ck_assert_double_eq_tol (out[1], 2.0, 1e-12);
   out[0] = out[1] = 0;
-  credo__stim_add (&s, 99, out);
+  credo__stim_add (&s, 99, 99, out);
   ck_assert_double_eq (out[0], 0);
 
   memset (&s, 0, sizeof s);
@@ -1254,12 +1254,12 @@ START_TEST (test_stim_values)
       {
         s.interpolate = 0;
         out[0] = out[1] = 0;
-        credo__stim_add (&s, cases[k][0], out);
+        credo__stim_add (&s, cases[k][0], cases[k][0], out);
         ck_assert_double_eq_tol (out[0], cases[k][1], 1e-12);
         ck_assert_double_eq_tol (out[1], cases[k][2], 1e-12);
         s.interpolate = 1;
         out[0] = out[1] = 0;
-        credo__stim_add (&s, cases[k][0], out);
+        credo__stim_add (&s, cases[k][0], cases[k][0], out);
         ck_assert_double_eq_tol (out[0], cases[k][3], 1e-12);
         ck_assert_double_eq_tol (out[1], cases[k][4], 1e-12);
       }
@@ -1269,10 +1269,10 @@ START_TEST (test_stim_values)
   s.start = 12;
   s.stop = 30;
   out[0] = out[1] = 0;
-  credo__stim_add (&s, 11, out);
-  credo__stim_add (&s, 30, out);
+  credo__stim_add (&s, 11, 11, out);
+  credo__stim_add (&s, 30, 30, out);
   ck_assert_double_eq (out[0], 0);
-  credo__stim_add (&s, 12, out);
+  credo__stim_add (&s, 12, 12, out);
   ck_assert_double_eq (out[0], 1);
 }
 END_TEST
@@ -1362,9 +1362,9 @@ START_TEST (test_spec_stimulus_roundtrip)
   double *b = NULL;
   size_t n = 0, cap = 0;
   ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
-  credo__stim_add (&spec->stims[0], 15, out);
+  credo__stim_add (&spec->stims[0], 15, 15, out);
   ck_assert_double_eq (out[2], 3.0);
-  credo__stim_add (&spec->stims[0], 25, out);
+  credo__stim_add (&spec->stims[0], 25, 25, out);
   ck_assert_double_eq (out[0], 6.0);
   ck_assert_int_eq (credo__stim_breaks (&spec->stims[0], 0, 100, &b, &n,
                                         &cap), 0);
