@@ -410,6 +410,20 @@ read_report (const char *path, const char *pop, const char *var,
   return m;
 }
 
+/* Loads a circuit file and runs it (recording to out unless NULL); the
+ * caller frees the returned sim and *spec. */
+static credo_sim *
+run_config (const char *cfg, const char *out, credo_spec **spec)
+{
+  credo_sim *sim;
+  *spec = credo_spec_load (ctx, cfg, NULL, 0);
+  ck_assert_msg (*spec != NULL, "%s", credo_errmsg (ctx));
+  sim = credo_sim_new (ctx, *spec, out);
+  ck_assert_msg (sim != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (credo_sim_run (sim) == 0, "%s", credo_errmsg (ctx));
+  return sim;
+}
+
 START_TEST (test_run)
 {
   /* inputs [5 x 3] to an input population and targets [5 x 2] to the
@@ -446,11 +460,7 @@ START_TEST (test_run)
     ");\n"
     "record = ( { what = \"x.r\"; every = 5.0; },\n"
     "           { what = \"out.nudge\"; every = 5.0; } );\n");
-  spec = credo_spec_load (ctx, cfg, NULL, 0);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
-  sim = credo_sim_new (ctx, spec, out);
-  ck_assert_msg (sim != NULL, "%s", credo_errmsg (ctx));
-  ck_assert_msg (credo_sim_run (sim) == 0, "%s", credo_errmsg (ctx));
+  sim = run_config (cfg, out, &spec);
   credo_sim_free (sim);
   credo_spec_free (spec);
 
@@ -505,11 +515,7 @@ START_TEST (test_switch_left_limit)
     "  init = { dist = \"constant\"; value = 0.5; }; } );\n"
     "stimuli = ( { to = \"x\"; kind = \"dataset\"; file = \"jumps.h5\";\n"
     "  dataset = \"inputs\"; t_pres = 100.0; } );\n");
-  spec = credo_spec_load (ctx, cfg, NULL, 0);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
-  sim = credo_sim_new (ctx, spec, NULL);
-  ck_assert_msg (sim != NULL, "%s", credo_errmsg (ctx));
-  ck_assert_msg (credo_sim_run (sim) == 0, "%s", credo_errmsg (ctx));
+  sim = run_config (cfg, NULL, &spec);
   credo_sim_stats (sim, &st);
   ck_assert_int_eq (st.reinits, 19);
   ck_assert_msg (st.err_test_fails < 20 * 20,
