@@ -45,9 +45,12 @@ const char *credo__closest (const char *word, const char *const *cands,
                             size_t n);
 double credo__wall_seconds (void);
 /* Sampling grids start + k*every (k = 0, 1, ...) rounded the same way by
- * every caller: the k-th time, and how many are <= stop (0 when more than
- * `max` would be, or every <= 0). */
+ * every caller: the k-th time, the first index whose time is >= t (every >
+ * 0), and how many are <= stop (0 when more than `max` would be, or every
+ * <= 0). */
 double credo__grid_time (double start, double every, unsigned long long k);
+unsigned long long credo__grid_first_at (double start, double every,
+                                         double t);
 unsigned long long credo__grid_count (double start, double every, double stop,
                                       double max);
 

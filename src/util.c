@@ -116,6 +116,18 @@ credo__grid_time (double start, double every, unsigned long long k)
 }
 
 unsigned long long
+credo__grid_first_at (double start, double every, double t)
+{
+  double q = ceil ((t - start) / every);
+  unsigned long long k = q > 0 ? (unsigned long long) q : 0;
+  while (credo__grid_time (start, every, k) < t)
+    k++;
+  while (k > 0 && credo__grid_time (start, every, k - 1) >= t)
+    k--;
+  return k;
+}
+
+unsigned long long
 credo__grid_count (double start, double every, double stop, double max)
 {
   double q;
