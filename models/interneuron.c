@@ -16,6 +16,7 @@
  */
 #include "credo/model.h"
 #include "credo/transfer.h"
+#include "compartments.h"
 
 enum { P_GLK, P_GD, P_GSOM, P_TRANSFER, P_GAIN, P_THR, P_SCALE, P_SIGMA,
        P_U0 };
@@ -59,8 +60,7 @@ int_check (const double *p, char *msg, size_t len)
 static void
 int_init (const credo_pop_view *v, double *y)
 {
-  for (size_t i = 0; i < v->n; i++)
-    y[i] = v->p[P_U0];
+  credo_soma_init (v->n, v->p[P_U0], y);
 }
 
 static void
@@ -69,9 +69,14 @@ int_output (const credo_pop_view *v, double t, const double *y,
 {
   credo_transfer f = credo_transfer_from (v->p + P_TRANSFER);
   (void) t;
-  credo_transfer_eval (&f, v->n, y, out[OUT_R], NULL);
-  for (size_t i = 0; i < v->n; i++)
-    out[OUT_U][i] = y[i];
+  credo_soma_output (&f, v->n, y, out[OUT_R], out[OUT_U]);
+}
+
+/* SAC18's dendritic attenuation g_D / (g_lk + g_D) */
+static double
+attenuation (const double *p)
+{
+  return p[P_GD] / (p[P_GLK] + p[P_GD]);
 }
 
 static void
@@ -79,11 +84,9 @@ int_derived (const credo_pop_view *v, double t, const double *y,
              double *const *out)
 {
   credo_transfer f = credo_transfer_from (v->p + P_TRANSFER);
-  const double c = v->p[P_GD] / (v->p[P_GLK] + v->p[P_GD]);
   (void) t, (void) y;
-  for (size_t i = 0; i < v->n; i++)
-    out[OUT_DHAT][i] = c * v->in[IN_DEND][i];
-  credo_transfer_eval (&f, v->n, out[OUT_DHAT], out[OUT_DPRED], NULL);
+  credo_soma_prediction (&f, v->n, attenuation (v->p), v->in[IN_DEND],
+                         out[OUT_DHAT], out[OUT_DPRED]);
 }
 
 static void
@@ -100,10 +103,9 @@ static void
 int_jacobian (const credo_pop_view *v, double t, const double *y,
               const credo_local_jac *jac)
 {
-  const double *p = v->p, c = p[P_GD] / (p[P_GLK] + p[P_GD]);
+  const double *p = v->p;
   credo_transfer f = credo_transfer_from (p + P_TRANSFER);
   size_t n = v->n;
-  double *d = jac->dodin + (OUT_DPRED * N_IN + IN_DEND) * n;
   (void) t;
   for (size_t i = 0; i < n; i++)
     {
@@ -111,13 +113,11 @@ int_jacobian (const credo_pop_view *v, double t, const double *y,
       jac->dfdin[IN_DEND * n + i] = p[P_GD];
       jac->dfdin[IN_NUDGE * n + i] = p[P_GSOM];
       jac->dody[OUT_U * n + i] = 1.0;
-      jac->dodin[(OUT_DHAT * N_IN + IN_DEND) * n + i] = c;
-      d[i] = c * v->in[IN_DEND][i];
     }
   credo_transfer_eval (&f, n, y, NULL, jac->dody + OUT_R * n);
-  credo_transfer_eval (&f, n, d, NULL, d);
-  for (size_t i = 0; i < n; i++)
-    d[i] *= c;
+  credo_soma_prediction_jac (&f, n, attenuation (p), v->in[IN_DEND],
+                             jac->dodin + (OUT_DHAT * N_IN + IN_DEND) * n,
+                             jac->dodin + (OUT_DPRED * N_IN + IN_DEND) * n);
 }
 
 static double

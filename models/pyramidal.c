@@ -25,6 +25,7 @@
 
 #include "credo/model.h"
 #include "credo/transfer.h"
+#include "compartments.h"
 
 enum { P_GLK, P_GB, P_GA, P_GSOM, P_TRANSFER, P_GAIN, P_THR, P_SCALE,
        P_SIGMA, P_U0 };
@@ -72,8 +73,7 @@ pyr_check (const double *p, char *msg, size_t len)
 static void
 pyr_init (const credo_pop_view *v, double *y)
 {
-  for (size_t i = 0; i < v->n; i++)
-    y[i] = v->p[P_U0];
+  credo_soma_init (v->n, v->p[P_U0], y);
 }
 
 static void
@@ -82,9 +82,7 @@ pyr_output (const credo_pop_view *v, double t, const double *y,
 {
   credo_transfer f = credo_transfer_from (v->p + P_TRANSFER);
   (void) t;
-  credo_transfer_eval (&f, v->n, y, out[OUT_R], NULL);
-  for (size_t i = 0; i < v->n; i++)
-    out[OUT_U][i] = y[i];
+  credo_soma_output (&f, v->n, y, out[OUT_R], out[OUT_U]);
 }
 
 static double
@@ -98,11 +96,9 @@ pyr_derived (const credo_pop_view *v, double t, const double *y,
              double *const *out)
 {
   credo_transfer f = credo_transfer_from (v->p + P_TRANSFER);
-  const double c = attenuation (v->p);
   (void) t, (void) y;
-  for (size_t i = 0; i < v->n; i++)
-    out[OUT_BHAT][i] = c * v->in[IN_BASAL][i];
-  credo_transfer_eval (&f, v->n, out[OUT_BHAT], out[OUT_BPRED], NULL);
+  credo_soma_prediction (&f, v->n, attenuation (v->p), v->in[IN_BASAL],
+                         out[OUT_BHAT], out[OUT_BPRED]);
 }
 
 static void
@@ -138,18 +134,11 @@ pyr_jacobian (const credo_pop_view *v, double t, const double *y,
       jac->dfdin[IN_NUDGE * n + i] = gs;
       jac->dfdin[IN_GATE * n + i] = p[P_GSOM] * (un[i] - y[i]);
       jac->dody[OUT_U * n + i] = 1.0;
-      jac->dodin[(OUT_BHAT * N_IN + IN_BASAL) * n + i] = c;
     }
   credo_transfer_eval (&f, n, y, NULL, jac->dody + OUT_R * n);
-  /* d basal_pred / d v_B = phi'(c v_B) c */
-  {
-    double *d = jac->dodin + (OUT_BPRED * N_IN + IN_BASAL) * n;
-    for (size_t i = 0; i < n; i++)
-      d[i] = c * v->in[IN_BASAL][i];
-    credo_transfer_eval (&f, n, d, NULL, d);
-    for (size_t i = 0; i < n; i++)
-      d[i] *= c;
-  }
+  credo_soma_prediction_jac (&f, n, c, v->in[IN_BASAL],
+                             jac->dodin + (OUT_BHAT * N_IN + IN_BASAL) * n,
+                             jac->dodin + (OUT_BPRED * N_IN + IN_BASAL) * n);
 }
 
 static double
