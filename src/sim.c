@@ -32,8 +32,10 @@ struct credo_sim
   int lheader;           /* the table header was printed */
   credo_solver_stats stats;
   /* progress */
-  double wall0, wall_last_print;
-  int printed;
+  double wall0, wall_last_print, t_last_print;
+  int printed;           /* a progress line was printed */
+  int line_open;         /* ... and the terminal's cursor is still on it */
+  unsigned long long n_samples; /* grid sample times so far */
 };
 
 credo_sim *
@@ -134,8 +136,9 @@ print_learning (credo_sim *sim, double t)
   size_t n = credo__learning_columns (sim->learn, &names, &docs);
   if (!sim->ctx->progress)
     return;
-  if (sim->printed)
-    fputs (isatty (2) ? "\r\033[K" : "\n", stderr); /* end the progress line */
+  if (sim->line_open)
+    fputs ("\r\033[K", stderr); /* clear the progress line */
+  sim->line_open = 0;
   if (!sim->lheader)
     {
       double mpe = credo__learning_mean_predictor_error (sim->learn);
@@ -152,7 +155,8 @@ print_learning (credo_sim *sim, double t)
   for (size_t i = 0; i < n; i++)
     fprintf (stderr, " %*.6g", col_width (names[i]), sim->lrow[i]);
   fputc ('\n', stderr);
-  sim->wall_last_print = 0; /* redraw the progress line */
+  if (isatty (2))
+    sim->wall_last_print = 0; /* redraw the progress line below the table */
 }
 
 static int
@@ -164,6 +168,7 @@ obs_sample (void *ud, double t, const double *y)
   /* recorded inputs follow the stimuli as defined, right-continuous: a
    * sample at a switch time shows the new piece (the state is continuous) */
   sim->net->piece_t = NAN;
+  sim->n_samples++;
   rc = sim->rec ? credo__rec_sample (sim->rec, t, y, 0) : 0;
   sim->net->piece_t = piece_t;
   if (rc == 0 && sim->learn && credo__learning_next_time (sim->learn) <= t)
@@ -181,17 +186,26 @@ progress (credo_sim *sim, double t, int final)
 {
   double now = credo__wall_seconds (), wall = now - sim->wall0;
   double T = sim->spec->duration, frac = T > 0 ? t / T : 1;
+  /* a terminal gets one line redrawn 4 times a second; a log file or pipe
+   * a new line every 10 s */
+  int tty = isatty (2);
   if (!sim->ctx->progress)
     return;
-  if (!final && (wall < 1.0 || now - sim->wall_last_print < 0.25))
+  if (!final
+      && (wall < 1.0 || now - sim->wall_last_print < (tty ? 0.25 : 10.0)))
     return;
-  if (final && !sim->printed)
+  if (final && (!sim->printed || (!tty && t == sim->t_last_print)))
     return;
+  sim->t_last_print = t;
   sim->wall_last_print = now;
   sim->printed = 1;
-  fprintf (stderr, "\r  t = %.1f / %.1f ms  %5.1f%%  wall %.1f s  ETA %.1f s   %s",
-           t, T, 100 * frac, wall,
-           frac > 0 ? wall * (1 - frac) / frac : 0.0, final ? "\n" : "");
+  fprintf (stderr,
+           "%s  t = %.1f / %.1f ms  %5.1f%%  %llu samples  wall %.1f s  "
+           "ETA %.1f s%s",
+           tty ? "\r" : "", t, T, 100 * frac, sim->n_samples, wall,
+           frac > 0 ? wall * (1 - frac) / frac : 0.0,
+           tty && !final ? "   " : "\n");
+  sim->line_open = tty && !final;
   fflush (stderr);
 }
 

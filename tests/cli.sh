@@ -13,7 +13,7 @@ check () { # description, then a command that must succeed
   d=$1; shift
   if "$@" >"$tmp/last" 2>&1; then ok "$d"; else notok "$d: $(tail -3 "$tmp/last")"; fi
 }
-echo "1..15"
+echo "1..17"
 
 q="$src/examples/rate_network/rate_network.cfg"
 check "quickstart runs" "$bin" run "$q" -o "$tmp/q.h5" --set duration=300 -q
@@ -48,6 +48,9 @@ else
   notok "SIGINT: rc $rc, $(cat "$tmp/err")"
 fi
 check "progress was shown on stderr" grep -q "ETA" "$tmp/err"
+check "progress counts the samples" grep -qE "[0-9]+ samples" "$tmp/err"
+# not a terminal: whole lines, no carriage returns to garble a log
+check "progress in a log has no carriage returns" sh -c "! tr '\\r' '@' < '$tmp/err' | grep -q @"
 
 # -q: nothing on stdout or stderr for a good run
 "$bin" run -q "$q" -o "$tmp/q2.h5" --set duration=50 >"$tmp/out" 2>&1
