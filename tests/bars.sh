@@ -18,9 +18,9 @@ ex=$src/examples/bars
 # analyse.py needs numpy and h5py; matplotlib only for the figure
 find_python numpy h5py
 
-echo "1..7"
+echo "1..8"
 if [ -z "$py" ]; then
-  for n in 1 2 3 4 5 6 7; do
+  for n in 1 2 3 4 5 6 7 8; do
     echo "ok $n # SKIP no python3 with numpy and h5py"
   done
   exit 0
@@ -90,7 +90,19 @@ else
   notok "analyse.py writes a PNG figure"
 fi
 
-# 7: negative control, W10 frozen: the hidden layer has to learn
+# 7: tools/credo-plot draws the run's learning curves (with accuracy)
+if ! "$py" -c 'import matplotlib' >/dev/null 2>&1; then
+  skip "no matplotlib for credo-plot"
+elif PYTHON3=$py "$src/tools/credo-plot" learning "$tmp/bars.h5" \
+       -o "$tmp/learning.png" >"$tmp/plot" 2>&1 \
+     && od -An -tx1 -N8 "$tmp/learning.png" | tr -d ' \n' \
+        | grep -q '^89504e470d0a1a0a$'; then
+  ok "credo-plot learning draws the recorded curves"
+else
+  notok "credo-plot learning: $(tail -3 "$tmp/plot")"
+fi
+
+# 8: negative control, W10 frozen: the hidden layer has to learn
 if short 0.0 "$tmp/frozen.h5" >"$tmp/run2" 2>&1; then
   "$py" "$ex/analyse.py" "$tmp/frozen.h5" --data "$tmp/bars_data.h5" \
     >"$tmp/an2" 2>&1

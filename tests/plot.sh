@@ -102,8 +102,9 @@ check "traces --var --units --tmin --tmax" "$plot" traces "$tmp/q.h5" \
   -o "$tmp/sel.png" --var hidden.u --var out.r --units 0,1,2 --tmin 50 --tmax 150
 png_ok "selected traces PNG" "$tmp/sel.png"
 
-# a file with synthetic /learning and /weights groups (the simulator does
-# not write them yet) on top of the recorded run, and a foreign HDF5 file
+# a file with synthetic /learning and /weights groups on top of the
+# recorded run (every kind of curve the plot knows, including NaN gaps),
+# and a foreign HDF5 file
 cp "$tmp/q.h5" "$tmp/s.h5"
 check "synthetic /learning and /weights written" "$py" - "$tmp/s.h5" "$tmp/foreign.h5" <<'EOF'
 import sys
@@ -120,6 +121,10 @@ with h5py.File(sys.argv[1], "a") as f:
     test[np.arange(t.size) % 10 != 0] = np.nan   # evaluated every 1000 ms
     g["test_error"] = test
     g["apical_error"] = 0.2 * np.exp(-t / 2000) + 1e-3
+    g.attrs["mean_predictor_error"] = 0.3
+    acc = 1 - 0.6 * np.exp(-t / 3000)
+    acc[np.arange(t.size) % 10 != 0] = np.nan
+    g["test_accuracy"] = acc
     g["angle_hidden"] = 20 + 65 * np.exp(-t / 3000) + rng.normal(0, 2, t.size)
     g["angle_hidden2"] = 35 + 50 * np.exp(-t / 6000) + rng.normal(0, 2, t.size)
     w = f.create_group("weights")

@@ -18,9 +18,11 @@ The layout read (see src/recorder.c):
                           mapping/node_ids [units], mapping/timestamps [time]
   /weights/<proj>/        data [snapshot x post x pre], times [snapshot] (ms)
   /learning/              times (ms); any of train_error, test_error,
-                          apical_error (or any other *_error) and
+                          apical_error (or any other *_error), test_accuracy
+                          (or any other *_accuracy, fractions) and
                           angle_<layer> (degrees), each [len(times)]; NaN
-                          marks a time at which a curve was not evaluated
+                          marks a time at which a curve was not evaluated;
+                          attribute mean_predictor_error (optional)
 
 Exit codes: 0 ok, 2 bad input (missing or foreign file, unknown variable or
 projection, absent group, unwritable output).
@@ -458,9 +460,11 @@ def cmd_learning(a):
     errs = [n for n in ERRORS if n in names] + sorted(
         n for n in names if n.endswith("_error") and n not in ERRORS)
     angles = sorted(n for n in names if n.startswith("angle_"))
-    if not errs and not angles:
-        fail("%s: /learning has no *_error or angle_<layer> datasets "
-             "(found: %s)" % (a.file, ", ".join(names) or "none"))
+    accs = sorted(n for n in names if n.endswith("_accuracy"))
+    if not errs and not angles and not accs:
+        fail("%s: /learning has no *_error, *_accuracy or angle_<layer> "
+             "datasets (found: %s)" % (a.file, ", ".join(names) or "none"))
+    mean_pred = g.attrs.get("mean_predictor_error")
 
     def curve(n):
         y = np.asarray(g[n][()], dtype=float).ravel()
@@ -470,7 +474,8 @@ def cmd_learning(a):
         ok = np.isfinite(y) & np.isfinite(times)
         return times[ok] / div, y[ok]
 
-    panels = [p for p in (("errors", errs), ("angles", angles)) if p[1]]
+    panels = [p for p in (("errors", errs), ("accuracy", accs),
+                          ("angles", angles)) if p[1]]
     fig, axes = subplots(len(panels), 1, sharex=True, squeeze=False,
                              figsize=(a.width, 0.9 + 3.0 * len(panels)))
     div, xlabel = time_scale(times)
@@ -483,12 +488,21 @@ def cmd_learning(a):
                     label=n[len("angle_"):] if kind == "angles" else n)
             positive = positive and (y.size == 0 or np.all(y > 0))
         if kind == "errors":
+            if mean_pred is not None and np.isfinite(mean_pred):
+                ax.axhline(float(mean_pred), color="0.4", ls=":", lw=1.0,
+                           label="always predicting the mean target")
             if positive:
                 ax.set_yscale("log")
             units = attr(g[ds[0]], "units", "")
             ax.set_ylabel(unit_label("error", units)
                           + ("" if positive else "  (linear: values <= 0)"))
             ax.set_title("learning curves", fontsize=9, loc="left")
+        elif kind == "accuracy":
+            for line in ax.get_lines():   # fractions, shown in percent
+                line.set_ydata(100 * np.asarray(line.get_ydata()))
+            ax.set_ylim(-2, 102)
+            ax.set_ylabel("accuracy (%)")
+            ax.set_title("classification accuracy", fontsize=9, loc="left")
         else:
             ax.axhline(90, color="0.5", ls="--", lw=0.8)
             ax.set_ylim(0, max(95, ax.get_ylim()[1]))
@@ -609,9 +623,11 @@ def main(argv=None):
         "learning", help="learning curves and alignment angles",
         description="From /learning/: times (ms), the errors train_error, "
         "test_error, apical_error (and any other *_error; log scale) in one "
-        "panel, and angle_<layer> (degrees: the angle between the layer's "
-        "weight change and the backprop gradient) in another.  NaN values "
-        "are skipped.")
+        "panel with the error of always predicting the mean target (the "
+        "attribute mean_predictor_error), *_accuracy (fractions, drawn in "
+        "percent) in another, and angle_<layer> (degrees: the angle between "
+        "the layer's weight change and the backprop gradient) in a third.  "
+        "NaN values are skipped.")
     common(p)
     p.set_defaults(func=cmd_learning)
 
