@@ -8,8 +8,9 @@
  * phi(u) is the post population's output `r`; phi(v_hat) is its output
  * `<port>_pred` for the dendritic port the projection feeds (pyramidal
  * basal: v_hat = g_B/(g_lk+g_B+g_A) v_B; interneuron dendrite:
- * v_hat = g_D/(g_lk+g_D) v).  The fixed point is a dendrite that predicts
- * the somatic rate.
+ * v_hat = g_D/(g_lk+g_D) v; pyramidal topdown: v_hat = v_TD, which makes it
+ * SAC18's plastic top-down rule, Eq. 10).  The fixed point is a dendrite
+ * that predicts the somatic rate.
  */
 #include <stddef.h>
 

@@ -12,7 +12,8 @@
  *                  on the output layer, i.e. no teaching, no noise);
  *   test_accuracy  (classify) fraction of samples with argmax out = argmax
  *                  target;
- *   apical_error   RMS of the apical potentials of the hidden layers now;
+ *   apical_error   RMS of the apical potentials v_A (ports apical +
+ *                  topdown) of the hidden layers now;
  *   angle_<W>      for each plastic forward projection W_k: the angle in
  *                  degrees between dW_k/dt now and the backprop direction of
  *                  the equivalent feed-forward network (ALGORITHMS D.4, G14):
@@ -50,6 +51,7 @@ typedef struct layer
   double a;              /* basal attenuation g_B / (g_lk + g_B + g_A) */
   credo_transfer phi;
   int apical;            /* input port index, or -1 */
+  int topdown;           /* the apical dendrite's second port, or -1 */
   double *u, *r, *d, *e; /* feed-forward pass: potential, rate, phi', error */
   int angle_col;         /* column of angle_<fwd>, or -1 */
 } layer;
@@ -169,7 +171,7 @@ credo__learning_new (credo_ctx *ctx, const credo_spec *spec)
     {
       layer *Lk = &l->L[k];
       Lk->pop = &l->net->pops[ls->layers[k]];
-      Lk->apical = -1;
+      Lk->apical = Lk->topdown = -1;
       Lk->angle_col = -1;
       if (!(Lk->u = credo__calloc (Lk->pop->n, sizeof (double)))
           || !(Lk->r = credo__calloc (Lk->pop->n, sizeof (double)))
@@ -186,7 +188,10 @@ credo__learning_new (credo_ctx *ctx, const credo_spec *spec)
           Lk->pop->spec->params
           + credo_model_param_index (Lk->pop->model, "transfer"));
       if (k + 1 < N)
-        Lk->apical = credo_model_input_index (Lk->pop->model, "apical");
+        {
+          Lk->apical = credo_model_input_index (Lk->pop->model, "apical");
+          Lk->topdown = credo_model_input_index (Lk->pop->model, "topdown");
+        }
       if (Lk->fwd->rows * Lk->fwd->cols > maxw)
         maxw = Lk->fwd->rows * Lk->fwd->cols;
     }
@@ -525,9 +530,15 @@ credo__learning_sample (credo_learning *l, double t, const double *y,
       for (size_t k = 1; k + 1 < N; k++)
         if (l->L[k].apical >= 0)
           {
-            const double *va = l->L[k].pop->in[l->L[k].apical];
-            for (size_t j = 0; j < l->L[k].pop->n; j++)
-              s += va[j] * va[j];
+            const layer *Lk = &l->L[k];
+            const double *va = Lk->pop->in[Lk->apical];
+            const double *td = Lk->topdown >= 0 ? Lk->pop->in[Lk->topdown]
+                                                : NULL;
+            for (size_t j = 0; j < Lk->pop->n; j++)
+              {
+                double v_a = va[j] + (td ? td[j] : 0.0); /* v_A */
+                s += v_a * v_a;
+              }
             cnt += l->L[k].pop->n;
           }
       row[l->col_apical] = cnt ? sqrt (s / (double) cnt) : NAN;

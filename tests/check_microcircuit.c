@@ -399,24 +399,57 @@ START_TEST (test_urbanczik_senn_fixed_point)
 }
 END_TEST
 
+/* ---- plastic top-down (SAC18 Eq. 10) --------------------------------------- */
+
+START_TEST (test_topdown_prediction_fixed_point)
+{
+  /* a hidden cell with basal input v_B and a plastic top-down projection
+   * from constant upper rates onto its `topdown` port: the rule stops when
+   * phi(v_TD) = phi(u), i.e. v_TD = u, and then the steady state
+   * u = (g_B v_B + g_A v_TD) / (g_lk + g_B + g_A) gives
+   * u = g_B v_B / (g_lk + g_B): the top-down input predicts the soma and
+   * no longer moves it */
+  static const char cfg[]
+      = "duration = 30000.0;\nseed = 4;\n"
+        "populations = { x = { model = \"input\"; size = 2; };\n"
+        "  z = { model = \"input\"; size = 3; };\n"
+        "  h = { model = \"pyramidal\"; size = 2; params = { transfer = \"softplus\"; gain = 1.0; threshold = 0.0; scale = 1.0; }; }; };\n"
+        "projections = ( { from = \"x\"; to = \"h.basal\"; init = { dist = \"constant\"; value = 0.75; }; },\n"
+        "  { from = \"z\"; to = \"h.topdown\"; init = { dist = \"uniform\"; low = -1.0; high = 1.0; scale = 1.0; };\n"
+        "    plasticity = { rule = \"dendritic_prediction\"; eta = 0.01; tau_w = 30.0; }; } );\n"
+        "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [1.0, -0.2]; },\n"
+        "  { to = \"z\"; kind = \"constant\"; value = [0.5, 1.0, -1.5]; } );\n"
+        "solver = { rtol = 1e-9; atol = 1e-11; linear = \"spgmr\"; };\n";
+  run r = run_text (cfg, NULL, 0);
+  double rate[2], pred[2], u[2], vtd[2];
+  const double v_b = 0.75 * (1.0 - 0.2), want = 1.0 * v_b / (0.1 + 1.0);
+  credo_sim_get (r.sim, "h.r", rate, 2);
+  credo_sim_get (r.sim, "h.topdown_pred", pred, 2);
+  credo_sim_get (r.sim, "h.topdown_hat", vtd, 2);
+  credo_sim_get (r.sim, "h.u", u, 2);
+  ck_assert_msg (max_diff (rate, pred, 2) < 1e-6, "phi(u) - phi(v_TD) = %g",
+                 max_diff (rate, pred, 2));
+  for (int i = 0; i < 2; i++)
+    {
+      ck_assert_double_eq_tol (vtd[i], u[i], 1e-5);
+      ck_assert_double_eq_tol (u[i], want, 1e-5);
+    }
+  run_free (&r);
+}
+END_TEST
+
 /* ---- exact J*v with plastic weights and filters ---------------------------- */
 
-START_TEST (test_plastic_jacobian_fd)
+/* J*v of the 4-3-2 circuit with the given plasticity against central
+ * differences of the RHS, and the dense Jacobian against J*v. */
+static void
+check_plastic_jacobian (const char **sets, size_t n_sets)
 {
-  const char *sets[] = {
-    "projections.[0].plasticity={rule=\"dendritic_prediction\"; eta=0.3; tau_w=30.0;}",
-    "projections.[1].plasticity={rule=\"dendritic_prediction\"; eta=0.2;}",
-    "projections.[3].plasticity={rule=\"dendritic_prediction\"; eta=0.1;}",
-    "projections.[4].plasticity={rule=\"apical_silencing\"; eta=0.4; tau_w=5.0;}",
-    "stimuli=({to=\"x\"; kind=\"constant\"; value=[3.0,-2.0,5.0,4.0];},"
-    "{to=\"p2.nudge\"; kind=\"constant\"; value=[1.0,-1.0];},"
-    "{to=\"p2.gate\"; kind=\"constant\"; value=1.0;})",
-  };
   char path[1024];
   credo_ctx *ctx = credo_ctx_new ();
   snprintf (path, sizeof path, "%s/tests/configs/good/microcircuit_sps.cfg",
             srcdir ());
-  credo_spec *spec = credo_spec_load (ctx, path, sets, 5);
+  credo_spec *spec = credo_spec_load (ctx, path, sets, n_sets);
   ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
   credo_net *net = credo__net_build (ctx, spec);
   ck_assert_msg (net != NULL, "%s", credo_errmsg (ctx));
@@ -469,6 +502,35 @@ START_TEST (test_plastic_jacobian_fd)
   credo__net_free (net);
   credo_spec_free (spec);
   credo_ctx_free (ctx);
+}
+
+#define PLASTIC_SETS                                                          \
+  "projections.[0].plasticity={rule=\"dendritic_prediction\"; eta=0.3; "     \
+  "tau_w=30.0;}",                                                            \
+      "projections.[1].plasticity={rule=\"dendritic_prediction\"; eta=0.2;}", \
+      "projections.[3].plasticity={rule=\"dendritic_prediction\"; eta=0.1;}", \
+      "projections.[4].plasticity={rule=\"apical_silencing\"; eta=0.4; "     \
+      "tau_w=5.0;}",                                                         \
+      "stimuli=({to=\"x\"; kind=\"constant\"; value=[3.0,-2.0,5.0,4.0];},"  \
+      "{to=\"p2.nudge\"; kind=\"constant\"; value=[1.0,-1.0];},"            \
+      "{to=\"p2.gate\"; kind=\"constant\"; value=1.0;})"
+
+START_TEST (test_plastic_jacobian_fd)
+{
+  const char *sets[] = { PLASTIC_SETS };
+  check_plastic_jacobian (sets, sizeof sets / sizeof *sets);
+}
+END_TEST
+
+START_TEST (test_plastic_topdown_jacobian_fd)
+{
+  /* the top-down projection W12 onto the `topdown` port, plastic */
+  const char *sets[] = {
+    PLASTIC_SETS, "projections.[2].to=\"p1.topdown\"",
+    "projections.[2].plasticity={rule=\"dendritic_prediction\"; eta=0.25; "
+    "tau_w=10.0;}",
+  };
+  check_plastic_jacobian (sets, sizeof sets / sizeof *sets);
 }
 END_TEST
 
@@ -547,6 +609,8 @@ microcircuit_suite (void)
   tcase_add_test (tc, test_g15_constants);
   tcase_add_test (tc, test_g14_backprop_limit);
   tcase_add_test (tc, test_urbanczik_senn_fixed_point);
+  tcase_add_test (tc, test_topdown_prediction_fixed_point);
+  tcase_add_test (tc, test_plastic_topdown_jacobian_fd);
   tcase_add_test (tc, test_plastic_jacobian_fd);
   tcase_add_test (tc, test_bad_microcircuits);
   suite_add_tcase (s, tc);
