@@ -8,11 +8,9 @@
  * "rate" (src/models.c, models/).
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,165 +18,8 @@
 #include <unistd.h>
 
 #include <hdf5.h>
-#include <hdf5_hl.h>
 
-#include "credo_impl.h"
-
-/* ---- helpers ------------------------------------------------------------ */
-
-static char tmpdir[256];
-static credo_ctx *ctx;
-
-static void
-setup (void)
-{
-  snprintf (tmpdir, sizeof tmpdir, "/tmp/check_spec.XXXXXX");
-  ck_assert_ptr_nonnull (mkdtemp (tmpdir));
-  ctx = credo_ctx_new ();
-  ck_assert_ptr_nonnull (ctx);
-}
-
-static void
-rm_tree (const char *dir)
-{
-  DIR *d = opendir (dir);
-  struct dirent *e;
-  char path[1024];
-  if (!d)
-    return;
-  while ((e = readdir (d)))
-    {
-      struct stat st;
-      if (!strcmp (e->d_name, ".") || !strcmp (e->d_name, ".."))
-        continue;
-      snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
-      if (lstat (path, &st) == 0 && S_ISDIR (st.st_mode))
-        rm_tree (path);
-      else
-        unlink (path);
-    }
-  closedir (d);
-  rmdir (dir);
-}
-
-static void
-teardown (void)
-{
-  credo_ctx_free (ctx);
-  rm_tree (tmpdir);
-}
-
-/* Writes `text` to tmpdir/name and returns the path (static buffer
- * rotation: valid for the next three calls). */
-static const char *
-write_file (const char *name, const char *text)
-{
-  static char paths[4][1024];
-  static int next;
-  char *path = paths[next++ % 4];
-  FILE *f;
-  snprintf (path, 1024, "%s/%s", tmpdir, name);
-  f = fopen (path, "w");
-  ck_assert_ptr_nonnull (f);
-  fputs (text, f);
-  fclose (f);
-  return path;
-}
-
-/* Loads `text` as tmpdir/c.cfg with the given overrides. */
-static credo_spec *
-load_n (const char *text, const char *const *ov, size_t n)
-{
-  const char *path = write_file ("c.cfg", text);
-  return credo_spec_load (ctx, path, ov, n);
-}
-
-static credo_spec *
-load (const char *text)
-{
-  return load_n (text, NULL, 0);
-}
-
-/* Loading must fail with a message that contains "c.cfg:LINE: " (line > 0),
- * "c.cfg: " (line 0) and every NULL-terminated fragment. */
-static void
-expect_fail_v (const char *text, const char *const *ov, size_t n, int line,
-               va_list ap)
-{
-  credo_spec *spec = load_n (text, ov, n);
-  const char *msg = credo_errmsg (ctx), *frag;
-  char loc[64];
-  ck_assert_msg (spec == NULL, "loaded although bad:\n%s", text);
-  if (line > 0)
-    snprintf (loc, sizeof loc, "c.cfg:%d: ", line);
-  else
-    snprintf (loc, sizeof loc, "c.cfg: ");
-  if (line >= 0)
-    ck_assert_msg (strstr (msg, loc) != NULL, "'%s' lacks '%s'", msg, loc);
-  while ((frag = va_arg (ap, const char *)))
-    ck_assert_msg (strstr (msg, frag) != NULL, "'%s' lacks '%s'", msg, frag);
-}
-
-static void
-expect_fail (const char *text, int line, ...)
-{
-  va_list ap;
-  va_start (ap, line);
-  expect_fail_v (text, NULL, 0, line, ap);
-  va_end (ap);
-}
-
-/* Same with overrides; line < 0 skips the location check. */
-static void
-expect_fail_ov (const char *text, const char *const *ov, size_t n, int line,
-                ...)
-{
-  va_list ap;
-  va_start (ap, line);
-  expect_fail_v (text, ov, n, line, ap);
-  va_end (ap);
-}
-
-static void
-expect_msg (const char *frag)
-{
-  ck_assert_msg (strstr (credo_errmsg (ctx), frag) != NULL, "'%s' lacks '%s'",
-                 credo_errmsg (ctx), frag);
-}
-
-static void
-write_h5 (const char *name, const char *dset, int rank, const hsize_t *dims,
-          const double *data)
-{
-  char path[1024];
-  hid_t f;
-  snprintf (path, sizeof path, "%s/%s", tmpdir, name);
-  f = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  ck_assert (f >= 0);
-  ck_assert (H5LTmake_dataset_double (f, dset, rank, dims, data) >= 0);
-  H5Fclose (f);
-}
-
-static void
-add_h5 (const char *name, const char *dset, int rank, const hsize_t *dims,
-        const double *data)
-{
-  char path[1024];
-  hid_t f;
-  snprintf (path, sizeof path, "%s/%s", tmpdir, name);
-  f = H5Fopen (path, H5F_ACC_RDWR, H5P_DEFAULT);
-  ck_assert (f >= 0);
-  ck_assert (H5LTmake_dataset_double (f, dset, rank, dims, data) >= 0);
-  H5Fclose (f);
-}
-
-/* Lines 1-5 of most configs. */
-#define BASE                                                                  \
-  "duration = 100.0;\n"                                                       \
-  "populations = {\n"                                                         \
-  "  input = { model = \"input\"; size = 3; };\n"                             \
-  "  hidden = { model = \"rate\"; size = 2; };\n"                             \
-  "};\n"
+#include "testutil.h"
 
 /* ---- good configs ------------------------------------------------------- */
 
@@ -246,9 +87,9 @@ write_full_data (void)
   write_file ("w.csv", "# weights\n1,2\n3,4\n");
   write_file ("in.csv",
               "t, a, b, c, d\n0 1 2 3 4\n# comment\n50, 5, 6, 7, 8\n");
-  write_h5 ("w.h5", "W", 2, d2, w);
-  write_h5 ("in.h5", "x", 2, dx, x);
-  add_h5 ("in.h5", "t", 1, dt, t);
+  h5_put ("w.h5", 1, "W", 2, d2, w);
+  h5_put ("in.h5", 1, "x", 2, dx, x);
+  h5_put ("in.h5", 0, "t", 1, dt, t);
 }
 
 START_TEST (test_full_config)
@@ -257,7 +98,7 @@ START_TEST (test_full_config)
   char expect[1100];
   write_full_data ();
   spec = load (full_cfg);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
 
   ck_assert_double_eq (spec->duration, 2000.0);
   ck_assert_uint_eq (spec->seed, 7);
@@ -399,7 +240,7 @@ START_TEST (test_defaults)
       "stimuli = ( { to = \"input\"; kind = \"constant\";"
       " value = [1, 2, 3]; } );\n"
       "record = ( { what = \"hidden.u\"; } );\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (spec->seed, 1);
   ck_assert_ptr_null (credo_spec_output_path (spec));
   ck_assert_double_eq (spec->flush_seconds, 10.0);
@@ -431,12 +272,12 @@ START_TEST (test_defaults)
   /* empty optional lists, a normal init without scale */
   spec = load (BASE "projections = ();\nstimuli = ();\nrecord = [];\n"
                "solver = {};\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (spec->n_projs + spec->n_stims + spec->n_recs, 0);
   credo_spec_free (spec);
   spec = load (BASE "projections = ( { from = \"hidden\"; to = \"hidden\"; "
                "init = { dist = \"uniform\"; }; } );\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_double_eq (spec->projs[0].init.low, -1.0);
   ck_assert_double_eq (spec->projs[0].init.high, 1.0);
   ck_assert_double_eq_tol (spec->projs[0].init.scale, 1 / sqrt (2.0), 1e-15);
@@ -458,7 +299,7 @@ START_TEST (test_scales)
                 "to = \"hidden\"; init = { dist = \"normal\"; scale = %s; }; "
                 "} );\n", scales[i]);
       spec = load (text);
-      ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+      ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
       ck_assert_double_eq_tol (spec->projs[0].init.scale, expect[i], 1e-15);
       credo_spec_free (spec);
     }
@@ -472,7 +313,7 @@ START_TEST (test_include)
   write_file ("pops.cfg", "populations = { a = { model = \"rate\"; size = 3; "
               "}; };\n");
   spec = load ("duration = 10.0;\n@include \"pops.cfg\"\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (spec->pops[0].size, 3);
   /* the recorded text has the included settings inline */
   ck_assert_ptr_nonnull (strstr (credo_spec_text (spec), "size = 3"));
@@ -493,8 +334,8 @@ START_TEST (test_include)
   write_file ("sub/main.cfg", "@include \"inc.cfg\"\n"
               "populations = { a = { model = \"rate\"; size = 1; }; };\n");
   snprintf (sub, sizeof sub, "%s/sub/main.cfg", tmpdir);
-  spec = credo_spec_load (ctx, sub, NULL, 0);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  spec = credo_spec_load (test_ctx, sub, NULL, 0);
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_double_eq (spec->duration, 5.0);
   credo_spec_free (spec);
 }
@@ -503,18 +344,18 @@ END_TEST
 START_TEST (test_load_string)
 {
   credo_spec *spec = credo_spec_load_string (
-      ctx, BASE "seed = 3;\n", "inline.cfg", NULL, 0);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+      test_ctx, BASE "seed = 3;\n", "inline.cfg", NULL, 0);
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (spec->seed, 3);
   ck_assert_int_eq (spec->pops[1].loc.line, 4);
   ck_assert_str_eq (spec->pops[1].loc.file, "inline.cfg");
   credo_spec_free (spec);
 
-  ck_assert_ptr_null (credo_spec_load_string (ctx, BASE "seed = -3;\n",
+  ck_assert_ptr_null (credo_spec_load_string (test_ctx, BASE "seed = -3;\n",
                                               "inline.cfg", NULL, 0));
-  ck_assert_str_eq (credo_errmsg (ctx),
+  ck_assert_str_eq (credo_errmsg (test_ctx),
                     "inline.cfg:6: 'seed' must be >= 0, not -3");
-  ck_assert_ptr_null (credo_spec_load_string (ctx, "duration = ;\n", NULL,
+  ck_assert_ptr_null (credo_spec_load_string (test_ctx, "duration = ;\n", NULL,
                                               NULL, 0));
   expect_msg ("<string>:1: syntax error");
 }
@@ -549,7 +390,7 @@ START_TEST (test_overrides)
   };
   credo_spec *spec = load_n (ov_cfg, ov, sizeof ov / sizeof *ov);
   const char *text;
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_double_eq (spec->duration, 500.0);
   ck_assert_uint_eq (spec->seed, 11);
   ck_assert_int_eq (spec->solver.linear, CREDO_LINEAR_DENSE);
@@ -590,9 +431,10 @@ START_TEST (test_overrides)
   {
     static const char *const ov2[] = { "projections.[1].gain=2.5" };
     credo_spec *a = load_n (ov_cfg, ov2, 1), *b;
-    ck_assert_msg (a != NULL, "%s", credo_errmsg (ctx));
-    b = credo_spec_load_string (ctx, credo_spec_text (a), "again", NULL, 0);
-    ck_assert_msg (b != NULL, "%s", credo_errmsg (ctx));
+    ck_assert_msg (a != NULL, "%s", credo_errmsg (test_ctx));
+    b = credo_spec_load_string (test_ctx, credo_spec_text (a), "again", NULL,
+                                0);
+    ck_assert_msg (b != NULL, "%s", credo_errmsg (test_ctx));
     ck_assert_double_eq (b->projs[1].gain, 2.5);
     ck_assert_uint_eq (b->n_pops, a->n_pops);
     credo_spec_free (a);
@@ -606,7 +448,7 @@ START_TEST (test_overrides)
       "stimuli.[0]={ to = \"input\"; kind = \"constant\"; value = 2.0; }"
     };
     spec = load_n (ov_cfg, ov3, 2);
-    ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+    ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
     ck_assert_uint_eq (spec->n_stims, 1);
     ck_assert_double_eq (spec->stims[0].value[0], 2.0);
     credo_spec_free (spec);
@@ -689,9 +531,9 @@ START_TEST (test_syntax_and_files)
   expect_fail ("duration = 100.0;\npopulations = {\n  x = { model = "
                "\"rate\"; size = 2; };\n\n", 5, "syntax error", NULL);
   snprintf (path, sizeof path, "%s/absent.cfg", tmpdir);
-  ck_assert_ptr_null (credo_spec_load (ctx, path, NULL, 0));
+  ck_assert_ptr_null (credo_spec_load (test_ctx, path, NULL, 0));
   expect_msg ("absent.cfg: cannot open: No such file or directory");
-  ck_assert_ptr_null (credo_spec_load (ctx, tmpdir, NULL, 0));
+  ck_assert_ptr_null (credo_spec_load (test_ctx, tmpdir, NULL, 0));
   expect_msg (": cannot open: Is a directory");
   expect_fail ("duration = 1.0;\n@include \"nope.cfg\"\n", 2,
                "cannot open include file", NULL);
@@ -940,8 +782,8 @@ START_TEST (test_stimuli)
   {
     double x[6] = { 1, 2, 3, 4, 5, 6 }, t[3] = { 0, 1, 2 };
     hsize_t dx[2] = { 2, 3 }, dt[1] = { 3 };
-    write_h5 ("s.h5", "x", 2, dx, x);
-    add_h5 ("s.h5", "t", 1, dt, t);
+    h5_put ("s.h5", 1, "x", 2, dx, x);
+    h5_put ("s.h5", 0, "t", 1, dt, t);
   }
   expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\"; file = "
                "\"s.h5\"; dataset = \"x\"; } );\n", 6, "missing "
@@ -1031,7 +873,7 @@ START_TEST (test_summary)
                  frag, buf)
   write_full_data ();
   spec = load (full_cfg);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   f = open_memstream (&buf, &len);
   credo_spec_print_summary (spec, f);
   fclose (f);
@@ -1069,7 +911,7 @@ START_TEST (test_csv)
   const char *p = write_file ("a.csv", "# a comment\n\npre0,pre1, pre2\n"
                               "1, 2.5 ,-3\n  # another\n4 5 6e-1\r\n\n"
                               "7,8,9\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c), 0);
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c), 0);
   ck_assert_uint_eq (r, 3);
   ck_assert_uint_eq (c, 3);
   ck_assert_double_eq (d[1], 2.5);
@@ -1079,35 +921,35 @@ START_TEST (test_csv)
   free (d);
 
   p = write_file ("b.csv", "1,2\n3\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   snprintf (path, sizeof path, "%s/b.csv:2: 1 values, expected 2 as on line 1",
             tmpdir);
-  ck_assert_str_eq (credo_errmsg (ctx), path);
+  ck_assert_str_eq (credo_errmsg (test_ctx), path);
   p = write_file ("c.csv", "a,b\n1,2\nx,y\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("c.csv:3: 'x' is not a finite number");
   p = write_file ("d.csv", "1,,2\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("d.csv:1: empty field");
   p = write_file ("e.csv", "# only a comment\nheader\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("e.csv: no data rows");
   p = write_file ("f.csv", "1,nan\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   p = write_file ("g.csv", "1,2,\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   snprintf (path, sizeof path, "%s/none.csv", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("none.csv: cannot open: No such file or directory");
   snprintf (path, sizeof path, "%s/x.txt", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("unknown data file type");
 
@@ -1119,7 +961,7 @@ START_TEST (test_csv)
       used += (size_t) snprintf (line + used, sizeof line - used, "%d%s", i,
                                  i < 999 ? "," : "\n");
     p = write_file ("long.csv", line);
-    ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c), 0);
+    ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c), 0);
     ck_assert_uint_eq (r, 1);
     ck_assert_uint_eq (c, 1000);
     ck_assert_double_eq (d[999], 999.0);
@@ -1137,15 +979,15 @@ START_TEST (test_hdf5)
   int saved, fd;
   FILE *ef;
 
-  write_h5 ("m.h5", "W", 2, d2, w);
-  add_h5 ("m.h5", "v", 1, d1, w);
+  h5_put ("m.h5", 1, "W", 2, d2, w);
+  h5_put ("m.h5", 0, "v", 1, d1, w);
   snprintf (path, sizeof path, "%s/m.h5", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "W", &d, &r, &c), 0);
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "W", &d, &r, &c), 0);
   ck_assert_uint_eq (r, 2);
   ck_assert_uint_eq (c, 3);
   ck_assert_double_eq (d[5], 6.0);
   free (d);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "v", &d, &r, &c), 0);
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "v", &d, &r, &c), 0);
   ck_assert_uint_eq (r, 4);
   ck_assert_uint_eq (c, 1);
   ck_assert_double_eq (d[3], 4.0);
@@ -1159,23 +1001,23 @@ START_TEST (test_hdf5)
   ck_assert (fd >= 0);
   dup2 (fd, 2);
   close (fd);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "nope", &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "nope", &d, &r, &c),
                     CREDO_ECONFIG);
   snprintf (buf, sizeof buf, "%s: no dataset 'nope'", path);
-  ck_assert_str_eq (credo_errmsg (ctx), buf);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "g/deep", &d, &r, &c),
+  ck_assert_str_eq (credo_errmsg (test_ctx), buf);
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "g/deep", &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("no dataset 'g/deep'");
-  ck_assert_int_eq (credo__read_matrix (ctx, path, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("a dataset name is required");
   write_file ("fake.h5", "this is not HDF5\n");
   snprintf (path, sizeof path, "%s/fake.h5", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "W", &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "W", &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("fake.h5: not a readable HDF5 file");
   snprintf (path, sizeof path, "%s/absent.hdf5", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "W", &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "W", &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("absent.hdf5: cannot open: No such file or directory");
   fflush (stderr);
@@ -1361,7 +1203,7 @@ START_TEST (test_spec_stimulus_roundtrip)
   double out[3] = { 0, 0, 0 };
   double *b = NULL;
   size_t n = 0, cap = 0;
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   credo__stim_add (&spec->stims[0], 15, 15, out);
   ck_assert_double_eq (out[2], 3.0);
   credo__stim_add (&spec->stims[0], 25, 25, out);
@@ -1380,7 +1222,7 @@ spec_suite (void)
 {
   Suite *s = suite_create ("spec");
   TCase *tc = tcase_create ("good");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_add_test (tc, test_full_config);
   tcase_add_test (tc, test_defaults);
   tcase_add_test (tc, test_scales);
@@ -1390,13 +1232,13 @@ spec_suite (void)
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("overrides");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_add_test (tc, test_overrides);
   tcase_add_test (tc, test_override_errors);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("bad");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_add_test (tc, test_syntax_and_files);
   tcase_add_test (tc, test_top_level);
   tcase_add_test (tc, test_populations);
@@ -1407,13 +1249,13 @@ spec_suite (void)
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("data");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_add_test (tc, test_csv);
   tcase_add_test (tc, test_hdf5);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("stimulus");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_add_test (tc, test_stim_values);
   tcase_add_test (tc, test_stim_breaks);
   tcase_add_test (tc, test_spec_stimulus_roundtrip);
@@ -1424,10 +1266,5 @@ spec_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (spec_suite ());
-  int failed;
-  srunner_run_all (sr, CK_ENV);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite (spec_suite ());
 }
