@@ -2,7 +2,7 @@
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  *
- * Every helper fails the running test (ck_assert) instead of returning an
+ * Most helpers fail the running test (ck_assert) rather than return an
  * error, so that a test reads as the sequence of things it checks.  The
  * helpers that load configs without taking a context use `test_ctx`, the
  * context made by the ctx_setup fixture.
