@@ -8,9 +8,7 @@
  * $CREDO_BUILDDIR/credo (default: ./credo).
  */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,89 +17,10 @@
 #include <unistd.h>
 
 #include <hdf5.h>
-#include <hdf5_hl.h>
 
-#include "credo_impl.h"
+#include "testutil.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static char tmpdir[256];
-static credo_ctx *ctx;
-
-static void
-setup (void)
-{
-  snprintf (tmpdir, sizeof tmpdir, "/tmp/check_dataset.XXXXXX");
-  ck_assert_ptr_nonnull (mkdtemp (tmpdir));
-  ctx = credo_ctx_new ();
-  ck_assert_ptr_nonnull (ctx);
-}
-
-static void
-rm_tree (const char *dir)
-{
-  DIR *d = opendir (dir);
-  struct dirent *e;
-  char path[1024];
-  if (!d)
-    return;
-  while ((e = readdir (d)))
-    {
-      struct stat st;
-      if (!strcmp (e->d_name, ".") || !strcmp (e->d_name, ".."))
-        continue;
-      snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
-      if (lstat (path, &st) == 0 && S_ISDIR (st.st_mode))
-        rm_tree (path);
-      else
-        unlink (path);
-    }
-  closedir (d);
-  rmdir (dir);
-}
-
-static void
-teardown (void)
-{
-  credo_ctx_free (ctx);
-  rm_tree (tmpdir);
-}
-
-/* tmpdir/name (static buffer rotation: valid for the next three calls). */
-static const char *
-tmp_path (const char *name)
-{
-  static char paths[4][1024];
-  static int next;
-  char *path = paths[next++ % 4];
-  snprintf (path, 1024, "%s/%s", tmpdir, name);
-  return path;
-}
-
-static const char *
-write_file (const char *name, const char *text)
-{
-  const char *path = tmp_path (name);
-  FILE *f = fopen (path, "w");
-  ck_assert_ptr_nonnull (f);
-  fputs (text, f);
-  fclose (f);
-  return path;
-}
-
-/* Adds (creates when `create`) a rows x cols dataset to tmpdir/name. */
-static void
-h5_put (const char *name, int create, const char *dset, size_t rows,
-        size_t cols, const double *data)
-{
-  hsize_t dims[2] = { rows, cols };
-  const char *path = tmp_path (name);
-  hid_t f = create ? H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)
-                   : H5Fopen (path, H5F_ACC_RDWR, H5P_DEFAULT);
-  ck_assert (f >= 0);
-  ck_assert (H5LTmake_dataset_double (f, dset, 2, dims, data) >= 0);
-  H5Fclose (f);
-}
 
 /* Reads matrix `dset` of `path`; checks its shape. */
 static double *
@@ -109,34 +28,11 @@ h5_get (const char *path, const char *dset, size_t rows, size_t cols)
 {
   double *m = NULL;
   size_t r, c;
-  int rc = credo__read_matrix (ctx, path, dset, &m, &r, &c);
-  ck_assert_msg (rc == 0, "%s", credo_errmsg (ctx));
+  int rc = credo__read_matrix (test_ctx, path, dset, &m, &r, &c);
+  ck_assert_msg (rc == 0, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (r, rows);
   ck_assert_uint_eq (c, cols);
   return m;
-}
-
-static credo_spec *
-load (const char *text)
-{
-  return credo_spec_load (ctx, write_file ("c.cfg", text), NULL, 0);
-}
-
-/* Loading must fail with "c.cfg:LINE: " and every fragment. */
-static void
-expect_fail (const char *text, int line, ...)
-{
-  credo_spec *spec = load (text);
-  const char *msg = credo_errmsg (ctx), *frag;
-  char loc[64];
-  va_list ap;
-  ck_assert_msg (spec == NULL, "loaded although bad:\n%s", text);
-  snprintf (loc, sizeof loc, "c.cfg:%d: ", line);
-  ck_assert_msg (strstr (msg, loc) != NULL, "'%s' lacks '%s'", msg, loc);
-  va_start (ap, line);
-  while ((frag = va_arg (ap, const char *)))
-    ck_assert_msg (strstr (msg, frag) != NULL, "'%s' lacks '%s'", msg, frag);
-  va_end (ap);
 }
 
 /* 4 samples x 3 values: sample k, unit i = 10 (k + 1) + i. */
@@ -314,13 +210,13 @@ START_TEST (test_parse)
   FILE *f;
   double wide[20] = { 0 };
 
-  h5_put ("d.h5", 1, "inputs", 4, 3, samples4x3);
-  h5_put ("d.h5", 0, "wide", 4, 5, wide);
+  h5_put ("d.h5", 1, "inputs", 2, (const hsize_t[]) { 4, 3 }, samples4x3);
+  h5_put ("d.h5", 0, "wide", 2, (const hsize_t[]) { 4, 5 }, wide);
   write_file ("d.csv", "# samples\n1, 2, 3\n4, 5, 6\n");
 
   spec = load (POPS "stimuli = ( { to = \"x\"; kind = \"dataset\"; file = "
                "\"d.h5\"; dataset = \"inputs\"; t_pres = 10.0; } );\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   st = &spec->stims[0];
   ck_assert_int_eq (st->kind, CREDO_STIM_DATASET);
   ck_assert_uint_eq (st->n_rows, 4);
@@ -345,7 +241,7 @@ START_TEST (test_parse)
   /* repeat = false, a start, and CSV */
   spec = load (POPS "stimuli = ( { to = \"x\"; kind = \"dataset\"; file = "
                "\"d.csv\"; t_pres = 2.5; repeat = false; start = 1.0; } );\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   st = &spec->stims[0];
   ck_assert_int_eq (st->repeat, 0);
   ck_assert_ptr_null (st->ds_name);
@@ -405,23 +301,9 @@ read_report (const char *path, const char *pop, const char *var,
   double *m = NULL;
   int rc;
   snprintf (name, sizeof name, "/report/%s/%s/data", pop, var);
-  rc = credo__read_matrix (ctx, path, name, &m, n_t, n_u);
-  ck_assert_msg (rc == 0, "%s", credo_errmsg (ctx));
+  rc = credo__read_matrix (test_ctx, path, name, &m, n_t, n_u);
+  ck_assert_msg (rc == 0, "%s", credo_errmsg (test_ctx));
   return m;
-}
-
-/* Loads a circuit file and runs it (recording to out unless NULL); the
- * caller frees the returned sim and *spec. */
-static credo_sim *
-run_config (const char *cfg, const char *out, credo_spec **spec)
-{
-  credo_sim *sim;
-  *spec = credo_spec_load (ctx, cfg, NULL, 0);
-  ck_assert_msg (*spec != NULL, "%s", credo_errmsg (ctx));
-  sim = credo_sim_new (ctx, *spec, out);
-  ck_assert_msg (sim != NULL, "%s", credo_errmsg (ctx));
-  ck_assert_msg (credo_sim_run (sim) == 0, "%s", credo_errmsg (ctx));
-  return sim;
 }
 
 START_TEST (test_run)
@@ -441,8 +323,8 @@ START_TEST (test_run)
       for (int i = 0; i < 2; i++)
         tg[k * 2 + i] = -(k + 0.5 * i);
     }
-  h5_put ("train.h5", 1, "inputs", 5, 3, in);
-  h5_put ("train.h5", 0, "targets", 5, 2, tg);
+  h5_put ("train.h5", 1, "inputs", 2, (const hsize_t[]) { 5, 3 }, in);
+  h5_put ("train.h5", 0, "targets", 2, (const hsize_t[]) { 5, 2 }, tg);
   cfg = write_file ("run.cfg",
     "duration = 200.0;\n"
     "populations = {\n"
@@ -460,7 +342,8 @@ START_TEST (test_run)
     ");\n"
     "record = ( { what = \"x.r\"; every = 5.0; },\n"
     "           { what = \"out.nudge\"; every = 5.0; } );\n");
-  sim = run_config (cfg, out, &spec);
+  spec = credo_spec_load (test_ctx, cfg, NULL, 0);
+  sim = sim_run (test_ctx, spec, out);
   credo_sim_free (sim);
   credo_spec_free (spec);
 
@@ -504,7 +387,7 @@ START_TEST (test_switch_left_limit)
   credo_spec *spec;
   credo_sim *sim;
   credo_solver_stats st;
-  h5_put ("jumps.h5", 1, "inputs", 5, 3, in);
+  h5_put ("jumps.h5", 1, "inputs", 2, (const hsize_t[]) { 5, 3 }, in);
   cfg = write_file ("jumps.cfg",
     "duration = 2000.0;\n"
     "populations = {\n"
@@ -515,7 +398,8 @@ START_TEST (test_switch_left_limit)
     "  init = { dist = \"constant\"; value = 0.5; }; } );\n"
     "stimuli = ( { to = \"x\"; kind = \"dataset\"; file = \"jumps.h5\";\n"
     "  dataset = \"inputs\"; t_pres = 100.0; } );\n");
-  sim = run_config (cfg, NULL, &spec);
+  spec = credo_spec_load (test_ctx, cfg, NULL, 0);
+  sim = sim_run (test_ctx, spec, NULL);
   credo_sim_stats (sim, &st);
   ck_assert_int_eq (st.reinits, 19);
   ck_assert_msg (st.err_test_fails < 20 * 20,
@@ -537,17 +421,6 @@ small_teacher (credo_teacher_opts *o, unsigned long seed)
   o->n_samples = 25;
   o->n_test = 7;
   o->seed = seed;
-}
-
-static double
-h5_attr (const char *path, const char *name)
-{
-  double v = NAN;
-  hid_t f = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  ck_assert (f >= 0);
-  ck_assert (H5LTget_attribute_double (f, "/", name, &v) >= 0);
-  H5Fclose (f);
-  return v;
 }
 
 START_TEST (test_teacher)
@@ -572,13 +445,13 @@ START_TEST (test_teacher)
   ck_assert_double_eq (o.phi.scale, 0.1);
 
   small_teacher (&o, 42);
-  ck_assert_msg (credo_dataset_teacher (ctx, p1, &o) == 0, "%s",
-                 credo_errmsg (ctx));
+  ck_assert_msg (credo_dataset_teacher (test_ctx, p1, &o) == 0, "%s",
+                 credo_errmsg (test_ctx));
   W10 = h5_get (p1, "W10", 4, 6);
   W21 = h5_get (p1, "W21", 3, 4);
-  ck_assert_double_eq (h5_attr (p1, "k10"), 2);
-  ck_assert_double_eq (h5_attr (p1, "k21"), 10);
-  ck_assert_double_eq (h5_attr (p1, "phi_threshold"), 3);
+  ck_assert_double_eq (h5_attr (p1, "/", "k10"), 2);
+  ck_assert_double_eq (h5_attr (p1, "/", "k21"), 10);
+  ck_assert_double_eq (h5_attr (p1, "/", "phi_threshold"), 3);
   for (int set = 0; set < 2; set++)
     {
       size_t n = set ? 7 : 25;
@@ -625,9 +498,9 @@ START_TEST (test_teacher)
     ck_assert (W10[i] >= -1 && W10[i] < 1);
 
   /* the same seed gives the same file, another seed other numbers */
-  ck_assert_int_eq (credo_dataset_teacher (ctx, p2, &o), 0);
+  ck_assert_int_eq (credo_dataset_teacher (test_ctx, p2, &o), 0);
   small_teacher (&o, 43);
-  ck_assert_int_eq (credo_dataset_teacher (ctx, p3, &o), 0);
+  ck_assert_int_eq (credo_dataset_teacher (test_ctx, p3, &o), 0);
   for (size_t d = 0; d < 6; d++)
     {
       size_t rows = d == 0 ? 25 : d == 1 ? 7 : d == 2 ? 4 : d == 3 ? 3
@@ -650,8 +523,8 @@ START_TEST (test_teacher)
   /* no test set */
   small_teacher (&o, 42);
   o.n_test = 0;
-  ck_assert_int_eq (credo_dataset_teacher (ctx, p2, &o), 0);
-  ck_assert_int_ne (credo__read_matrix (ctx, p2, "test_inputs", &a,
+  ck_assert_int_eq (credo_dataset_teacher (test_ctx, p2, &o), 0);
+  ck_assert_int_ne (credo__read_matrix (test_ctx, p2, "test_inputs", &a,
                                         &(size_t){ 0 }, &(size_t){ 0 }), 0);
   /* the training part does not depend on the size of the test set */
   a = h5_get (p1, "targets", 25, 3);
@@ -663,12 +536,12 @@ START_TEST (test_teacher)
   /* bad options; an unwritable path leaves nothing behind */
   small_teacher (&o, 1);
   o.sizes[1] = 0;
-  ck_assert_int_eq (credo_dataset_teacher (ctx, p3, &o), CREDO_EINVAL);
+  ck_assert_int_eq (credo_dataset_teacher (test_ctx, p3, &o), CREDO_EINVAL);
   small_teacher (&o, 1);
   o.n_samples = 0;
-  ck_assert_int_eq (credo_dataset_teacher (ctx, p3, &o), CREDO_EINVAL);
+  ck_assert_int_eq (credo_dataset_teacher (test_ctx, p3, &o), CREDO_EINVAL);
   small_teacher (&o, 1);
-  ck_assert_int_eq (credo_dataset_teacher (ctx, tmp_path ("no/dir/x.h5"),
+  ck_assert_int_eq (credo_dataset_teacher (test_ctx, tmp_path ("no/dir/x.h5"),
                                            &o), CREDO_EIO);
   ck_assert_int_ne (access (tmp_path ("no/dir/x.h5.part"), F_OK), 0);
 }
@@ -683,8 +556,8 @@ START_TEST (test_bars)
   int seen[8] = { 0 };
 
   credo_bars_opts_default (&o);
-  ck_assert_msg (credo_dataset_bars (ctx, p, &o) == 0, "%s",
-                 credo_errmsg (ctx));
+  ck_assert_msg (credo_dataset_bars (test_ctx, p, &o) == 0, "%s",
+                 credo_errmsg (test_ctx));
   x = h5_get (p, "inputs", 8, 9);
   lab = h5_get (p, "labels", 8, 1);
   t = h5_get (p, "targets", 8, 3);
@@ -740,7 +613,7 @@ START_TEST (test_bars)
   /* noise and copies: the clean patterns plus N(0, sigma^2), by seed */
   o.noise = 0.2;
   o.copies = 50;
-  ck_assert_int_eq (credo_dataset_bars (ctx, q, &o), 0);
+  ck_assert_int_eq (credo_dataset_bars (test_ctx, q, &o), 0);
   x2 = h5_get (q, "inputs", 400, 9);
   {
     double sum = 0, sum2 = 0;
@@ -754,7 +627,7 @@ START_TEST (test_bars)
     ck_assert_double_eq_tol (sum / 3600, 0, 0.02);
     ck_assert_double_eq_tol (sqrt (sum2 / 3600), 0.2, 0.02);
   }
-  ck_assert_int_eq (credo_dataset_bars (ctx, p, &o), 0);
+  ck_assert_int_eq (credo_dataset_bars (test_ctx, p, &o), 0);
   {
     double *again = h5_get (p, "inputs", 400, 9);
     ck_assert (memcmp (again, x2, 3600 * sizeof *x2) == 0);
@@ -766,7 +639,7 @@ START_TEST (test_bars)
   credo_bars_opts_default (&o);
   o.phi.threshold = 3;
   o.phi.scale = 0.1;
-  ck_assert_int_eq (credo_dataset_bars (ctx, p, &o), 0);
+  ck_assert_int_eq (credo_dataset_bars (test_ctx, p, &o), 0);
   t = h5_get (p, "targets", 8, 3);
   for (size_t i = 0; i < 24; i++)
     {
@@ -780,7 +653,7 @@ START_TEST (test_bars)
   o.phi.kind = CREDO_TF_LOGISTIC;
   o.phi.scale = 1;
   o.rate_on = 1.0;
-  ck_assert_int_eq (credo_dataset_bars (ctx, p, &o), CREDO_EINVAL);
+  ck_assert_int_eq (credo_dataset_bars (test_ctx, p, &o), CREDO_EINVAL);
   free (x);
 }
 END_TEST
@@ -813,7 +686,7 @@ START_TEST (test_cli)
   free (m);
   m = h5_get (tmp_path ("t.h5"), "W21", 2, 3);
   free (m);
-  ck_assert_double_eq (h5_attr (tmp_path ("t.h5"), "k21"), 5);
+  ck_assert_double_eq (h5_attr (tmp_path ("t.h5"), "/", "k21"), 5);
   ck_assert_int_eq (run_cli ("data bars -o b.h5 --seed 3 --noise 0.1 "
                              "--copies 2"), 0);
   m = h5_get (tmp_path ("b.h5"), "inputs", 16, 9);
@@ -845,7 +718,7 @@ dataset_suite (void)
 {
   Suite *s = suite_create ("dataset");
   TCase *tc = tcase_create ("stimulus");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_add_test (tc, test_values);
   tcase_add_test (tc, test_breaks);
   tcase_add_test (tc, test_parse);
@@ -854,7 +727,7 @@ dataset_suite (void)
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("generators");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_set_timeout (tc, 30);
   tcase_add_test (tc, test_teacher);
   tcase_add_test (tc, test_bars);
@@ -866,10 +739,5 @@ dataset_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (dataset_suite ());
-  int failed;
-  srunner_run_all (sr, CK_ENV);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite (dataset_suite ());
 }

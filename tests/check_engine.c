@@ -20,83 +20,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
-#include "credo_impl.h"
-
-static char tmpdir[256];
-
-static void
-make_tmpdir (void)
-{
-  snprintf (tmpdir, sizeof tmpdir, "/tmp/credo-engine-XXXXXX");
-  ck_assert_ptr_nonnull (mkdtemp (tmpdir));
-}
-
-static void
-remove_tmpdir (void)
-{
-  char cmd[300];
-  snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  if (system (cmd) != 0)
-    fprintf (stderr, "could not remove %s\n", tmpdir);
-}
-
-/* Loads `text` with overrides, runs it, writing `out` (may be NULL).
- * Returns the simulation (caller frees sim, spec, ctx via run_free). */
-typedef struct run
-{
-  credo_ctx *ctx;
-  credo_spec *spec;
-  credo_sim *sim;
-  int rc;
-} run;
-
-static run
-run_text (const char *text, const char *out, const char **sets, size_t n_sets)
-{
-  run r = { credo_ctx_new (), NULL, NULL, 0 };
-  r.spec = credo_spec_load_string (r.ctx, text, "test.cfg", sets, n_sets);
-  ck_assert_msg (r.spec != NULL, "spec: %s", credo_errmsg (r.ctx));
-  r.sim = credo_sim_new (r.ctx, r.spec, out);
-  ck_assert_msg (r.sim != NULL, "sim: %s", credo_errmsg (r.ctx));
-  r.rc = credo_sim_run (r.sim);
-  ck_assert_msg (r.rc == 0, "run: %s", credo_errmsg (r.ctx));
-  return r;
-}
-
-static void
-run_free (run *r)
-{
-  credo_sim_free (r->sim);
-  credo_spec_free (r->spec);
-  credo_ctx_free (r->ctx);
-}
-
-/* Reads a 2-D dataset into a new array; rows/cols out. */
-static double *
-read_2d (const char *path, const char *name, size_t *rows, size_t *cols)
-{
-  hid_t f = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  hsize_t dims[2] = { 0, 1 };
-  int rank = 0;
-  H5T_class_t cls;
-  size_t sz;
-  double *buf;
-  ck_assert_int_ge (f, 0);
-  ck_assert_int_ge (H5LTget_dataset_ndims (f, name, &rank), 0);
-  ck_assert_int_ge (H5LTget_dataset_info (f, name, dims, &cls, &sz), 0);
-  *rows = dims[0];
-  *cols = rank > 1 ? dims[1] : 1;
-  buf = malloc (*rows * *cols * sizeof *buf);
-  ck_assert_int_ge (H5LTread_dataset_double (f, name, buf), 0);
-  H5Fclose (f);
-  return buf;
-}
-
-static void
-path_in_tmp (char *buf, size_t len, const char *name)
-{
-  snprintf (buf, len, "%s/%s", tmpdir, name);
-}
+#include "testutil.h"
 
 /* ---- single neuron step response ------------------------------------- */
 
@@ -152,17 +76,6 @@ START_TEST (test_step_response)
 END_TEST
 
 /* ---- linear network steady state vs GSL --------------------------------- */
-
-static void
-write_csv (const char *path, const double *a, size_t rows, size_t cols)
-{
-  FILE *f = fopen (path, "w");
-  ck_assert_ptr_nonnull (f);
-  for (size_t i = 0; i < rows; i++)
-    for (size_t j = 0; j < cols; j++)
-      fprintf (f, "%.17g%s", a[i * cols + j], j + 1 < cols ? "," : "\n");
-  fclose (f);
-}
 
 START_TEST (test_linear_steady_state)
 {
@@ -576,7 +489,7 @@ engine_suite (void)
 {
   Suite *s = suite_create ("engine");
   TCase *tc = tcase_create ("analytic");
-  tcase_add_unchecked_fixture (tc, make_tmpdir, remove_tmpdir);
+  tcase_add_unchecked_fixture (tc, tmpdir_setup, tmpdir_remove);
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_step_response);
   tcase_add_test (tc, test_linear_steady_state);
@@ -594,9 +507,5 @@ engine_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (engine_suite ());
-  srunner_run_all (sr, CK_ENV);
-  int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite (engine_suite ());
 }

@@ -17,48 +17,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
-#include "credo_impl.h"
-
-static char dir[] = "/tmp/credo-learning-XXXXXX";
-
-static void
-setup (void)
-{
-  strcpy (dir, "/tmp/credo-learning-XXXXXX");
-  ck_assert_ptr_nonnull (mkdtemp (dir));
-}
-
-static void
-teardown (void)
-{
-  char cmd[512];
-  snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
-  ck_assert_int_eq (system (cmd), 0);
-}
-
-static void
-write_csv (const char *path, const double *a, size_t rows, size_t cols)
-{
-  FILE *f = fopen (path, "w");
-  ck_assert_ptr_nonnull (f);
-  for (size_t i = 0; i < rows; i++)
-    for (size_t j = 0; j < cols; j++)
-      fprintf (f, "%.17g%s", a[i * cols + j], j + 1 < cols ? "," : "\n");
-  fclose (f);
-}
-
-/* Runs `cfg` (writing the file `out`), returns the final state's sim. */
-static credo_sim *
-run_cfg (credo_ctx *ctx, credo_spec **spec, const char *cfg, const char *out)
-{
-  credo_sim *sim;
-  *spec = credo_spec_load_string (ctx, cfg, "test.cfg", NULL, 0);
-  ck_assert_msg (*spec != NULL, "spec: %s", credo_errmsg (ctx));
-  sim = credo_sim_new (ctx, *spec, out);
-  ck_assert_msg (sim != NULL, "sim: %s", credo_errmsg (ctx));
-  ck_assert_msg (credo_sim_run (sim) == 0, "run: %s", credo_errmsg (ctx));
-  return sim;
-}
+#include "testutil.h"
 
 /* /learning/<name> of file `path` into v (n values expected). */
 static void
@@ -74,17 +33,6 @@ read_series (const char *path, const char *name, double *v, size_t n)
   ck_assert_uint_eq (dim, n);
   ck_assert (H5LTread_dataset_double (f, ds, v) >= 0);
   H5Fclose (f);
-}
-
-static double
-read_attr (const char *path, const char *obj, const char *name)
-{
-  hid_t f = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  double v = NAN;
-  ck_assert (f >= 0);
-  ck_assert (H5LTget_attribute_double (f, obj, name, &v) >= 0);
-  H5Fclose (f);
-  return v;
 }
 
 static double
@@ -122,18 +70,18 @@ circuit_cfg (char *cfg, size_t len, double wpi_gain, const char *plast,
             "  { from = \"p2.u\"; to = \"i1.nudge\"; connectivity = \"one_to_one\";\n"
             "    init = { dist = \"constant\"; value = 1.0; }; } );\n"
             "solver = { rtol = 1e-10; atol = 1e-12; };\n%s",
-            dir, plast, dir, plast, dir, wpi_gain, extra);
+            tmpdir, plast, tmpdir, plast, tmpdir, wpi_gain, extra);
 }
 
 static void
 write_weights (void)
 {
   char p[512];
-  snprintf (p, sizeof p, "%s/W10.csv", dir);
+  snprintf (p, sizeof p, "%s/W10.csv", tmpdir);
   write_csv (p, W10, N1, N0);
-  snprintf (p, sizeof p, "%s/W21.csv", dir);
+  snprintf (p, sizeof p, "%s/W21.csv", tmpdir);
   write_csv (p, W21, N2, N1);
-  snprintf (p, sizeof p, "%s/W12.csv", dir);
+  snprintf (p, sizeof p, "%s/W12.csv", tmpdir);
   write_csv (p, W12, N1, N2);
 }
 
@@ -150,7 +98,7 @@ write_test_set (void)
   char p[512];
   hsize_t dx[2] = { NT, N0 }, dy[2] = { NT, N2 };
   hid_t f;
-  snprintf (p, sizeof p, "%s/test.h5", dir);
+  snprintf (p, sizeof p, "%s/test.h5", tmpdir);
   f = H5Fcreate (p, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   ck_assert (f >= 0);
   ck_assert (H5LTmake_dataset_double (f, "X", 2, dx, X) >= 0);
@@ -184,9 +132,7 @@ START_TEST (test_sps_test_error_closed_form)
 {
   char cfg[8192], extra[2048], out[512];
   double want = 0, got[3], mean[N2] = { 0 }, mpe = 0;
-  credo_ctx *ctx = credo_ctx_new ();
-  credo_spec *spec;
-  credo_sim *sim;
+  run r;
   write_weights ();
   write_test_set ();
   for (size_t i = 0; i < NT; i++)
@@ -210,21 +156,19 @@ START_TEST (test_sps_test_error_closed_form)
             "  { to = \"p2.gate\"; kind = \"constant\"; value = 1.0; } );\n"
             "learning = { every = 50.0; layers = [\"x\", \"p1\", \"p2\"];\n"
             "  test = { file = \"%s/test.h5\"; inputs = \"X\"; targets = \"Y\"; }; };\n",
-            dir);
+            tmpdir);
   circuit_cfg (cfg, sizeof cfg, -1.0, "", extra);
-  snprintf (out, sizeof out, "%s/sps.h5", dir);
-  sim = run_cfg (ctx, &spec, cfg, out);
+  snprintf (out, sizeof out, "%s/sps.h5", tmpdir);
+  r = run_text (cfg, out, NULL, 0);
   read_series (out, "test_error", got, 3);
   for (int k = 0; k < 3; k++)
     ck_assert_msg (fabs (got[k] - want) < 1e-10 * want,
                    "test_error[%d] = %.15g, feed-forward closed form %.15g", k,
                    got[k], want);
-  ck_assert_msg (fabs (read_attr (out, "/learning", "mean_predictor_error")
+  ck_assert_msg (fabs (h5_attr (out, "/learning", "mean_predictor_error")
                        - mpe) < 1e-14,
                  "mean predictor error");
-  credo_sim_free (sim);
-  credo_spec_free (spec);
-  credo_ctx_free (ctx);
+  run_free (&r);
 }
 END_TEST
 
@@ -235,9 +179,7 @@ START_TEST (test_test_error_matches_simulation)
 {
   char cfg[8192], extra[2048], out[512];
   double got[2], r[N2], want = 0, ff = 0, o[N2];
-  credo_ctx *ctx = credo_ctx_new ();
-  credo_spec *spec;
-  credo_sim *sim;
+  run a, b;
   write_weights ();
   write_test_set ();
   snprintf (extra, sizeof extra,
@@ -247,21 +189,20 @@ START_TEST (test_test_error_matches_simulation)
             "  { to = \"p2.gate\"; kind = \"constant\"; value = 1.0; } );\n"
             "learning = { every = 10.0; layers = [\"x\", \"p1\", \"p2\"];\n"
             "  test = { file = \"%s/test.h5\"; inputs = \"X\"; targets = \"Y\"; samples = 1; }; };\n",
-            dir);
+            tmpdir);
   circuit_cfg (cfg, sizeof cfg, -0.3, "", extra);
-  snprintf (out, sizeof out, "%s/nosps.h5", dir);
-  sim = run_cfg (ctx, &spec, cfg, out);
+  snprintf (out, sizeof out, "%s/nosps.h5", tmpdir);
+  a = run_text (cfg, out, NULL, 0);
   read_series (out, "test_error", got, 2);
-  credo_sim_free (sim);
-  credo_spec_free (spec);
+  run_free (&a);
   /* the same circuit, input X[0] clamped, no target, run to rest */
   snprintf (extra, sizeof extra,
             "duration = 400.0;\n"
             "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [%.17e, %.17e, %.17e, %.17e]; } );\n",
             X[0], X[1], X[2], X[3]);
   circuit_cfg (cfg, sizeof cfg, -0.3, "", extra);
-  sim = run_cfg (ctx, &spec, cfg, NULL);
-  ck_assert_int_eq (credo_sim_get (sim, "p2.r", r, N2), 0);
+  b = run_text (cfg, NULL, NULL, 0);
+  ck_assert_int_eq (credo_sim_get (b.sim, "p2.r", r, N2), 0);
   ff_output (X, o);
   for (size_t j = 0; j < N2; j++)
     {
@@ -274,9 +215,7 @@ START_TEST (test_test_error_matches_simulation)
                  "simulation %.15g", got[1], want);
   /* and the check can fail: the apical input moved the output */
   ck_assert_msg (fabs (ff - want) > 1e-3 * want, "no apical effect");
-  credo_sim_free (sim);
-  credo_spec_free (spec);
-  credo_ctx_free (ctx);
+  run_free (&b);
 }
 END_TEST
 
@@ -289,11 +228,9 @@ g14_angles (int transposed, double *a10, double *a21)
   char cfg[8192], out[512], p[512];
   const double gs = 1e-3;
   double v[2];
-  credo_ctx *ctx = credo_ctx_new ();
-  credo_spec *spec;
-  credo_sim *sim;
+  run r;
   write_weights ();
-  snprintf (p, sizeof p, "%s/W10.csv", dir);
+  snprintf (p, sizeof p, "%s/W10.csv", tmpdir);
   snprintf (cfg, sizeof cfg,
             "duration = 3000.0;\n"
             "populations = { x = { model = \"input\"; size = 4; };\n"
@@ -318,18 +255,16 @@ g14_angles (int transposed, double *a10, double *a21)
             "  { to = \"p2.gate\"; kind = \"constant\"; value = 1.0; } );\n"
             "learning = { every = 3000.0; layers = [\"x\", \"p1\", \"p2\"]; };\n"
             "solver = { rtol = 1e-12; atol = 1e-14; };\n",
-            gs, gs, gs, gs, dir, dir,
+            gs, gs, gs, gs, tmpdir, tmpdir,
             transposed ? "{ transpose = \"W21\"; }"
                        : "{ dist = \"uniform\"; low = -1.0; high = 1.0; scale = 1.0; }");
-  snprintf (out, sizeof out, "%s/g14-%d.h5", dir, transposed);
-  sim = run_cfg (ctx, &spec, cfg, out);
+  snprintf (out, sizeof out, "%s/g14-%d.h5", tmpdir, transposed);
+  r = run_text (cfg, out, NULL, 0);
   read_series (out, "angle_W10", v, 2);
   *a10 = v[1];
   read_series (out, "angle_W21", v, 2);
   *a21 = v[1];
-  credo_sim_free (sim);
-  credo_spec_free (spec);
-  credo_ctx_free (ctx);
+  run_free (&r);
 }
 
 START_TEST (test_g14_angles)
@@ -357,9 +292,7 @@ START_TEST (test_learning_does_not_perturb)
   char cfg[8192], extra[4096];
   const double *y1, *y2;
   size_t n;
-  credo_ctx *c1 = credo_ctx_new (), *c2 = credo_ctx_new ();
-  credo_spec *s1, *s2;
-  credo_sim *m1, *m2;
+  run m1, m2;
   write_weights ();
   write_test_set ();
   for (int with = 0; with < 2; with++)
@@ -369,33 +302,29 @@ START_TEST (test_learning_does_not_perturb)
         snprintf (learning, sizeof learning,
                   "learning = { every = 30.0; layers = [\"x\", \"p1\", \"p2\"];\n"
                   "  test = { file = \"%s/test.h5\"; inputs = \"X\"; targets = \"Y\"; }; };\n",
-                  dir);
+                  tmpdir);
       snprintf (extra, sizeof extra,
                 "duration = 300.0;\n"
                 "stimuli = ( { to = \"x\"; kind = \"dataset\"; file = \"%s/test.h5\"; dataset = \"X\"; t_pres = 20.0; },\n"
                 "  { to = \"p2.nudge\"; kind = \"dataset\"; file = \"%s/test.h5\"; dataset = \"Y\"; t_pres = 20.0; },\n"
                 "  { to = \"p2.gate\"; kind = \"constant\"; value = 1.0; } );\n%s",
-                dir, dir, learning);
+                tmpdir, tmpdir, learning);
       circuit_cfg (cfg, sizeof cfg, -0.3,
                    "plasticity = { rule = \"dendritic_prediction\"; eta = 0.01; tau_w = 30.0; };",
                    extra);
       if (with)
-        m2 = run_cfg (c2, &s2, cfg, NULL);
+        m2 = run_text (cfg, NULL, NULL, 0);
       else
-        m1 = run_cfg (c1, &s1, cfg, NULL);
+        m1 = run_text (cfg, NULL, NULL, 0);
     }
-  n = credo_sim_state_size (m1);
-  ck_assert_uint_eq (n, credo_sim_state_size (m2));
-  y1 = credo_sim_state (m1);
-  y2 = credo_sim_state (m2);
+  n = credo_sim_state_size (m1.sim);
+  ck_assert_uint_eq (n, credo_sim_state_size (m2.sim));
+  y1 = credo_sim_state (m1.sim);
+  y2 = credo_sim_state (m2.sim);
   ck_assert_msg (memcmp (y1, y2, n * sizeof *y1) == 0,
                  "the state differs with learning curves recorded");
-  credo_sim_free (m1);
-  credo_sim_free (m2);
-  credo_spec_free (s1);
-  credo_spec_free (s2);
-  credo_ctx_free (c1);
-  credo_ctx_free (c2);
+  run_free (&m1);
+  run_free (&m2);
 }
 END_TEST
 
@@ -404,7 +333,7 @@ learning_suite (void)
 {
   Suite *s = suite_create ("learning");
   TCase *tc = tcase_create ("learning");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, tmpdir_setup, tmpdir_teardown);
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_sps_test_error_closed_form);
   tcase_add_test (tc, test_test_error_matches_simulation);
@@ -417,10 +346,5 @@ learning_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (learning_suite ());
-  int failed;
-  srunner_run_all (sr, CK_ENV);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite (learning_suite ());
 }

@@ -13,79 +13,13 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "credo_impl.h"
-
-static const char *
-srcdir (void)
-{
-  const char *s = getenv ("CREDO_SRCDIR");
-  return s ? s : ".";
-}
-
-typedef struct run
-{
-  credo_ctx *ctx;
-  credo_spec *spec;
-  credo_sim *sim;
-} run;
-
-static run
-run_file (const char *rel, const char **sets, size_t n_sets)
-{
-  char path[1024];
-  run r = { credo_ctx_new (), NULL, NULL };
-  snprintf (path, sizeof path, "%s/%s", srcdir (), rel);
-  r.spec = credo_spec_load (r.ctx, path, sets, n_sets);
-  ck_assert_msg (r.spec != NULL, "spec: %s", credo_errmsg (r.ctx));
-  r.sim = credo_sim_new (r.ctx, r.spec, NULL);
-  ck_assert_msg (r.sim != NULL, "sim: %s", credo_errmsg (r.ctx));
-  ck_assert_msg (credo_sim_run (r.sim) == 0, "run: %s", credo_errmsg (r.ctx));
-  return r;
-}
-
-static run
-run_text (const char *text, const char **sets, size_t n_sets)
-{
-  run r = { credo_ctx_new (), NULL, NULL };
-  r.spec = credo_spec_load_string (r.ctx, text, "test.cfg", sets, n_sets);
-  ck_assert_msg (r.spec != NULL, "spec: %s", credo_errmsg (r.ctx));
-  r.sim = credo_sim_new (r.ctx, r.spec, NULL);
-  ck_assert_msg (r.sim != NULL, "sim: %s", credo_errmsg (r.ctx));
-  ck_assert_msg (credo_sim_run (r.sim) == 0, "run: %s", credo_errmsg (r.ctx));
-  return r;
-}
-
-static void
-run_free (run *r)
-{
-  credo_sim_free (r->sim);
-  credo_spec_free (r->spec);
-  credo_ctx_free (r->ctx);
-}
-
-static double
-max_abs (const double *a, size_t n)
-{
-  double m = 0;
-  for (size_t i = 0; i < n; i++)
-    m = fmax (m, fabs (a[i]));
-  return m;
-}
-
-static double
-max_diff (const double *a, const double *b, size_t n)
-{
-  double m = 0;
-  for (size_t i = 0; i < n; i++)
-    m = fmax (m, fabs (a[i] - b[i]));
-  return m;
-}
+#include "testutil.h"
 
 /* ---- G13: the self-predicting state ------------------------------------- */
 
 START_TEST (test_g13_sps_output_upper)
 {
-  run r = run_file ("tests/configs/good/microcircuit_sps.cfg", NULL, 0);
+  run r = run_file ("tests/configs/good/microcircuit_sps.cfg", NULL, NULL, 0);
   double va[3], ui[2], up[2], u1[3];
   ck_assert_int_eq (credo_sim_get (r.sim, "p1.apical", va, 3), 0);
   ck_assert_int_eq (credo_sim_get (r.sim, "i1.u", ui, 2), 0);
@@ -102,7 +36,7 @@ END_TEST
 
 START_TEST (test_g13_sps_hidden_upper)
 {
-  run r = run_file ("tests/configs/good/microcircuit_sps2.cfg", NULL, 0);
+  run r = run_file ("tests/configs/good/microcircuit_sps2.cfg", NULL, NULL, 0);
   double va1[3], va2[3], ui1[3], up2[3], ui2[2], up3[2];
   credo_sim_get (r.sim, "p1.apical", va1, 3);
   credo_sim_get (r.sim, "p2.apical", va2, 3);
@@ -121,7 +55,8 @@ START_TEST (test_g13_sps_hidden_upper)
                  max_diff (ui2, up3, 2));
   /* a wrong factor (1.0 instead of 0.578947) breaks the cancellation */
   const char *wrong[] = { "projections.[5].gain=1.0" };
-  run w = run_file ("tests/configs/good/microcircuit_sps2.cfg", wrong, 1);
+  run w = run_file ("tests/configs/good/microcircuit_sps2.cfg", NULL, wrong,
+                    1);
   credo_sim_get (w.sim, "p1.apical", va1, 3);
   ck_assert_msg (max_abs (va1, 3) > 1e-3, "cancellation without the factor");
   run_free (&w);
@@ -141,11 +76,11 @@ START_TEST (test_g13_sps_emerges)
     "duration=5.0", "solver.rtol=1e-8", "solver.atol=1e-10",
   };
   double va0[3], va1[3];
-  run r = run_file ("tests/configs/good/microcircuit_sps.cfg", sets, 7);
+  run r = run_file ("tests/configs/good/microcircuit_sps.cfg", NULL, sets, 7);
   credo_sim_get (r.sim, "p1.apical", va0, 3);
   run_free (&r);
   sets[4] = "duration=20000.0";
-  r = run_file ("tests/configs/good/microcircuit_sps.cfg", sets, 7);
+  r = run_file ("tests/configs/good/microcircuit_sps.cfg", NULL, sets, 7);
   credo_sim_get (r.sim, "p1.apical", va1, 3);
   ck_assert_msg (max_abs (va0, 3) > 0.05, "no initial apical error (%g)",
                  max_abs (va0, 3));
@@ -179,7 +114,7 @@ g15_check (double gl, double gb, double ga, double gd, double gs,
   char cfg[4096];
   double v;
   snprintf (cfg, sizeof cfg, g15_cfg, gl, gb, ga, gs, gl, gb, gs, gl, gd, gs);
-  run r = run_text (cfg, NULL, 0);
+  run r = run_text (cfg, NULL, NULL, 0);
   /* basal attenuations from the derived outputs (v_B = 1) */
   credo_sim_get (r.sim, "h.basal_hat", &v, 1);
   ck_assert_double_eq_tol (v, att_h, 1e-6);
@@ -208,7 +143,7 @@ g15_check (double gl, double gb, double ga, double gd, double gs,
             "  { to = \"o.gate\"; kind = \"constant\"; value = 1.0; } );\n"
             "solver = { rtol = 1e-11; atol = 1e-13; };\n",
             gl, gb, gs);
-  r = run_text (cfg, NULL, 0);
+  r = run_text (cfg, NULL, NULL, 0);
   credo_sim_get (r.sim, "o.u", &v, 1);
   ck_assert_double_eq_tol (v, lambda, 1e-6);
   run_free (&r);
@@ -244,17 +179,6 @@ cosine (const double *a, const double *b, size_t n)
   for (size_t i = 0; i < n; i++)
     ab += a[i] * b[i], aa += a[i] * a[i], bb += b[i] * b[i];
   return ab / sqrt (aa * bb);
-}
-
-static void
-write_csv (const char *path, const double *a, size_t rows, size_t cols)
-{
-  FILE *f = fopen (path, "w");
-  ck_assert_ptr_nonnull (f);
-  for (size_t i = 0; i < rows; i++)
-    for (size_t j = 0; j < cols; j++)
-      fprintf (f, "%.17g%s", a[i * cols + j], j + 1 < cols ? "," : "\n");
-  fclose (f);
 }
 
 START_TEST (test_g14_backprop_limit)
@@ -302,7 +226,7 @@ START_TEST (test_g14_backprop_limit)
             "solver = { rtol = 1e-12; atol = 1e-14; };\n",
             gl, gb, ga, gs, gl, gb, gs, gl, gd, gs, p10, p21, x[0], x[1], x[2],
             x[3], utr[0], utr[1]);
-  run r = run_text (cfg, NULL, 0);
+  run r = run_text (cfg, NULL, NULL, 0);
   double r1[N1], pred1[N1], r2[N2], pred2[N2];
   credo_sim_get (r.sim, "p1.r", r1, N1);
   credo_sim_get (r.sim, "p1.basal_pred", pred1, N1);
@@ -361,9 +285,7 @@ START_TEST (test_g14_backprop_limit)
            c1, c2);
   ck_assert_msg (c1 > 0.99, "hidden cos %g", c1);
   ck_assert_msg (c2 > 0.999, "output cos %g", c2);
-  char cmd[300];
-  snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
-  ck_assert_int_eq (system (cmd), 0);
+  ck_assert_int_eq (rm_tree (dir), 0);
 }
 END_TEST
 
@@ -383,7 +305,7 @@ START_TEST (test_urbanczik_senn_fixed_point)
         "  { to = \"o.nudge\"; kind = \"constant\"; value = [1.2, -0.7]; },\n"
         "  { to = \"o.gate\"; kind = \"constant\"; value = 1.0; } );\n"
         "solver = { rtol = 1e-9; atol = 1e-11; linear = \"spgmr\"; };\n";
-  run r = run_text (cfg, NULL, 0);
+  run r = run_text (cfg, NULL, NULL, 0);
   double rate[2], pred[2], u[2];
   credo_sim_get (r.sim, "o.r", rate, 2);
   credo_sim_get (r.sim, "o.basal_pred", pred, 2);
@@ -543,11 +465,7 @@ expect_bad (const char *text, const char *needle)
   credo_spec *spec = credo_spec_load_string (ctx, text, "bad.cfg", NULL, 0);
   credo_sim *sim = spec ? credo_sim_new (ctx, spec, NULL) : NULL;
   ck_assert_msg (sim == NULL, "accepted: %s", text);
-  ck_assert_int_eq (credo_errcode (ctx), CREDO_ECONFIG);
-  ck_assert_msg (strstr (credo_errmsg (ctx), needle) != NULL,
-                 "message '%s' lacks '%s'", credo_errmsg (ctx), needle);
-  ck_assert_msg (strstr (credo_errmsg (ctx), "bad.cfg:") != NULL,
-                 "message '%s' names no location", credo_errmsg (ctx));
+  expect_config_error (ctx, needle);
   credo_sim_free (sim);
   credo_spec_free (spec);
   credo_ctx_free (ctx);
@@ -620,9 +538,5 @@ microcircuit_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (microcircuit_suite ());
-  srunner_run_all (sr, CK_ENV);
-  int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite (microcircuit_suite ());
 }

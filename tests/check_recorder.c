@@ -23,7 +23,7 @@
 
 #include <hdf5.h>
 
-#include "credo_impl.h"
+#include "testutil.h"
 
 #ifdef CREDO_TEST_STUB_VERSION
 const char *
@@ -956,10 +956,5 @@ recorder_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (recorder_suite ());
-  int failed;
-  srunner_run_all (sr, CK_ENV);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite (recorder_suite ());
 }

@@ -1,5 +1,7 @@
-/* tests/check_spec.c -- circuit files (src/spec*.c), data files
- * (src/datafile.c) and stimuli (src/stimulus.c).
+/* tests/check_spec.c -- circuit files (src/spec*.c) that load: the
+ * parsed values, defaults, includes and the summary; data files
+ * (src/datafile.c) and stimuli (src/stimulus.c).  The --set overrides are
+ * in check_spec_override.c, the rejected configs in check_spec_bad.c.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  *
@@ -8,11 +10,9 @@
  * "rate" (src/models.c, models/).
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,165 +20,8 @@
 #include <unistd.h>
 
 #include <hdf5.h>
-#include <hdf5_hl.h>
 
-#include "credo_impl.h"
-
-/* ---- helpers ------------------------------------------------------------ */
-
-static char tmpdir[256];
-static credo_ctx *ctx;
-
-static void
-setup (void)
-{
-  snprintf (tmpdir, sizeof tmpdir, "/tmp/check_spec.XXXXXX");
-  ck_assert_ptr_nonnull (mkdtemp (tmpdir));
-  ctx = credo_ctx_new ();
-  ck_assert_ptr_nonnull (ctx);
-}
-
-static void
-rm_tree (const char *dir)
-{
-  DIR *d = opendir (dir);
-  struct dirent *e;
-  char path[1024];
-  if (!d)
-    return;
-  while ((e = readdir (d)))
-    {
-      struct stat st;
-      if (!strcmp (e->d_name, ".") || !strcmp (e->d_name, ".."))
-        continue;
-      snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
-      if (lstat (path, &st) == 0 && S_ISDIR (st.st_mode))
-        rm_tree (path);
-      else
-        unlink (path);
-    }
-  closedir (d);
-  rmdir (dir);
-}
-
-static void
-teardown (void)
-{
-  credo_ctx_free (ctx);
-  rm_tree (tmpdir);
-}
-
-/* Writes `text` to tmpdir/name and returns the path (static buffer
- * rotation: valid for the next three calls). */
-static const char *
-write_file (const char *name, const char *text)
-{
-  static char paths[4][1024];
-  static int next;
-  char *path = paths[next++ % 4];
-  FILE *f;
-  snprintf (path, 1024, "%s/%s", tmpdir, name);
-  f = fopen (path, "w");
-  ck_assert_ptr_nonnull (f);
-  fputs (text, f);
-  fclose (f);
-  return path;
-}
-
-/* Loads `text` as tmpdir/c.cfg with the given overrides. */
-static credo_spec *
-load_n (const char *text, const char *const *ov, size_t n)
-{
-  const char *path = write_file ("c.cfg", text);
-  return credo_spec_load (ctx, path, ov, n);
-}
-
-static credo_spec *
-load (const char *text)
-{
-  return load_n (text, NULL, 0);
-}
-
-/* Loading must fail with a message that contains "c.cfg:LINE: " (line > 0),
- * "c.cfg: " (line 0) and every NULL-terminated fragment. */
-static void
-expect_fail_v (const char *text, const char *const *ov, size_t n, int line,
-               va_list ap)
-{
-  credo_spec *spec = load_n (text, ov, n);
-  const char *msg = credo_errmsg (ctx), *frag;
-  char loc[64];
-  ck_assert_msg (spec == NULL, "loaded although bad:\n%s", text);
-  if (line > 0)
-    snprintf (loc, sizeof loc, "c.cfg:%d: ", line);
-  else
-    snprintf (loc, sizeof loc, "c.cfg: ");
-  if (line >= 0)
-    ck_assert_msg (strstr (msg, loc) != NULL, "'%s' lacks '%s'", msg, loc);
-  while ((frag = va_arg (ap, const char *)))
-    ck_assert_msg (strstr (msg, frag) != NULL, "'%s' lacks '%s'", msg, frag);
-}
-
-static void
-expect_fail (const char *text, int line, ...)
-{
-  va_list ap;
-  va_start (ap, line);
-  expect_fail_v (text, NULL, 0, line, ap);
-  va_end (ap);
-}
-
-/* Same with overrides; line < 0 skips the location check. */
-static void
-expect_fail_ov (const char *text, const char *const *ov, size_t n, int line,
-                ...)
-{
-  va_list ap;
-  va_start (ap, line);
-  expect_fail_v (text, ov, n, line, ap);
-  va_end (ap);
-}
-
-static void
-expect_msg (const char *frag)
-{
-  ck_assert_msg (strstr (credo_errmsg (ctx), frag) != NULL, "'%s' lacks '%s'",
-                 credo_errmsg (ctx), frag);
-}
-
-static void
-write_h5 (const char *name, const char *dset, int rank, const hsize_t *dims,
-          const double *data)
-{
-  char path[1024];
-  hid_t f;
-  snprintf (path, sizeof path, "%s/%s", tmpdir, name);
-  f = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  ck_assert (f >= 0);
-  ck_assert (H5LTmake_dataset_double (f, dset, rank, dims, data) >= 0);
-  H5Fclose (f);
-}
-
-static void
-add_h5 (const char *name, const char *dset, int rank, const hsize_t *dims,
-        const double *data)
-{
-  char path[1024];
-  hid_t f;
-  snprintf (path, sizeof path, "%s/%s", tmpdir, name);
-  f = H5Fopen (path, H5F_ACC_RDWR, H5P_DEFAULT);
-  ck_assert (f >= 0);
-  ck_assert (H5LTmake_dataset_double (f, dset, rank, dims, data) >= 0);
-  H5Fclose (f);
-}
-
-/* Lines 1-5 of most configs. */
-#define BASE                                                                  \
-  "duration = 100.0;\n"                                                       \
-  "populations = {\n"                                                         \
-  "  input = { model = \"input\"; size = 3; };\n"                             \
-  "  hidden = { model = \"rate\"; size = 2; };\n"                             \
-  "};\n"
+#include "testutil.h"
 
 /* ---- good configs ------------------------------------------------------- */
 
@@ -246,9 +89,9 @@ write_full_data (void)
   write_file ("w.csv", "# weights\n1,2\n3,4\n");
   write_file ("in.csv",
               "t, a, b, c, d\n0 1 2 3 4\n# comment\n50, 5, 6, 7, 8\n");
-  write_h5 ("w.h5", "W", 2, d2, w);
-  write_h5 ("in.h5", "x", 2, dx, x);
-  add_h5 ("in.h5", "t", 1, dt, t);
+  h5_put ("w.h5", 1, "W", 2, d2, w);
+  h5_put ("in.h5", 1, "x", 2, dx, x);
+  h5_put ("in.h5", 0, "t", 1, dt, t);
 }
 
 START_TEST (test_full_config)
@@ -257,7 +100,7 @@ START_TEST (test_full_config)
   char expect[1100];
   write_full_data ();
   spec = load (full_cfg);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
 
   ck_assert_double_eq (spec->duration, 2000.0);
   ck_assert_uint_eq (spec->seed, 7);
@@ -399,7 +242,7 @@ START_TEST (test_defaults)
       "stimuli = ( { to = \"input\"; kind = \"constant\";"
       " value = [1, 2, 3]; } );\n"
       "record = ( { what = \"hidden.u\"; } );\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (spec->seed, 1);
   ck_assert_ptr_null (credo_spec_output_path (spec));
   ck_assert_double_eq (spec->flush_seconds, 10.0);
@@ -431,12 +274,12 @@ START_TEST (test_defaults)
   /* empty optional lists, a normal init without scale */
   spec = load (BASE "projections = ();\nstimuli = ();\nrecord = [];\n"
                "solver = {};\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (spec->n_projs + spec->n_stims + spec->n_recs, 0);
   credo_spec_free (spec);
   spec = load (BASE "projections = ( { from = \"hidden\"; to = \"hidden\"; "
                "init = { dist = \"uniform\"; }; } );\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_double_eq (spec->projs[0].init.low, -1.0);
   ck_assert_double_eq (spec->projs[0].init.high, 1.0);
   ck_assert_double_eq_tol (spec->projs[0].init.scale, 1 / sqrt (2.0), 1e-15);
@@ -458,7 +301,7 @@ START_TEST (test_scales)
                 "to = \"hidden\"; init = { dist = \"normal\"; scale = %s; }; "
                 "} );\n", scales[i]);
       spec = load (text);
-      ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+      ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
       ck_assert_double_eq_tol (spec->projs[0].init.scale, expect[i], 1e-15);
       credo_spec_free (spec);
     }
@@ -472,7 +315,7 @@ START_TEST (test_include)
   write_file ("pops.cfg", "populations = { a = { model = \"rate\"; size = 3; "
               "}; };\n");
   spec = load ("duration = 10.0;\n@include \"pops.cfg\"\n");
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (spec->pops[0].size, 3);
   /* the recorded text has the included settings inline */
   ck_assert_ptr_nonnull (strstr (credo_spec_text (spec), "size = 3"));
@@ -493,8 +336,8 @@ START_TEST (test_include)
   write_file ("sub/main.cfg", "@include \"inc.cfg\"\n"
               "populations = { a = { model = \"rate\"; size = 1; }; };\n");
   snprintf (sub, sizeof sub, "%s/sub/main.cfg", tmpdir);
-  spec = credo_spec_load (ctx, sub, NULL, 0);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  spec = credo_spec_load (test_ctx, sub, NULL, 0);
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_double_eq (spec->duration, 5.0);
   credo_spec_free (spec);
 }
@@ -503,520 +346,20 @@ END_TEST
 START_TEST (test_load_string)
 {
   credo_spec *spec = credo_spec_load_string (
-      ctx, BASE "seed = 3;\n", "inline.cfg", NULL, 0);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+      test_ctx, BASE "seed = 3;\n", "inline.cfg", NULL, 0);
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (spec->seed, 3);
   ck_assert_int_eq (spec->pops[1].loc.line, 4);
   ck_assert_str_eq (spec->pops[1].loc.file, "inline.cfg");
   credo_spec_free (spec);
 
-  ck_assert_ptr_null (credo_spec_load_string (ctx, BASE "seed = -3;\n",
+  ck_assert_ptr_null (credo_spec_load_string (test_ctx, BASE "seed = -3;\n",
                                               "inline.cfg", NULL, 0));
-  ck_assert_str_eq (credo_errmsg (ctx),
+  ck_assert_str_eq (credo_errmsg (test_ctx),
                     "inline.cfg:6: 'seed' must be >= 0, not -3");
-  ck_assert_ptr_null (credo_spec_load_string (ctx, "duration = ;\n", NULL,
+  ck_assert_ptr_null (credo_spec_load_string (test_ctx, "duration = ;\n", NULL,
                                               NULL, 0));
   expect_msg ("<string>:1: syntax error");
-}
-END_TEST
-
-/* ---- overrides ---------------------------------------------------------- */
-
-static const char *const ov_cfg =
-  BASE
-  "projections = ( { name = \"w\"; from = \"input\"; to = \"hidden\"; },\n"
-  "                { name = \"v\"; from = \"hidden\"; to = \"hidden\"; } );\n"
-  "record = ( { what = \"hidden.u\"; units = [0, 1]; } );\n"
-  "solver = { rtol = 1e-5; };\n";
-
-START_TEST (test_overrides)
-{
-  static const char *const ov[] = {
-    "duration=500",                             /* existing key, int */
-    "seed = 11",                                /* new key, spaces */
-    "output.flush=\"x\"",                       /* replaced again below */
-    "output.flush=2",
-    "solver.linear=dense",                      /* bare string */
-    "output.path=results/run 1.h5",             /* new group, bare string */
-    "projections.[1].gain=2.5",                 /* list index path */
-    "projections[0].init={dist=\"constant\"; value=0.25;}", /* group value */
-    "populations.hidden.params.tau=20",         /* new params group */
-    "populations.hidden.params.transfer=relu",  /* bare choice */
-    "populations.input.size=4",                 /* keeps population order */
-    "record.[0].units.[1]=1.0",                 /* array element, converted */
-    "solver.atol_var.u=1e-9",
-    "populations.extra={ model = \"rate\"; size = 7; }",
-  };
-  credo_spec *spec = load_n (ov_cfg, ov, sizeof ov / sizeof *ov);
-  const char *text;
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
-  ck_assert_double_eq (spec->duration, 500.0);
-  ck_assert_uint_eq (spec->seed, 11);
-  ck_assert_int_eq (spec->solver.linear, CREDO_LINEAR_DENSE);
-  ck_assert_double_eq (spec->solver.rtol, 1e-5);
-  ck_assert_str_eq (credo_spec_output_path (spec), "results/run 1.h5");
-  ck_assert_double_eq (spec->flush_seconds, 2.0);
-  ck_assert_double_eq (spec->projs[1].gain, 2.5);
-  ck_assert_str_eq (spec->projs[1].name, "v");
-  ck_assert_int_eq (spec->projs[0].init.kind, CREDO_INIT_CONSTANT);
-  ck_assert_double_eq (spec->projs[0].init.value, 0.25);
-  ck_assert_str_eq (spec->projs[0].name, "w");
-  ck_assert_uint_eq (spec->n_pops, 3);
-  ck_assert_str_eq (spec->pops[0].name, "input");
-  ck_assert_str_eq (spec->pops[1].name, "hidden");
-  ck_assert_str_eq (spec->pops[2].name, "extra");
-  ck_assert_uint_eq (spec->pops[0].size, 4);
-  ck_assert_uint_eq (spec->pops[2].size, 7);
-  ck_assert_double_eq (spec->pops[1].params[0], 20.0);
-  ck_assert_double_eq (spec->pops[1].params[2], (double) CREDO_TF_RELU);
-  ck_assert_uint_eq (spec->recs[0].units[1], 1);
-  ck_assert_double_eq (spec->solver.atol_var_values[0], 1e-9);
-  ck_assert_double_eq (spec->recs[0].stop, 500.0);
-  /* the location of an overridden population is still its file line */
-  ck_assert_int_eq (spec->pops[0].loc.line, 3);
-  /* one created by --set says so */
-  ck_assert_int_eq (spec->pops[2].loc.line, 0);
-  ck_assert_ptr_nonnull (strstr (spec->pops[2].loc.file,
-                                 "--set populations.extra"));
-
-  text = credo_spec_text (spec);
-  ck_assert_ptr_nonnull (strstr (text, "gain = 2.5"));
-  ck_assert_ptr_nonnull (strstr (text, "\"dense\""));
-  ck_assert_ptr_nonnull (strstr (text, "duration = 500"));
-  ck_assert_ptr_null (strstr (text, "duration = 100"));
-  credo_spec_free (spec);
-
-  /* the recorded text parses back to the same spec */
-  {
-    static const char *const ov2[] = { "projections.[1].gain=2.5" };
-    credo_spec *a = load_n (ov_cfg, ov2, 1), *b;
-    ck_assert_msg (a != NULL, "%s", credo_errmsg (ctx));
-    b = credo_spec_load_string (ctx, credo_spec_text (a), "again", NULL, 0);
-    ck_assert_msg (b != NULL, "%s", credo_errmsg (ctx));
-    ck_assert_double_eq (b->projs[1].gain, 2.5);
-    ck_assert_uint_eq (b->n_pops, a->n_pops);
-    credo_spec_free (a);
-    credo_spec_free (b);
-  }
-
-  /* appending to a list */
-  {
-    static const char *const ov3[] = {
-      "stimuli=()",
-      "stimuli.[0]={ to = \"input\"; kind = \"constant\"; value = 2.0; }"
-    };
-    spec = load_n (ov_cfg, ov3, 2);
-    ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
-    ck_assert_uint_eq (spec->n_stims, 1);
-    ck_assert_double_eq (spec->stims[0].value[0], 2.0);
-    credo_spec_free (spec);
-  }
-}
-END_TEST
-
-START_TEST (test_override_errors)
-{
-  static const char *const bad_paths[][2] = {
-    { "duration", "--set duration: expected KEY=VALUE" },
-    { "=3", "expected KEY=VALUE" },
-    { "projections.[5].gain=1",
-      "--set projections.[5].gain: index [5] out of range (2 elements)" },
-    { "duration.[0]=1", "--set duration.[0]: cannot index [0] into a number" },
-    { "duration.x=1", "--set duration.x: cannot set 'x' in a number" },
-    { "solver..rtol=1", "--set solver..rtol: malformed key" },
-    { "projections.[x]=1", "malformed key" },
-    { "record.[0].units.[0]=\"a\"",
-      "--set record.[0].units.[0]: the array holds values of another type" },
-    { "record.[0].units.[0]=1.5", "the array holds integers, not 1.5" },
-  };
-  for (size_t i = 0; i < sizeof bad_paths / sizeof *bad_paths; i++)
-    {
-      const char *ov[1] = { bad_paths[i][0] };
-      ck_assert_ptr_null (load_n (ov_cfg, ov, 1));
-      expect_msg (bad_paths[i][1]);
-    }
-
-  /* validation errors in overridden values point at the override */
-  {
-    const char *ov[] = { "solver.rtol=-1" };
-    expect_fail_ov (ov_cfg, ov, 1, -1,
-                    "--set solver.rtol=-1: 'rtol' must be > 0 and < 1", NULL);
-  }
-  {
-    const char *ov[] = { "duration=abc" };
-    expect_fail_ov (ov_cfg, ov, 1, -1, "--set duration=abc: 'duration' must "
-                    "be a number, not a string", NULL);
-  }
-  {
-    const char *ov[] = { "solver.rtl=1e-3" };
-    expect_fail_ov (ov_cfg, ov, 1, -1, "--set solver.rtl=1e-3: unknown key "
-                    "'rtl' in solver; did you mean 'rtol'?", NULL);
-  }
-  {
-    const char *ov[] = { "populations.new={ model = \"rate\"; }" };
-    expect_fail_ov (ov_cfg, ov, 1, -1, "--set populations.new={ model = "
-                    "\"rate\"; }: missing 'size' in population 'new'", NULL);
-  }
-  {
-    const char *ov[] = { "populations.hidden.params.tau=-5" };
-    expect_fail_ov (ov_cfg, ov, 1, -1,
-                    "--set populations.hidden.params.tau=-5: parameter 'tau' "
-                    "= -5 of model rate is out of range", NULL);
-  }
-  {
-    /* an array element set in place */
-    const char *ov[] = { "record.[0].units.[1]=9" };
-    expect_fail_ov (ov_cfg, ov, 1, -1, "--set record.[0].units.[1]=9: unit 9 "
-                    "is out of range [0, 2)", NULL);
-  }
-  {
-    /* a file error is still reported at the file line */
-    const char *ov[] = { "seed=2" };
-    expect_fail_ov (BASE "solver = { method = \"bfd\"; };\n", ov, 1, 6,
-                    "did you mean 'bdf'?", NULL);
-  }
-}
-END_TEST
-
-/* ---- bad input ---------------------------------------------------------- */
-
-START_TEST (test_syntax_and_files)
-{
-  char path[1024];
-  /* a missing ';' is reported where the next token is */
-  expect_fail ("duration = 100.0;\npopulations = {\n  x = { model = "
-               "\"rate\"; size = = 2; };\n};\n", 3, "syntax error", NULL);
-  expect_fail ("duration = 100.0;\npopulations = {\n  x = { model = "
-               "\"rate\"; size = 2; };\n\n", 5, "syntax error", NULL);
-  snprintf (path, sizeof path, "%s/absent.cfg", tmpdir);
-  ck_assert_ptr_null (credo_spec_load (ctx, path, NULL, 0));
-  expect_msg ("absent.cfg: cannot open: No such file or directory");
-  ck_assert_ptr_null (credo_spec_load (ctx, tmpdir, NULL, 0));
-  expect_msg (": cannot open: Is a directory");
-  expect_fail ("duration = 1.0;\n@include \"nope.cfg\"\n", 2,
-               "cannot open include file", NULL);
-}
-END_TEST
-
-START_TEST (test_top_level)
-{
-  expect_fail ("durration = 100.0;\n", 1, "unknown key 'durration' in the "
-               "top level; did you mean 'duration'? (one of: duration, seed",
-               NULL);
-  expect_fail ("seed = 1;\npopulations = { a = { model = \"rate\"; size = 1; "
-               "}; };\n", 0, "missing 'duration' in the top level", NULL);
-  expect_fail ("duration = 1.0;\n", 0, "missing 'populations'", NULL);
-  expect_fail ("duration = \"long\";\n", 1,
-               "'duration' must be a number, not a string", NULL);
-  expect_fail ("duration = 0;\n", 1, "'duration' must be > 0", NULL);
-  expect_fail (BASE "seed = 1.5;\n", 6, "'seed' must be an integer", NULL);
-  expect_fail (BASE "seed = -1;\n", 6, "'seed' must be >= 0", NULL);
-  expect_fail (BASE "output = ( 1 );\n", 6, "'output' must be a group", NULL);
-  expect_fail (BASE "output = { path = 3; };\n", 6,
-               "'path' must be a string, not an integer", NULL);
-  expect_fail (BASE "output = {\n flush = 0.0; };\n", 7,
-               "'flush' must be > 0", NULL);
-  expect_fail (BASE "output = { compression = 10; };\n", 6,
-               "'compression' must be in 0..9", NULL);
-  expect_fail (BASE "output = { compresion = 1; };\n", 6,
-               "unknown key 'compresion' in output; did you mean "
-               "'compression'?", NULL);
-}
-END_TEST
-
-START_TEST (test_populations)
-{
-  expect_fail ("duration = 1.0;\npopulations = {};\n", 2, "is empty", NULL);
-  expect_fail ("duration = 1.0;\npopulations = ( 1 );\n", 2,
-               "'populations' must be a group", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = 5; };\n", 3,
-               "population 'a' must be a group { ... }, not an integer", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rtae\"; "
-               "size = 1; }; };\n", 3, "unknown model 'rtae'; did you mean "
-               "'rate'? (one of: input, rate, pyramidal,", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = 3; size = 1; "
-               "}; };\n", 3, "'model' must be a string", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { size = 1; }; };\n", 3,
-               "missing 'model' in population 'a'", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "}; };\n", 3, "missing 'size' in population 'a'", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 0; }; };\n", 3, "'size' must be >= 1, not 0", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 2.5; }; };\n", 3, "'size' must be an integer, not 2.5",
-               NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = \"four\"; }; };\n", 3,
-               "'size' must be an integer, not a string", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 1; sise = 2; }; };\n", 3, "unknown key 'sise' in "
-               "population 'a'; did you mean 'size'?", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 1;\n params = { taus = 1.0; }; }; };\n", 4,
-               "unknown parameter 'taus' of model rate; did you mean 'tau'?",
-               NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 1;\n params = {\n tau = -1.0; }; }; };\n", 5,
-               "parameter 'tau' = -1 of model rate is out of range [1e-09, "
-               "1e+12]", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 1;\n params = { tau = \"slow\"; }; }; };\n", 4,
-               "'tau' must be a number, not a string", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 1;\n params = { transfer = \"softplu\"; }; }; };\n", 4,
-               "unknown transfer 'softplu' for model rate; did you mean "
-               "'softplus'? (one of: linear, tanh", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 1;\n params = { transfer = 2; }; }; };\n", 4,
-               "parameter 'transfer' of model rate must be a name, not an "
-               "integer", NULL);
-  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 1;\n params = 2.0; }; };\n", 4,
-               "'params' must be a group", NULL);
-}
-END_TEST
-
-START_TEST (test_projections)
-{
-  write_file ("w.h5", "not really HDF5");
-  expect_fail (BASE "projections = { };\nprojections2 = 1;\n", 7,
-               "unknown key 'projections2'", NULL);
-  expect_fail (BASE "projections = { a = 1; };\n", 6,
-               "'projections' must be a list", NULL);
-  expect_fail (BASE "projections = ( 1 );\n", 6,
-               "projection 0 must be a group", NULL);
-  expect_fail (BASE "projections = ( {\n to = \"hidden\"; } );\n", 6,
-               "missing 'from' in projection 0", NULL);
-  expect_fail (BASE "projections = ( {\n from = \"inptu.r\"; to = \"hidden\"; "
-               "} );\n", 7, "unknown population 'inptu'; did you mean "
-               "'input'? (one of: input, hidden)", NULL);
-  expect_fail (BASE "projections = ( {\n from = \"input.rr\"; to = "
-               "\"hidden\"; } );\n", 7, "unknown output port 'rr' of model "
-               "input; did you mean 'r'? (one of: r)", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\";\n to = "
-               "\"hidden.inn\"; } );\n", 7, "unknown input port 'inn' of "
-               "model rate; did you mean 'in'?", NULL);
-  expect_fail (BASE "projections = ( { from = \"hidden\";\n to = \"input\"; "
-               "} );\n", 7, "input port 'in' of population 'input' (model "
-               "input) takes stimuli only, not projections", NULL);
-  expect_fail (BASE "projections = ( { from = \"hidden\"; to = \"hidden\"; "
-               "gain = \"x\"; } );\n", 6, "'gain' must be a number", NULL);
-  expect_fail (BASE "projections = ( { name = \"w\"; from = \"input\"; to = "
-               "\"hidden\"; },\n { name = \"w\"; from = \"hidden\"; to = "
-               "\"hidden\"; } );\n", 7, "duplicate projection name 'w' (also "
-               "at ", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\"; },"
-               "\n { from = \"input\"; to = \"hidden\"; } );\n", 7,
-               "duplicate projection name 'input.r->hidden.in'", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\"; "
-               "init = 1.0; } );\n", 6, "'init' must be a group", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { dist = \"gauss\"; }; } );\n", 7, "unknown dist "
-               "'gauss' (one of: constant, uniform, normal)", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { std = 1.0; }; } );\n", 7, "missing 'dist' in init",
-               NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { dist = \"constant\"; }; } );\n", 7,
-               "missing 'value' in init (dist constant)", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { dist = \"constant\"; value = 1.0; scale = 2.0; }; } "
-               ");\n", 7, "unknown key 'scale' in init (dist constant)", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { dist = \"uniform\"; low = 1.0; high = 1.0; }; } );\n",
-               7, "uniform init needs low < high", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { dist = \"normal\";\n std = -1.0; }; } );\n", 8,
-               "'std' must be >= 0", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { dist = \"normal\";\n mean = 1.0; low = 0.0; }; } "
-               ");\n",
-               8, "unknown key 'low' in init (dist normal)", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { dist = \"normal\";\n scale = \"1/sqrt(fanin)\"; }; } "
-               ");\n", 8, "unknown scale '1/sqrt(fanin)'; did you mean "
-               "'1/sqrt(fan_in)'?", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { dist = \"normal\"; file = \"w.csv\"; }; } );\n", 7,
-               "init takes one of 'dist', 'file', 'transpose' or 'copy'", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = {\n file = \"nope.csv\"; }; } );\n", 8,
-               "cannot read weight file '", "/nope.csv': No such file or "
-               "directory", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = {\n file = \"w.txt\"; }; } );\n", 8,
-               "weight file 'w.txt' must end in .csv, .h5 or .hdf5", NULL);
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { file = \"w.h5\"; }; } );\n", 7,
-               "missing 'dataset' in init", NULL);
-  write_file ("w.csv", "1,2\n");
-  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
-               "init = { file = \"w.csv\";\n dataset = \"W\"; }; } );\n", 8,
-               "'dataset' is only for HDF5 files", NULL);
-  expect_fail (BASE "projections = ( { name = \"a\"; from = \"input\"; to = "
-               "\"hidden\"; },\n { from = \"hidden\"; to = \"hidden\";\n "
-               "init = { transpose = \"b\"; }; } );\n", 8,
-               "unknown projection "
-               "'b'; did you mean 'a'?", NULL);
-  expect_fail (BASE "projections = ( { from = \"hidden\"; to = \"hidden\";\n "
-               "init = { transpose = \"b\"; }; },\n { name = \"b\"; from = "
-               "\"input\"; to = \"hidden\"; } );\n", 7, "transpose must name "
-               "an earlier projection; 'b' comes later", NULL);
-  expect_fail (BASE "projections = ( { name = \"a\"; from = \"input\"; to = "
-               "\"hidden\"; },\n { from = \"hidden\"; to = \"hidden\";\n "
-               "init = { transpose = \"a\"; }; } );\n", 8, "transpose of 'a' "
-               "(input -> hidden, 2 x 3) needs a projection hidden -> input, "
-               "not hidden -> hidden (2 x 2)", NULL);
-}
-END_TEST
-
-START_TEST (test_stimuli)
-{
-  expect_fail (BASE "stimuli = ( { to = \"input\"; value = 1.0; } );\n", 6,
-               "missing 'kind' in stimulus 0", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"sinus\"; } );\n",
-               6, "unknown kind 'sinus'; did you mean 'sine'? (one of: "
-               "constant, sine, steps, table, dataset)", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"constant\";\n "
-               "value = 1.0; period = 3.0; } );\n", 7, "unknown key 'period' "
-               "in stimulus 0 (kind constant)", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"constant\";\n "
-               "valeu = 1.0; } );\n", 7, "unknown key 'valeu' in stimulus 0; "
-               "did you mean 'value'?", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"inpt\"; kind = \"constant\"; value "
-               "= 1.0; } );\n", 6, "unknown population 'inpt'; did you mean "
-               "'input'?", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"constant\";\n "
-               "value = [1.0, 2.0]; } );\n", 7, "'value' has 2 values, "
-               "expected 3 (one per unit)", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"constant\";\n "
-               "value = [1.0, \"a\", 2.0]; } );\n", 7, "mismatched element "
-               "type in array", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"constant\";\n "
-               "value = ( 1.0, \"a\", 2.0 ); } );\n", 7, "'value[1]' must be "
-               "a number, not a string", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"constant\"; "
-               "value = 1.0;\n start = 5.0; stop = 5.0; } );\n", 7,
-               "stimulus needs start < stop", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"sine\"; "
-               "amplitude = 1.0;\n period = 0.0; } );\n", 7,
-               "'period' must be > 0", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"sine\"; "
-               "period = 1.0; } );\n", 6, "missing 'amplitude' in stimulus 0 "
-               "(kind sine)", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"steps\";\n times "
-               "= [0.0, 50.0, 20.0]; values = [1.0, 2.0, 3.0]; } );\n", 7,
-               "'times' must be strictly increasing, but times[2] = 20 "
-               "follows 50",
-               NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"steps\"; times "
-               "= [0.0, 50.0];\n values = [1.0, 2.0, 3.0]; } );\n", 7,
-               "'values' has 3 entries, expected one per time (2)", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"steps\"; times "
-               "= [0.0, 50.0];\n values = ( [1.0, 2.0, 3.0], [1.0] ); } );\n",
-               7, "'values[1]' has 1 values, expected 3", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\";\n file "
-               "= \"absent.csv\"; } );\n", 7,
-               "absent.csv: cannot open: No such "
-               "file or directory", NULL);
-  write_file ("t.csv", "0, 1, 2, 3\n10, 1, 2\n");
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\";\n file "
-               "= \"t.csv\"; } );\n", 7, "t.csv:2: 3 values, expected 4 as on "
-               "line 1", NULL);
-  write_file ("t.csv", "0, 1, 2\n10, 1, 2\n");
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\";\n file "
-               "= \"t.csv\"; } );\n", 7, "has 3 columns, expected 4 (time, "
-               "then one per unit of 'input')", NULL);
-  write_file ("t.csv", "0, 1, 2, 3\n0, 1, 2, 3\n");
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\";\n file "
-               "= \"t.csv\"; } );\n", 7, "times must be strictly increasing, "
-               "but row 1 has t = 0 after 0", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\"; file = "
-               "\"t.csv\";\n interpolate = \"cubic\"; } );\n", 7, "unknown "
-               "interpolate 'cubic' (one of: previous, linear)", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\"; file = "
-               "\"t.csv\";\n dataset = \"x\"; } );\n", 7, "'dataset' is only "
-               "for HDF5 files", NULL);
-  {
-    double x[6] = { 1, 2, 3, 4, 5, 6 }, t[3] = { 0, 1, 2 };
-    hsize_t dx[2] = { 2, 3 }, dt[1] = { 3 };
-    write_h5 ("s.h5", "x", 2, dx, x);
-    add_h5 ("s.h5", "t", 1, dt, t);
-  }
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\"; file = "
-               "\"s.h5\"; dataset = \"x\"; } );\n", 6, "missing "
-               "'times_dataset' in stimulus 0 (kind table)", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\";\n file = "
-               "\"s.h5\"; dataset = \"x\"; times_dataset = \"t\"; } );\n", 7,
-               "times dataset 't' is 3 x 1, expected 2 times", NULL);
-  expect_fail (BASE "stimuli = ( { to = \"input\"; kind = \"table\";\n file = "
-               "\"s.h5\"; dataset = \"y\"; times_dataset = \"t\"; } );\n", 7,
-               "s.h5: no dataset 'y'", NULL);
-}
-END_TEST
-
-START_TEST (test_records)
-{
-  expect_fail (BASE "record = ( {\n what = \"hidden\"; } );\n", 7,
-               "'what' must be 'population.variable', not 'hidden'", NULL);
-  expect_fail (BASE "record = ( {\n what = \"hiden.u\"; } );\n", 7,
-               "unknown population 'hiden'; did you mean 'hidden'?", NULL);
-  expect_fail (BASE "record = ( {\n what = \"hidden.v\"; } );\n", 7,
-               "unknown variable or port 'v' of model rate; did you mean "
-               "'u'? (one of: u, r, in)", NULL);
-  expect_fail (BASE "record = ( { what = \"hidden.u\";\n units = [0, 9]; } "
-               ");\n",
-               7, "unit 9 is out of range [0, 2)", NULL);
-  expect_fail (BASE "record = ( { what = \"hidden.u\";\n units = [1, 0]; } "
-               ");\n",
-               7, "'units' must be strictly increasing, but 0 follows "
-               "1", NULL);
-  expect_fail (BASE "record = ( { what = \"hidden.u\";\n units = \"some\"; } "
-               ");\n", 7, "'units' must be \"all\" or an array of unit "
-               "indices, not a string 'some'", NULL);
-  expect_fail (BASE "record = ( { what = \"hidden.u\";\n units = []; } );\n",
-               7, "'units' is empty", NULL);
-  expect_fail (BASE "record = ( { what = \"hidden.u\";\n every = -1.0; } );\n",
-               7, "'every' must be >= 0", NULL);
-  expect_fail (BASE "record = ( { what = \"hidden.u\";\n dtype = \"float16\"; "
-               "} );\n", 7, "unknown dtype 'float16'", NULL);
-  expect_fail (BASE "record = ( {\n what = \"hidden.u\"; start = 200.0; } "
-               ");\n",
-               7, "record window [200, 100] is empty", NULL);
-  expect_fail (BASE "record = ( { what = \"hidden.u\";\n evry = 1.0; } );\n",
-               7, "unknown key 'evry' in record 0; did you mean 'every'?",
-               NULL);
-}
-END_TEST
-
-START_TEST (test_solver)
-{
-  expect_fail (BASE "solver = {\n method = \"bfd\"; };\n", 7, "unknown method "
-               "'bfd'; did you mean 'bdf'? (one of: bdf, adams)", NULL);
-  expect_fail (BASE "solver = {\n linear = \"klu\"; };\n", 7,
-               "unknown linear 'klu' (one of: auto, dense, spgmr)", NULL);
-  expect_fail (BASE "solver = {\n rtol = 1.0; };\n", 7,
-               "'rtol' must be > 0 and < 1, not 1", NULL);
-  expect_fail (BASE "solver = {\n atol = 0; };\n", 7, "'atol' must be > 0",
-               NULL);
-  expect_fail (BASE "solver = { atol_var = {\n uu = 1e-6; }; };\n", 7,
-               "unknown state variable 'uu' in atol_var; did you mean 'u'?",
-               NULL);
-  expect_fail (BASE "solver = { atol_var = {\n u = -1e-6; }; };\n", 7,
-               "atol_var 'u' must be > 0", NULL);
-  expect_fail (BASE "solver = { atol_var = 1.0; };\n", 6,
-               "'atol_var' must be a group", NULL);
-  expect_fail (BASE "solver = {\n max_step = -1.0; };\n", 7,
-               "'max_step' must be >= 0", NULL);
-  expect_fail (BASE "solver = {\n max_steps = \"many\"; };\n", 7,
-               "'max_steps' must be an integer, not a string", NULL);
-  expect_fail (BASE "solver = {\n krylov_dim = -1; };\n", 7,
-               "'krylov_dim' must be in 0..10000", NULL);
-  expect_fail (BASE "solver = {\n dense_max = -1; };\n", 7,
-               "'dense_max' must be >= 0", NULL);
-  expect_fail (BASE "solver = {\n rtoll = 1e-3; };\n", 7,
-               "unknown key 'rtoll' in solver; did you mean 'rtol'?", NULL);
-  expect_fail (BASE "solver = ( 1 );\n", 6, "solver must be a group", NULL);
 }
 END_TEST
 
@@ -1031,7 +374,7 @@ START_TEST (test_summary)
                  frag, buf)
   write_full_data ();
   spec = load (full_cfg);
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   f = open_memstream (&buf, &len);
   credo_spec_print_summary (spec, f);
   fclose (f);
@@ -1059,6 +402,7 @@ START_TEST (test_summary)
 }
 END_TEST
 
+
 /* ---- data files --------------------------------------------------------- */
 
 START_TEST (test_csv)
@@ -1069,7 +413,7 @@ START_TEST (test_csv)
   const char *p = write_file ("a.csv", "# a comment\n\npre0,pre1, pre2\n"
                               "1, 2.5 ,-3\n  # another\n4 5 6e-1\r\n\n"
                               "7,8,9\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c), 0);
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c), 0);
   ck_assert_uint_eq (r, 3);
   ck_assert_uint_eq (c, 3);
   ck_assert_double_eq (d[1], 2.5);
@@ -1079,35 +423,35 @@ START_TEST (test_csv)
   free (d);
 
   p = write_file ("b.csv", "1,2\n3\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   snprintf (path, sizeof path, "%s/b.csv:2: 1 values, expected 2 as on line 1",
             tmpdir);
-  ck_assert_str_eq (credo_errmsg (ctx), path);
+  ck_assert_str_eq (credo_errmsg (test_ctx), path);
   p = write_file ("c.csv", "a,b\n1,2\nx,y\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("c.csv:3: 'x' is not a finite number");
   p = write_file ("d.csv", "1,,2\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("d.csv:1: empty field");
   p = write_file ("e.csv", "# only a comment\nheader\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("e.csv: no data rows");
   p = write_file ("f.csv", "1,nan\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   p = write_file ("g.csv", "1,2,\n");
-  ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   snprintf (path, sizeof path, "%s/none.csv", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("none.csv: cannot open: No such file or directory");
   snprintf (path, sizeof path, "%s/x.txt", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("unknown data file type");
 
@@ -1119,7 +463,7 @@ START_TEST (test_csv)
       used += (size_t) snprintf (line + used, sizeof line - used, "%d%s", i,
                                  i < 999 ? "," : "\n");
     p = write_file ("long.csv", line);
-    ck_assert_int_eq (credo__read_matrix (ctx, p, NULL, &d, &r, &c), 0);
+    ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c), 0);
     ck_assert_uint_eq (r, 1);
     ck_assert_uint_eq (c, 1000);
     ck_assert_double_eq (d[999], 999.0);
@@ -1137,15 +481,15 @@ START_TEST (test_hdf5)
   int saved, fd;
   FILE *ef;
 
-  write_h5 ("m.h5", "W", 2, d2, w);
-  add_h5 ("m.h5", "v", 1, d1, w);
+  h5_put ("m.h5", 1, "W", 2, d2, w);
+  h5_put ("m.h5", 0, "v", 1, d1, w);
   snprintf (path, sizeof path, "%s/m.h5", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "W", &d, &r, &c), 0);
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "W", &d, &r, &c), 0);
   ck_assert_uint_eq (r, 2);
   ck_assert_uint_eq (c, 3);
   ck_assert_double_eq (d[5], 6.0);
   free (d);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "v", &d, &r, &c), 0);
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "v", &d, &r, &c), 0);
   ck_assert_uint_eq (r, 4);
   ck_assert_uint_eq (c, 1);
   ck_assert_double_eq (d[3], 4.0);
@@ -1159,23 +503,23 @@ START_TEST (test_hdf5)
   ck_assert (fd >= 0);
   dup2 (fd, 2);
   close (fd);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "nope", &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "nope", &d, &r, &c),
                     CREDO_ECONFIG);
   snprintf (buf, sizeof buf, "%s: no dataset 'nope'", path);
-  ck_assert_str_eq (credo_errmsg (ctx), buf);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "g/deep", &d, &r, &c),
+  ck_assert_str_eq (credo_errmsg (test_ctx), buf);
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "g/deep", &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("no dataset 'g/deep'");
-  ck_assert_int_eq (credo__read_matrix (ctx, path, NULL, &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("a dataset name is required");
   write_file ("fake.h5", "this is not HDF5\n");
   snprintf (path, sizeof path, "%s/fake.h5", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "W", &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "W", &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("fake.h5: not a readable HDF5 file");
   snprintf (path, sizeof path, "%s/absent.hdf5", tmpdir);
-  ck_assert_int_eq (credo__read_matrix (ctx, path, "W", &d, &r, &c),
+  ck_assert_int_eq (credo__read_matrix (test_ctx, path, "W", &d, &r, &c),
                     CREDO_ECONFIG);
   expect_msg ("absent.hdf5: cannot open: No such file or directory");
   fflush (stderr);
@@ -1361,7 +705,7 @@ START_TEST (test_spec_stimulus_roundtrip)
   double out[3] = { 0, 0, 0 };
   double *b = NULL;
   size_t n = 0, cap = 0;
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   credo__stim_add (&spec->stims[0], 15, 15, out);
   ck_assert_double_eq (out[2], 3.0);
   credo__stim_add (&spec->stims[0], 25, 25, out);
@@ -1380,7 +724,7 @@ spec_suite (void)
 {
   Suite *s = suite_create ("spec");
   TCase *tc = tcase_create ("good");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_add_test (tc, test_full_config);
   tcase_add_test (tc, test_defaults);
   tcase_add_test (tc, test_scales);
@@ -1389,31 +733,14 @@ spec_suite (void)
   tcase_add_test (tc, test_summary);
   suite_add_tcase (s, tc);
 
-  tc = tcase_create ("overrides");
-  tcase_add_checked_fixture (tc, setup, teardown);
-  tcase_add_test (tc, test_overrides);
-  tcase_add_test (tc, test_override_errors);
-  suite_add_tcase (s, tc);
-
-  tc = tcase_create ("bad");
-  tcase_add_checked_fixture (tc, setup, teardown);
-  tcase_add_test (tc, test_syntax_and_files);
-  tcase_add_test (tc, test_top_level);
-  tcase_add_test (tc, test_populations);
-  tcase_add_test (tc, test_projections);
-  tcase_add_test (tc, test_stimuli);
-  tcase_add_test (tc, test_records);
-  tcase_add_test (tc, test_solver);
-  suite_add_tcase (s, tc);
-
   tc = tcase_create ("data");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_add_test (tc, test_csv);
   tcase_add_test (tc, test_hdf5);
   suite_add_tcase (s, tc);
 
   tc = tcase_create ("stimulus");
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
   tcase_add_test (tc, test_stim_values);
   tcase_add_test (tc, test_stim_breaks);
   tcase_add_test (tc, test_spec_stimulus_roundtrip);
@@ -1424,10 +751,5 @@ spec_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (spec_suite ());
-  int failed;
-  srunner_run_all (sr, CK_ENV);
-  failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite (spec_suite ());
 }

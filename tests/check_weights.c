@@ -21,76 +21,39 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
-#include "credo_impl.h"
-
-static char tmpdir[256];
-
-static void
-make_tmpdir (void)
-{
-  snprintf (tmpdir, sizeof tmpdir, "/tmp/credo-weights-XXXXXX");
-  ck_assert_ptr_nonnull (mkdtemp (tmpdir));
-}
-
-static void
-remove_tmpdir (void)
-{
-  char cmd[300];
-  snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-  if (system (cmd) != 0)
-    fprintf (stderr, "could not remove %s\n", tmpdir);
-}
-
-static void
-path_in_tmp (char *buf, size_t len, const char *name)
-{
-  snprintf (buf, len, "%s/%s", tmpdir, name);
-}
-
-static const char *
-srcdir (void)
-{
-  const char *s = getenv ("CREDO_SRCDIR");
-  return s ? s : ".";
-}
+#include "testutil.h"
 
 /* ---- running ------------------------------------------------------------- */
 
-typedef struct run
+/* A run with a network of the same layout as the simulation's: for the
+ * projections' w_offset. */
+typedef struct net_run
 {
-  credo_ctx *ctx;
-  credo_spec *spec;
-  credo_sim *sim;
-  credo_net *net; /* the same layout as the simulation's: for w_offset */
-} run;
+  run run;
+  credo_net *net;
+} net_run;
 
-static run
-run_text (const char *text, const char **sets, size_t n_sets, const char *out)
+static net_run
+run_net (const char *text, const char *out, const char **sets,
+         size_t n_sets)
 {
-  run r = { credo_ctx_new (), NULL, NULL, NULL };
-  r.spec = credo_spec_load_string (r.ctx, text, "test.cfg", sets, n_sets);
-  ck_assert_msg (r.spec != NULL, "spec: %s", credo_errmsg (r.ctx));
-  r.sim = credo_sim_new (r.ctx, r.spec, out);
-  ck_assert_msg (r.sim != NULL, "sim: %s", credo_errmsg (r.ctx));
-  ck_assert_msg (credo_sim_run (r.sim) == 0, "run: %s", credo_errmsg (r.ctx));
-  r.net = credo__net_build (r.ctx, r.spec);
-  ck_assert_msg (r.net != NULL, "net: %s", credo_errmsg (r.ctx));
-  ck_assert_uint_eq (r.net->n_state, credo_sim_state_size (r.sim));
+  net_run r = { run_text (text, out, sets, n_sets), NULL };
+  r.net = credo__net_build (r.run.ctx, r.run.spec);
+  ck_assert_msg (r.net != NULL, "net: %s", credo_errmsg (r.run.ctx));
+  ck_assert_uint_eq (r.net->n_state, credo_sim_state_size (r.run.sim));
   return r;
 }
 
 static void
-run_free (run *r)
+net_run_free (net_run *r)
 {
   credo__net_free (r->net);
-  credo_sim_free (r->sim);
-  credo_spec_free (r->spec);
-  credo_ctx_free (r->ctx);
+  run_free (&r->run);
 }
 
 /* The projection called `name` in r's network. */
 static const credo_proj *
-proj_named (const run *r, const char *name)
+proj_named (const net_run *r, const char *name)
 {
   for (size_t i = 0; i < r->net->n_projs; i++)
     if (strcmp (r->net->projs[i].spec->name, name) == 0)
@@ -224,15 +187,6 @@ has_root_attr (const char *path, const char *name)
   return e > 0;
 }
 
-static double
-max_diff (const double *a, const double *b, size_t n)
-{
-  double m = 0;
-  for (size_t i = 0; i < n; i++)
-    m = fmax (m, fabs (a[i] - b[i]));
-  return m;
-}
-
 /* What a print function writes, as a malloc'd string. */
 static char *
 file_info (const char *path)
@@ -284,9 +238,9 @@ START_TEST (test_plastic_snapshots)
 {
   char out[300];
   path_in_tmp (out, sizeof out, "learn.h5");
-  run r = run_text (learn_cfg, NULL, 0, out);
+  net_run r = run_net (learn_cfg, out, NULL, 0);
   const credo_proj *pr = proj_named (&r, "W");
-  const double *y = credo_sim_state (r.sim);
+  const double *y = credo_sim_state (r.run.sim);
   snaps s = read_snaps (out, "W");
 
   ck_assert_int_eq (pr->plastic, 1);
@@ -335,7 +289,7 @@ START_TEST (test_plastic_snapshots)
   }
   /* credo info and the summary */
   {
-    char *info = file_info (out), *sum = summary (r.spec);
+    char *info = file_info (out), *sum = summary (r.run.spec);
     HAS (info, "W (x -> o, dendritic_prediction): 21 snapshots of 2 x 3, "
                "t 0..20000 ms, float64");
     HAS (info, "tolerances      rtol 1e-09, atol 1e-11");
@@ -362,7 +316,7 @@ START_TEST (test_plastic_snapshots)
     printf ("# /usr/bin/python3 lacks numpy/h5py/matplotlib: credo-plot "
             "not checked\n");
   snaps_free (&s);
-  run_free (&r);
+  net_run_free (&r);
 }
 END_TEST
 
@@ -393,8 +347,8 @@ START_TEST (test_all_projections)
                          "weights.dtype=\"float32\"" };
   char out[300];
   path_in_tmp (out, sizeof out, "all.h5");
-  run r = run_text (mixed_cfg, sets, 2, out);
-  const double *y = credo_sim_state (r.sim);
+  net_run r = run_net (mixed_cfg, out, sets, 2);
+  const double *y = credo_sim_state (r.run.sim);
   const credo_proj *pw = proj_named (&r, "W"), *pd = proj_named (&r, "D");
   const credo_proj *ps = proj_named (&r, "S");
   snaps sw = read_snaps (out, "W"), sd = read_snaps (out, "D");
@@ -441,28 +395,28 @@ START_TEST (test_all_projections)
   snaps_free (&sw);
   snaps_free (&sd);
   snaps_free (&ss);
-  run_free (&r);
+  net_run_free (&r);
 
   /* the default: plastic projections only, float64 */
   path_in_tmp (out, sizeof out, "plastic.h5");
-  r = run_text (mixed_cfg, NULL, 0, out);
+  r = run_net (mixed_cfg, out, NULL, 0);
   ck_assert (has_link (out, "/weights/W/data"));
   ck_assert (has_link (out, "/weights/D/data"));
   ck_assert (!has_link (out, "/weights/S"));
   sw = read_snaps (out, "W");
   ck_assert_uint_eq (sw.elem, 8);
   snaps_free (&sw);
-  run_free (&r);
+  net_run_free (&r);
 
   /* one named projection, as a string: only it */
   {
     const char *one[] = { "weights.projections=\"S\"" };
     path_in_tmp (out, sizeof out, "one.h5");
-    r = run_text (mixed_cfg, one, 1, out);
+    r = run_net (mixed_cfg, out, one, 1);
     ck_assert (has_link (out, "/weights/S/data"));
     ck_assert (!has_link (out, "/weights/W"));
     ck_assert (!has_link (out, "/weights/D"));
-    run_free (&r);
+    net_run_free (&r);
   }
 
   /* no weights group: no /weights */
@@ -492,9 +446,9 @@ START_TEST (test_window_euler)
                          "solver={engine=\"euler\"; dt=0.1;}" };
   char out[300];
   path_in_tmp (out, sizeof out, "euler.h5");
-  run r = run_text (mixed_cfg, sets, 3, out);
+  net_run r = run_net (mixed_cfg, out, sets, 3);
   snaps sd = read_snaps (out, "D");
-  unsigned long long n = credo__weights_count (&r.spec->weights);
+  unsigned long long n = credo__weights_count (&r.run.spec->weights);
 
   ck_assert_uint_eq (n, 10);
   ck_assert_uint_eq (sd.dims[0], 10);
@@ -520,7 +474,7 @@ START_TEST (test_window_euler)
     ck_assert_double_eq (dt, 0.1);
   }
   {
-    char *info = file_info (out), *sum = summary (r.spec);
+    char *info = file_info (out), *sum = summary (r.run.spec);
     HAS (info, "engine          euler, dt 0.1 ms\n");
     ck_assert_msg (!strstr (info, "tolerances"), "%s", info);
     ck_assert_msg (!strstr (info, "linear solver"), "%s", info);
@@ -533,22 +487,22 @@ START_TEST (test_window_euler)
     free (sum);
   }
   snaps_free (&sd);
-  run_free (&r);
+  net_run_free (&r);
 
   /* stop past the duration is clamped; a single snapshot at the end */
   {
     const char *end[] = { "weights={every=100.0; start=3000.0; "
                           "stop=1e9;}" };
     path_in_tmp (out, sizeof out, "end.h5");
-    r = run_text (mixed_cfg, end, 1, out);
-    ck_assert_double_eq (r.spec->weights.stop, 3000.0);
+    r = run_net (mixed_cfg, out, end, 1);
+    ck_assert_double_eq (r.run.spec->weights.stop, 3000.0);
     sd = read_snaps (out, "D");
     ck_assert_uint_eq (sd.dims[0], 1);
     ck_assert_double_eq (sd.t[0], 3000.0);
     ck_assert (snap (&sd, 0)[1]
-               == credo_sim_state (r.sim)[proj_named (&r, "D")->w_offset + 1]);
+               == credo_sim_state (r.run.sim)[proj_named (&r, "D")->w_offset + 1]);
     snaps_free (&sd);
-    run_free (&r);
+    net_run_free (&r);
   }
 }
 END_TEST
@@ -568,11 +522,7 @@ expect_bad (const char *set, const char *needle)
   strcat (text, "\n");
   spec = credo_spec_load_string (ctx, text, "bad.cfg", NULL, 0);
   ck_assert_msg (spec == NULL, "accepted: %s", set);
-  ck_assert_int_eq (credo_errcode (ctx), CREDO_ECONFIG);
-  ck_assert_msg (strstr (credo_errmsg (ctx), needle) != NULL,
-                 "message '%s' lacks '%s'", credo_errmsg (ctx), needle);
-  ck_assert_msg (strstr (credo_errmsg (ctx), "bad.cfg:") != NULL,
-                 "message '%s' names no location", credo_errmsg (ctx));
+  expect_config_error (ctx, needle);
   free (text);
   credo_ctx_free (ctx);
 }
@@ -651,7 +601,7 @@ weights_suite (void)
   Suite *s = suite_create ("weights");
   TCase *tc = tcase_create ("snapshots");
   tcase_set_timeout (tc, 120);
-  tcase_add_unchecked_fixture (tc, make_tmpdir, remove_tmpdir);
+  tcase_add_unchecked_fixture (tc, tmpdir_setup, tmpdir_remove);
   tcase_add_test (tc, test_plastic_snapshots);
   tcase_add_test (tc, test_all_projections);
   tcase_add_test (tc, test_window_euler);
@@ -663,9 +613,5 @@ weights_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (weights_suite ());
-  srunner_run_all (sr, CK_ENV);
-  int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return run_suite (weights_suite ());
 }

@@ -1,0 +1,184 @@
+/* tests/testutil.h -- helpers shared by the Check programs tests/check_*.c.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * Most helpers fail the running test (ck_assert) rather than return an
+ * error, so that a test reads as the sequence of things it checks.  The
+ * helpers that load configs without taking a context use `test_ctx`, the
+ * context made by the ctx_setup fixture.
+ */
+#ifndef CREDO_TESTUTIL_H
+#define CREDO_TESTUTIL_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include <hdf5.h>
+
+#include "credo_impl.h"
+
+/* ---- the temporary directory -------------------------------------------- */
+
+/* The directory a test writes its files into: made by tmpdir_setup. */
+extern char tmpdir[256];
+
+/* Makes a fresh tmpdir (/tmp/PROGRAM.XXXXXX), so that tests do not see each
+ * other's files; a checked or an unchecked fixture. */
+void tmpdir_setup (void);
+
+/* Removes tmpdir and fails the test if it cannot: a checked fixture, so that
+ * a test that leaves something unremovable behind is caught. */
+void tmpdir_teardown (void);
+
+/* Removes tmpdir and only warns on stderr if it cannot: for unchecked
+ * fixtures, which run outside any test. */
+void tmpdir_remove (void);
+
+/* Removes the directory `dir` and everything below it without a shell;
+ * 0 when it is gone. */
+int rm_tree (const char *dir);
+
+/* Writes tmpdir/name into buf (len bytes): a path that stays valid. */
+void path_in_tmp (char *buf, size_t len, const char *name);
+
+/* tmpdir/name in a static buffer that stays valid for the next three calls
+ * (of tmp_path or write_file): for paths used right away. */
+const char *tmp_path (const char *name);
+
+/* Writes `text` to tmpdir/name (a config, a CSV file) and returns its path
+ * as tmp_path does. */
+const char *write_file (const char *name, const char *text);
+
+/* Writes the row-major rows x cols matrix `a` to `path` as CSV, exactly
+ * (%.17g), for projections initialised from a file. */
+void write_csv (const char *path, const double *a, size_t rows, size_t cols);
+
+/* $CREDO_SRCDIR (default "."): where tests/configs is when the build tree is
+ * not the source tree. */
+const char *srcdir (void);
+
+/* ---- the shared context ------------------------------------------------- */
+
+/* The context the config helpers below load into and that tests read
+ * errors from: made by ctx_setup, freed by ctx_teardown. */
+extern credo_ctx *test_ctx;
+
+/* tmpdir_setup plus a fresh test_ctx: the checked fixture of tests that
+ * write configs and load them back. */
+void ctx_setup (void);
+
+/* Frees test_ctx, then tmpdir_teardown. */
+void ctx_teardown (void);
+
+/* ---- loading configs into test_ctx -------------------------------------- */
+
+/* Lines 1-5 of most configs in the check_spec* programs: a 3-unit input
+ * and a 2-unit rate population, so that error lines start at 6. */
+#define BASE                                                                  \
+  "duration = 100.0;\n"                                                       \
+  "populations = {\n"                                                         \
+  "  input = { model = \"input\"; size = 3; };\n"                             \
+  "  hidden = { model = \"rate\"; size = 2; };\n"                             \
+  "};\n"
+
+/* Loads `text` as the file tmpdir/c.cfg with the n overrides `ov`, so that
+ * messages name a real file; NULL on failure (see credo_errmsg). */
+credo_spec *load_n (const char *text, const char *const *ov, size_t n);
+
+/* load_n without overrides. */
+credo_spec *load (const char *text);
+
+/* Loading `text` must fail with a message that contains "c.cfg:LINE: "
+ * and every fragment of the NULL-terminated list that follows; line 0
+ * expects "c.cfg: " (no line).  The common form of a bad-input test. */
+void expect_fail (const char *text, int line, ...);
+
+/* The same with overrides; line < 0 skips the location check (messages
+ * about --set name no line of the file). */
+void expect_fail_ov (const char *text, const char *const *ov, size_t n,
+                     int line, ...);
+
+/* test_ctx's last message must contain `frag`: for failures that are not
+ * a load of tmpdir/c.cfg. */
+void expect_msg (const char *frag);
+
+/* Asserts that ctx's last error is a config error (CREDO_ECONFIG) naming
+ * the place "bad.cfg:" and containing `needle`: for configs loaded from a
+ * string called "bad.cfg" that must be rejected. */
+void expect_config_error (credo_ctx *ctx, const char *needle);
+
+/* Check names a passing test after the last place it reached: these
+ * helpers often end a test, so they mark the caller's line afterwards, and
+ * the test keeps its own file's name in the log.  (A function-like macro
+ * does not expand its own name: these call the functions above.) */
+#define expect_fail(...) (expect_fail (__VA_ARGS__), mark_point ())
+#define expect_fail_ov(...) (expect_fail_ov (__VA_ARGS__), mark_point ())
+#define expect_msg(frag) (expect_msg (frag), mark_point ())
+#define expect_config_error(ctx, needle)                                      \
+  (expect_config_error ((ctx), (needle)), mark_point ())
+
+/* ---- running ------------------------------------------------------------ */
+
+/* A simulation with the spec and the context it was made from. */
+typedef struct run
+{
+  credo_ctx *ctx;
+  credo_spec *spec;
+  credo_sim *sim;
+} run;
+
+/* Builds the simulation of `spec` writing `out` (NULL: no file) and runs it
+ * to the end; fails the test with ctx's message where any step fails
+ * (including spec == NULL, a failed load).  The caller frees the result. */
+credo_sim *sim_run (credo_ctx *ctx, const credo_spec *spec, const char *out);
+
+/* Loads `text` (named "test.cfg") with n_sets overrides into a fresh
+ * context; fails the test if it does not load.  r.sim is NULL: for tests
+ * that change the spec before building the simulation (run_start). */
+run run_load (const char *text, const char **sets, size_t n_sets);
+
+/* Builds and runs r's simulation writing `out` (may be NULL), as sim_run. */
+void run_start (run *r, const char *out);
+
+/* run_load and run_start: the whole run of a config text. */
+run run_text (const char *text, const char *out, const char **sets,
+              size_t n_sets);
+
+/* The same for the config file $CREDO_SRCDIR/rel: the configs shipped in
+ * tests/configs. */
+run run_file (const char *rel, const char *out, const char **sets,
+              size_t n_sets);
+
+/* Frees what r holds (NULL parts too). */
+void run_free (run *r);
+
+/* ---- HDF5 files --------------------------------------------------------- */
+
+/* Adds the rank-`rank` data set `dset` to tmpdir/name, creating (or
+ * truncating) the file first when `create`: data files for the loaders. */
+void h5_put (const char *name, int create, const char *dset, int rank,
+             const hsize_t *dims, const double *data);
+
+/* Reads the 1-D or 2-D data set `name` of `path` into a new array; *cols is
+ * 1 for a 1-D one.  For comparing recorded runs. */
+double *read_2d (const char *path, const char *name, size_t *rows,
+                 size_t *cols);
+
+/* The double attribute `name` of object `obj` of the file `path`. */
+double h5_attr (const char *path, const char *obj, const char *name);
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* max |a[i]|: for "is this vector zero" checks with a tolerance. */
+double max_abs (const double *a, size_t n);
+
+/* max |a[i] - b[i]|: for comparing two vectors with a tolerance. */
+double max_diff (const double *a, const double *b, size_t n);
+
+/* ---- main --------------------------------------------------------------- */
+
+/* Runs the suite `s` (CK_ENV verbosity) and returns main's exit status: the
+ * whole main of every test program. */
+int run_suite (Suite *s);
+
+#endif /* CREDO_TESTUTIL_H */
