@@ -342,7 +342,7 @@ START_TEST (test_topdown_prediction_fixed_point)
         "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [1.0, -0.2]; },\n"
         "  { to = \"z\"; kind = \"constant\"; value = [0.5, 1.0, -1.5]; } );\n"
         "solver = { rtol = 1e-9; atol = 1e-11; linear = \"spgmr\"; };\n";
-  run r = run_text (cfg, NULL, 0);
+  run r = run_text (cfg, NULL, NULL, 0);
   double rate[2], pred[2], u[2], vtd[2];
   const double v_b = 0.75 * (1.0 - 0.2), want = 1.0 * v_b / (0.1 + 1.0);
   credo_sim_get (r.sim, "h.r", rate, 2);
