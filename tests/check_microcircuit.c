@@ -15,6 +15,11 @@
 
 #include "testutil.h"
 
+/* credo_sim_get, failing the test when the variable cannot be read */
+#define GET(sim, what, out, n)                                                \
+  ck_assert_msg (credo_sim_get (sim, what, out, n) == 0, "cannot read %s",   \
+                 what)
+
 /* ---- G13: the self-predicting state ------------------------------------- */
 
 START_TEST (test_g13_sps_output_upper)
@@ -38,12 +43,12 @@ START_TEST (test_g13_sps_hidden_upper)
 {
   run r = run_file ("tests/configs/good/microcircuit_sps2.cfg", NULL, NULL, 0);
   double va1[3], va2[3], ui1[3], up2[3], ui2[2], up3[2];
-  credo_sim_get (r.sim, "p1.apical", va1, 3);
-  credo_sim_get (r.sim, "p2.apical", va2, 3);
-  credo_sim_get (r.sim, "i1.u", ui1, 3);
-  credo_sim_get (r.sim, "p2.u", up2, 3);
-  credo_sim_get (r.sim, "i2.u", ui2, 2);
-  credo_sim_get (r.sim, "p3.u", up3, 2);
+  GET (r.sim, "p1.apical", va1, 3);
+  GET (r.sim, "p2.apical", va2, 3);
+  GET (r.sim, "i1.u", ui1, 3);
+  GET (r.sim, "p2.u", up2, 3);
+  GET (r.sim, "i2.u", ui2, 2);
+  GET (r.sim, "p3.u", up3, 2);
   ck_assert_msg (max_abs (up2, 3) > 0.01, "second layer silent");
   ck_assert_msg (max_abs (va1, 3) < 1e-10, "max |v_A1| = %g",
                  max_abs (va1, 3));
@@ -57,7 +62,7 @@ START_TEST (test_g13_sps_hidden_upper)
   const char *wrong[] = { "projections.[5].gain=1.0" };
   run w = run_file ("tests/configs/good/microcircuit_sps2.cfg", NULL, wrong,
                     1);
-  credo_sim_get (w.sim, "p1.apical", va1, 3);
+  GET (w.sim, "p1.apical", va1, 3);
   ck_assert_msg (max_abs (va1, 3) > 1e-3, "cancellation without the factor");
   run_free (&w);
   run_free (&r);
@@ -77,11 +82,11 @@ START_TEST (test_g13_sps_emerges)
   };
   double va0[3], va1[3];
   run r = run_file ("tests/configs/good/microcircuit_sps.cfg", NULL, sets, 7);
-  credo_sim_get (r.sim, "p1.apical", va0, 3);
+  GET (r.sim, "p1.apical", va0, 3);
   run_free (&r);
   sets[4] = "duration=20000.0";
   r = run_file ("tests/configs/good/microcircuit_sps.cfg", NULL, sets, 7);
-  credo_sim_get (r.sim, "p1.apical", va1, 3);
+  GET (r.sim, "p1.apical", va1, 3);
   ck_assert_msg (max_abs (va0, 3) > 0.05, "no initial apical error (%g)",
                  max_abs (va0, 3));
   ck_assert_msg (max_abs (va1, 3) < max_abs (va0, 3) / 100,
@@ -116,14 +121,14 @@ g15_check (double gl, double gb, double ga, double gd, double gs,
   snprintf (cfg, sizeof cfg, g15_cfg, gl, gb, ga, gs, gl, gb, gs, gl, gd, gs);
   run r = run_text (cfg, NULL, NULL, 0);
   /* basal attenuations from the derived outputs (v_B = 1) */
-  credo_sim_get (r.sim, "h.basal_hat", &v, 1);
+  GET (r.sim, "h.basal_hat", &v, 1);
   ck_assert_double_eq_tol (v, att_h, 1e-6);
-  credo_sim_get (r.sim, "o.basal_hat", &v, 1);
+  GET (r.sim, "o.basal_hat", &v, 1);
   ck_assert_double_eq_tol (v, att_o, 1e-6);
-  credo_sim_get (r.sim, "i.dendrite_hat", &v, 1);
+  GET (r.sim, "i.dendrite_hat", &v, 1);
   ck_assert_double_eq_tol (v, att_i, 1e-6);
   /* the steady state of the hidden cell is att_h v_B (no apical input) */
-  credo_sim_get (r.sim, "h.u", &v, 1);
+  GET (r.sim, "h.u", &v, 1);
   ck_assert_double_eq_tol (v, gb / (gl + gb + ga), 1e-9);
   /* tau_eff: the hidden cell's Jacobian is -1/tau_eff */
   credo_net *net = credo__net_build (r.ctx, r.spec);
@@ -144,7 +149,7 @@ g15_check (double gl, double gb, double ga, double gd, double gs,
             "solver = { rtol = 1e-11; atol = 1e-13; };\n",
             gl, gb, gs);
   r = run_text (cfg, NULL, NULL, 0);
-  credo_sim_get (r.sim, "o.u", &v, 1);
+  GET (r.sim, "o.u", &v, 1);
   ck_assert_double_eq_tol (v, lambda, 1e-6);
   run_free (&r);
 }
@@ -228,10 +233,10 @@ START_TEST (test_g14_backprop_limit)
             x[3], utr[0], utr[1]);
   run r = run_text (cfg, NULL, NULL, 0);
   double r1[N1], pred1[N1], r2[N2], pred2[N2];
-  credo_sim_get (r.sim, "p1.r", r1, N1);
-  credo_sim_get (r.sim, "p1.basal_pred", pred1, N1);
-  credo_sim_get (r.sim, "p2.r", r2, N2);
-  credo_sim_get (r.sim, "p2.basal_pred", pred2, N2);
+  GET (r.sim, "p1.r", r1, N1);
+  GET (r.sim, "p1.basal_pred", pred1, N1);
+  GET (r.sim, "p2.r", r2, N2);
+  GET (r.sim, "p2.basal_pred", pred2, N2);
   run_free (&r);
 
   /* the microcircuit's Eq.-7 errors (the updates are these times r_pre^T,
@@ -307,9 +312,9 @@ START_TEST (test_urbanczik_senn_fixed_point)
         "solver = { rtol = 1e-9; atol = 1e-11; linear = \"spgmr\"; };\n";
   run r = run_text (cfg, NULL, NULL, 0);
   double rate[2], pred[2], u[2];
-  credo_sim_get (r.sim, "o.r", rate, 2);
-  credo_sim_get (r.sim, "o.basal_pred", pred, 2);
-  credo_sim_get (r.sim, "o.u", u, 2);
+  GET (r.sim, "o.r", rate, 2);
+  GET (r.sim, "o.basal_pred", pred, 2);
+  GET (r.sim, "o.u", u, 2);
   ck_assert_msg (max_diff (rate, pred, 2) < 1e-6, "phi(u) - phi(v_hat) = %g",
                  max_diff (rate, pred, 2));
   ck_assert_double_eq_tol (u[0], 1.2, 1e-5);
@@ -345,10 +350,10 @@ START_TEST (test_topdown_prediction_fixed_point)
   run r = run_text (cfg, NULL, NULL, 0);
   double rate[2], pred[2], u[2], vtd[2];
   const double v_b = 0.75 * (1.0 - 0.2), want = 1.0 * v_b / (0.1 + 1.0);
-  credo_sim_get (r.sim, "h.r", rate, 2);
-  credo_sim_get (r.sim, "h.topdown_pred", pred, 2);
-  credo_sim_get (r.sim, "h.topdown_hat", vtd, 2);
-  credo_sim_get (r.sim, "h.u", u, 2);
+  GET (r.sim, "h.r", rate, 2);
+  GET (r.sim, "h.topdown_pred", pred, 2);
+  GET (r.sim, "h.topdown_hat", vtd, 2);
+  GET (r.sim, "h.u", u, 2);
   ck_assert_msg (max_diff (rate, pred, 2) < 1e-6, "phi(u) - phi(v_TD) = %g",
                  max_diff (rate, pred, 2));
   for (int i = 0; i < 2; i++)
