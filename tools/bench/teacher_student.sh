@@ -11,7 +11,9 @@
 # weights (largest over projections of |W - W_ref| / |W_ref - W_ref(0)|,
 # i.e. relative to what was learned).  CVODE runs at rtol 1e-2, 1e-3 and
 # 1e-4 (atol = rtol / 100); the speed ratio is taken at the loosest rtol
-# whose both deviations are no larger than Euler's.
+# whose both deviations are no larger than Euler's.  A last line runs
+# Euler-Maruyama with SAC18 Fig. 2's somatic noise (sigma = 0.3 on every
+# neuron): its speed, and how far the noise moves the test error.
 #
 # Reports per run: median wall seconds (/solver/wall_seconds, including the
 # one learning-curve evaluation at the end), simulated seconds per wall
@@ -53,6 +55,10 @@ i=0
 while [ $i -lt "$repeat" ]; do
   i=$((i + 1))
   run "euler-$i" --set 'solver.engine="euler"' --set solver.dt=0.1
+  run "noisy-$i" --set 'solver.engine="euler"' --set solver.dt=0.1 \
+    --set populations.p1.params.sigma=0.3 \
+    --set populations.p2.params.sigma=0.3 \
+    --set populations.i1.params.sigma=0.3
   for r in $rtols; do
     a=$(awk "BEGIN { printf \"%.1e\", $r / 100 }")
     run "cvode$r-$i" --set solver.rtol="$r" --set solver.atol="$a"
@@ -107,4 +113,10 @@ if ok:
           % (best, c[1], c[2], eu[1], eu[2], eu[0] / c[0], secs / c[0]))
 else:
     print("no cvode tolerance tried was as accurate as euler dt 0.1")
+runs = [load("%s/noisy-%d.h5" % (tmp, i)) for i in range(1, repeat + 1)]
+wall = float(np.median([r["wall"] for r in runs]))
+print("euler dt 0.1 with noise sigma 0.3 (SAC18 Fig. 2): %.2f s wall, "
+      "%.2f sim-s/wall-s (%.2fx the noise-free euler), test error %.6g "
+      "(noise-free %.6g)" % (wall, secs / wall, eu[0] / wall,
+                             runs[-1]["err"], ref["err"]))
 PY
