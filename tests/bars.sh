@@ -82,9 +82,7 @@ esac
 # 6: the figure (needs matplotlib)
 if ! "$py" -c 'import matplotlib' >/dev/null 2>&1; then
   skip "no matplotlib for the figure"
-elif [ -s "$tmp/bars.png" ] \
-    && od -An -tx1 -N8 "$tmp/bars.png" | tr -d ' \n' \
-       | grep -q '^89504e470d0a1a0a$'; then
+elif is_png "$tmp/bars.png"; then
   ok "analyse.py writes a PNG figure"
 else
   notok "analyse.py writes a PNG figure"
@@ -95,8 +93,7 @@ if ! "$py" -c 'import matplotlib' >/dev/null 2>&1; then
   skip "no matplotlib for credo-plot"
 elif PYTHON3=$py "$src/tools/credo-plot" learning "$tmp/bars.h5" \
        -o "$tmp/learning.png" >"$tmp/plot" 2>&1 \
-     && od -An -tx1 -N8 "$tmp/learning.png" | tr -d ' \n' \
-        | grep -q '^89504e470d0a1a0a$'; then
+     && is_png "$tmp/learning.png"; then
   ok "credo-plot learning draws the recorded curves"
 else
   notok "credo-plot learning: $(tail -3 "$tmp/plot")"

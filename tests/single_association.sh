@@ -55,7 +55,7 @@ fi
 # 8: the figure (needs matplotlib)
 if "$py" -c 'import matplotlib' >/dev/null 2>&1; then
   if "$py" "$ex/analyse.py" "$tmp/sa.h5" "$tmp/fig.png" >/dev/null 2>&1 &&
-     [ "$(od -An -tx1 -N8 "$tmp/fig.png" | tr -d ' \n')" = 89504e470d0a1a0a ]
+     is_png "$tmp/fig.png"
   then
     ok "analyse.py writes a PNG figure"
   else

@@ -31,3 +31,9 @@ make_tmp () {
     export MPLCONFIGDIR
   fi
 }
+
+# is_png FILE: whether FILE exists and starts with the PNG signature.
+is_png () {
+  [ -s "$1" ] \
+    && [ "$(od -An -tx1 -N8 "$1" | tr -d ' \n')" = 89504e470d0a1a0a ]
+}
