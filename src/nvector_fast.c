@@ -26,10 +26,21 @@
 
 #include "credo_impl.h"
 
+/* The streaming loops are also built for AVX2 and picked at load time
+ * (GCC function multi-versioning).  Only "avx2", not FMA: element-wise
+ * IEEE operations round the same either way, so results stay identical
+ * on machines with and without it. */
+#if defined __GNUC__ && !defined __clang__ && defined __x86_64__ \
+    && defined __linux__
+#define VEC_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define VEC_CLONES
+#endif
+
 #define LEN(v) ((size_t) NV_LENGTH_S (v))
 #define DATA(v) NV_DATA_S (v)
 
-static void
+VEC_CLONES static void
 fast_linearsum (sunrealtype a, N_Vector x, sunrealtype b, N_Vector y,
                 N_Vector z)
 {
@@ -50,7 +61,7 @@ fast_linearsum (sunrealtype a, N_Vector x, sunrealtype b, N_Vector y,
       zd[i] = a * xd[i] + b * yd[i];
 }
 
-static void
+VEC_CLONES static void
 fast_const (sunrealtype c, N_Vector z)
 {
   sunrealtype *zd = DATA (z);
@@ -59,7 +70,7 @@ fast_const (sunrealtype c, N_Vector z)
     zd[i] = c;
 }
 
-static void
+VEC_CLONES static void
 fast_prod (N_Vector x, N_Vector y, N_Vector z)
 {
   const sunrealtype *xd = DATA (x), *yd = DATA (y);
@@ -69,7 +80,7 @@ fast_prod (N_Vector x, N_Vector y, N_Vector z)
     zd[i] = xd[i] * yd[i];
 }
 
-static void
+VEC_CLONES static void
 fast_div (N_Vector x, N_Vector y, N_Vector z)
 {
   const sunrealtype *xd = DATA (x), *yd = DATA (y);
@@ -79,7 +90,7 @@ fast_div (N_Vector x, N_Vector y, N_Vector z)
     zd[i] = xd[i] / yd[i];
 }
 
-static void
+VEC_CLONES static void
 fast_scale (sunrealtype c, N_Vector x, N_Vector z)
 {
   const sunrealtype *xd = DATA (x);
@@ -89,7 +100,7 @@ fast_scale (sunrealtype c, N_Vector x, N_Vector z)
     zd[i] = c * xd[i];
 }
 
-static void
+VEC_CLONES static void
 fast_abs (N_Vector x, N_Vector z)
 {
   const sunrealtype *xd = DATA (x);
@@ -99,7 +110,7 @@ fast_abs (N_Vector x, N_Vector z)
     zd[i] = fabs (xd[i]);
 }
 
-static void
+VEC_CLONES static void
 fast_inv (N_Vector x, N_Vector z)
 {
   const sunrealtype *xd = DATA (x);
@@ -109,7 +120,7 @@ fast_inv (N_Vector x, N_Vector z)
     zd[i] = 1.0 / xd[i];
 }
 
-static void
+VEC_CLONES static void
 fast_addconst (N_Vector x, sunrealtype b, N_Vector z)
 {
   const sunrealtype *xd = DATA (x);
@@ -119,7 +130,7 @@ fast_addconst (N_Vector x, sunrealtype b, N_Vector z)
     zd[i] = xd[i] + b;
 }
 
-static sunrealtype
+VEC_CLONES static sunrealtype
 fast_dotprod (N_Vector x, N_Vector y)
 {
   const sunrealtype *xd = DATA (x), *yd = DATA (y);
@@ -150,7 +161,7 @@ fast_maxnorm (N_Vector x)
 }
 
 /* sum (x_i w_i)^2 over i with id_i > 0 (id NULL: all). */
-static sunrealtype
+VEC_CLONES static sunrealtype
 wsqrsum (N_Vector x, N_Vector w, N_Vector id)
 {
   const sunrealtype *xd = DATA (x), *wd = DATA (w);
@@ -262,7 +273,7 @@ fast_invtest (N_Vector x, N_Vector z)
 }
 
 /* z = sum_j c_j X_j (z may be X_0) */
-static int
+VEC_CLONES static int
 fast_linearcombination (int nv, sunrealtype *c, N_Vector *X, N_Vector z)
 {
   sunrealtype *zd = DATA (z);
@@ -303,7 +314,7 @@ fast_linearcombination (int nv, sunrealtype *c, N_Vector *X, N_Vector z)
 }
 
 /* Z_j = a_j x + Y_j */
-static int
+VEC_CLONES static int
 fast_scaleaddmulti (int nv, sunrealtype *a, N_Vector x, N_Vector *Y,
                     N_Vector *Z)
 {
