@@ -12,7 +12,19 @@
 
 #include <stddef.h>
 
+#include "credo/model.h"
 #include "credo/transfer.h"
+
+/* The table entries every such neuron has: its one state variable, its
+ * first two outputs (in this order: r, then u) and its last two
+ * parameters (noise, initial potential). */
+#define CREDO_SOMA_VAR { "u", "mV", 1.0, "somatic potential" }
+#define CREDO_SOMA_OUTPUTS                                                     \
+  { "r", "1", 0, "rate phi(u)" }, { "u", "mV", 0, "somatic potential" }
+#define CREDO_SOMA_NOISE_U0_PARAMS                                             \
+  { "sigma", 0.0, "mV/sqrt(ms)", 0, 1e6, NULL,                                 \
+    "somatic white-noise amplitude" },                                         \
+  { "u0", 0.0, "mV", -1e12, 1e12, NULL, "initial potential" }
 
 /* Every soma starts at u0. */
 static inline void

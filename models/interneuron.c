@@ -23,9 +23,7 @@ enum { P_GLK, P_GD, P_GSOM, P_TRANSFER, P_GAIN, P_THR, P_SCALE, P_SIGMA,
 enum { IN_DEND, IN_NUDGE, N_IN };
 enum { OUT_R, OUT_U, OUT_DHAT, OUT_DPRED, N_OUT };
 
-static const credo_var_desc vars[] = {
-  { "u", "mV", 1.0, "somatic potential" },
-};
+static const credo_var_desc vars[] = { CREDO_SOMA_VAR };
 
 static const credo_port_desc inputs[] = {
   { "dendrite", "mV", 0, "dendritic potential v (from same-layer pyramids)" },
@@ -33,8 +31,7 @@ static const credo_port_desc inputs[] = {
 };
 
 static const credo_port_desc outputs[] = {
-  { "r", "1", 0, "rate phi(u)" },
-  { "u", "mV", 0, "somatic potential" },
+  CREDO_SOMA_OUTPUTS,
   { "dendrite_hat", "mV", CREDO_PORT_DERIVED,
     "attenuated dendritic prediction g_D/(g_lk+g_D) v" },
   { "dendrite_pred", "1", CREDO_PORT_DERIVED,
@@ -46,8 +43,7 @@ static const credo_param_desc params[] = {
   { "g_D", 1.0, "1/ms", 0, 1e6, NULL, "dendrite-to-soma coupling" },
   { "g_som", 0.8, "1/ms", 0, 1e6, NULL, "somatic nudging conductance" },
   CREDO_TRANSFER_PARAMS (CREDO_TF_SOFTPLUS, 1.0, 3.0, 0.1),
-  { "sigma", 0.0, "mV/sqrt(ms)", 0, 1e6, NULL, "somatic white-noise amplitude" },
-  { "u0", 0.0, "mV", -1e12, 1e12, NULL, "initial potential" },
+  CREDO_SOMA_NOISE_U0_PARAMS,
 };
 
 static int

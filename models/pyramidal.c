@@ -37,9 +37,7 @@ enum { P_GLK, P_GB, P_GA, P_GSOM, P_TRANSFER, P_GAIN, P_THR, P_SCALE,
 enum { IN_BASAL, IN_APICAL, IN_NUDGE, IN_GATE, IN_TOPDOWN, N_IN };
 enum { OUT_R, OUT_U, OUT_BHAT, OUT_BPRED, OUT_THAT, OUT_TPRED, N_OUT };
 
-static const credo_var_desc vars[] = {
-  { "u", "mV", 1.0, "somatic potential" },
-};
+static const credo_var_desc vars[] = { CREDO_SOMA_VAR };
 
 static const credo_port_desc inputs[] = {
   { "basal", "mV", 0, "basal dendritic potential v_B (bottom-up)" },
@@ -53,8 +51,7 @@ static const credo_port_desc inputs[] = {
 };
 
 static const credo_port_desc outputs[] = {
-  { "r", "1", 0, "rate phi(u)" },
-  { "u", "mV", 0, "somatic potential" },
+  CREDO_SOMA_OUTPUTS,
   { "basal_hat", "mV", CREDO_PORT_DERIVED,
     "attenuated basal prediction g_B/(g_lk+g_B+g_A) v_B" },
   { "basal_pred", "1", CREDO_PORT_DERIVED, "predicted rate phi(basal_hat)" },
@@ -70,8 +67,7 @@ static const credo_param_desc params[] = {
   { "g_A", 0.8, "1/ms", 0, 1e6, NULL, "apical-to-soma coupling (0: output layer)" },
   { "g_som", 0.8, "1/ms", 0, 1e6, NULL, "somatic teaching conductance" },
   CREDO_TRANSFER_PARAMS (CREDO_TF_SOFTPLUS, 1.0, 3.0, 0.1),
-  { "sigma", 0.0, "mV/sqrt(ms)", 0, 1e6, NULL, "somatic white-noise amplitude" },
-  { "u0", 0.0, "mV", -1e12, 1e12, NULL, "initial potential" },
+  CREDO_SOMA_NOISE_U0_PARAMS,
 };
 
 static int

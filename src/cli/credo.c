@@ -406,26 +406,44 @@ cmd_check (int argc, char **argv)
   return rc;
 }
 
+/* Width of the name column of `credo models NAME`: the longest name of a
+ * port, variable or parameter, at least 12. */
+static int
+name_width (const credo_model_type *m)
+{
+  size_t w = 12;
+  for (size_t i = 0; i < m->n_in; i++)
+    w = strlen (m->inputs[i].name) > w ? strlen (m->inputs[i].name) : w;
+  for (size_t i = 0; i < m->n_out; i++)
+    w = strlen (m->outputs[i].name) > w ? strlen (m->outputs[i].name) : w;
+  for (size_t i = 0; i < m->n_var; i++)
+    w = strlen (m->vars[i].name) > w ? strlen (m->vars[i].name) : w;
+  for (size_t i = 0; i < m->n_param; i++)
+    w = strlen (m->params[i].name) > w ? strlen (m->params[i].name) : w;
+  return (int) w;
+}
+
 static void
 print_model (const credo_model_type *m)
 {
+  int w = name_width (m);
   printf ("model %s\n  %s\n", m->name, m->doc);
   printf ("\ninput ports:\n");
   for (size_t i = 0; i < m->n_in; i++)
-    printf ("  %-12s %-6s %s%s\n", m->inputs[i].name, m->inputs[i].unit,
+    printf ("  %-*s %-6s %s%s\n", w, m->inputs[i].name, m->inputs[i].unit,
             m->inputs[i].doc,
             (m->inputs[i].flags & CREDO_PORT_STIMULUS_ONLY) ? " [stimuli only]"
                                                             : "");
   printf ("\noutput ports:\n");
   for (size_t i = 0; i < m->n_out; i++)
-    printf ("  %-12s %-6s %s\n", m->outputs[i].name, m->outputs[i].unit,
+    printf ("  %-*s %-6s %s\n", w, m->outputs[i].name, m->outputs[i].unit,
             m->outputs[i].doc);
   printf ("\nstate variables:%s\n", m->n_var ? "" : " none");
   for (size_t i = 0; i < m->n_var; i++)
-    printf ("  %-12s %-6s %s (atol scale %g)\n", m->vars[i].name,
+    printf ("  %-*s %-6s %s (atol scale %g)\n", w, m->vars[i].name,
             m->vars[i].unit, m->vars[i].doc, m->vars[i].atol_scale);
   printf ("\nparameters:\n");
-  printf ("  %-12s %-14s %-6s %s\n", "name", "default", "unit", "meaning");
+  printf ("  %-*s %-14s %-6s %s\n", w, "name", "default", "unit", "meaning");
   for (size_t i = 0; i < m->n_param; i++)
     {
       const credo_param_desc *p = &m->params[i];
@@ -434,7 +452,7 @@ print_model (const credo_model_type *m)
         snprintf (def, sizeof def, "\"%s\"", p->choices[(int) p->def]);
       else
         snprintf (def, sizeof def, "%g", p->def);
-      printf ("  %-12s %-14s %-6s %s", p->name, def, p->unit, p->doc);
+      printf ("  %-*s %-14s %-6s %s", w, p->name, def, p->unit, p->doc);
       if (p->choices)
         {
           printf (" (one of:");
