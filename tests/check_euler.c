@@ -164,27 +164,8 @@ read_root_string (const char *path, const char *name)
 /* ---- (a) first-order convergence on the step response ------------------ */
 
 static const char step_cfg[]
-    = "duration = 200.0;\n"
-      "populations = { x = { model = \"input\"; size = 1; };\n"
-      "  h = { model = \"rate\"; size = 1; params = { tau = 10.0; transfer = \"linear\"; }; }; };\n"
-      "projections = ( { from = \"x.r\"; to = \"h.in\"; init = { dist = \"constant\"; value = 1.0; }; } );\n"
-      "stimuli = ( { to = \"x\"; kind = \"steps\"; times = [0.0, 50.0, 120.0]; values = [1.0, 2.0, 0.5]; } );\n"
-      "record = ( { what = \"h.u\"; every = 0.5; } );\n"
+    = STEP_CIRCUIT
       "solver = { engine = \"euler\"; dt = 0.1; };\n";
-
-/* u(t) for tau du/dt = -u + s(t), u(0)=0, s piecewise constant. */
-static double
-step_exact (double t)
-{
-  const double tau = 10, t1 = 50, t2 = 120;
-  double u1 = 1 - exp (-t1 / tau);
-  double u2 = 2 + (u1 - 2) * exp (-(t2 - t1) / tau);
-  if (t < t1)
-    return 1 - exp (-t / tau);
-  if (t < t2)
-    return 2 + (u1 - 2) * exp (-(t - t1) / tau);
-  return 0.5 + (u2 - 0.5) * exp (-(t - t2) / tau);
-}
 
 /* Max error of the recorded step response at one dt; checks the counters. */
 static double

@@ -304,6 +304,21 @@ h5_attr (const char *path, const char *obj, const char *name)
   return v;
 }
 
+/* ---- the step-response circuit ------------------------------------------ */
+
+double
+step_exact (double t)
+{
+  const double tau = 10, t1 = 50, t2 = 120;
+  double u1 = 1 - exp (-t1 / tau);
+  double u2 = 2 + (u1 - 2) * exp (-(t2 - t1) / tau);
+  if (t < t1)
+    return 1 - exp (-t / tau);
+  if (t < t2)
+    return 2 + (u1 - 2) * exp (-(t - t1) / tau);
+  return 0.5 + (u2 - 0.5) * exp (-(t - t2) / tau);
+}
+
 /* ---- numbers ------------------------------------------------------------ */
 
 double

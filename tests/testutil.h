@@ -175,6 +175,26 @@ double max_abs (const double *a, size_t n);
 /* max |a[i] - b[i]|: for comparing two vectors with a tolerance. */
 double max_diff (const double *a, const double *b, size_t n);
 
+/* ---- the step-response circuit ------------------------------------------ */
+
+/* One linear rate neuron, tau = 10 ms, driven by an input stepping 1 -> 2
+ * -> 0.5 at t = 50 and 120 ms, recorded every 0.5 ms for 200 ms: a circuit
+ * with an analytic solution for the engines' accuracy checks.  Append a
+ * `solver` group. */
+#define STEP_CIRCUIT                                                          \
+  "duration = 200.0;\n"                                                       \
+  "populations = { x = { model = \"input\"; size = 1; };\n"                   \
+  "  h = { model = \"rate\"; size = 1; params = { tau = 10.0; transfer = "    \
+  "\"linear\"; }; }; };\n"                                                    \
+  "projections = ( { from = \"x.r\"; to = \"h.in\"; init = { dist = "         \
+  "\"constant\"; value = 1.0; }; } );\n"                                       \
+  "stimuli = ( { to = \"x\"; kind = \"steps\"; times = [0.0, 50.0, 120.0]; "  \
+  "values = [1.0, 2.0, 0.5]; } );\n"                                           \
+  "record = ( { what = \"h.u\"; every = 0.5; } );\n"
+
+/* Its exact u(t): tau du/dt = -u + s(t), u(0) = 0. */
+double step_exact (double t);
+
 /* ---- main --------------------------------------------------------------- */
 
 /* Runs the suite `s` (CK_ENV verbosity) and returns main's exit status: the
