@@ -125,40 +125,11 @@ snap (const snaps *s, hsize_t k)
   return s->w + k * s->dims[1] * s->dims[2];
 }
 
-/* A variable-length string attribute of object `obj` (newly allocated), or
- * NULL when absent. */
-static char *
-read_string_attr (const char *path, const char *obj, const char *name)
-{
-  hid_t f = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT), a, ft, mt;
-  char *vl = NULL, *out;
-  ck_assert_int_ge (f, 0);
-  if (H5Aexists_by_name (f, obj, name, H5P_DEFAULT) <= 0)
-    {
-      H5Fclose (f);
-      return NULL;
-    }
-  a = H5Aopen_by_name (f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  ft = H5Aget_type (a);
-  mt = H5Tcopy (H5T_C_S1);
-  ck_assert_int_gt (H5Tis_variable_str (ft), 0);
-  H5Tset_size (mt, H5T_VARIABLE);
-  H5Tset_cset (mt, H5Tget_cset (ft));
-  ck_assert_int_ge (H5Aread (a, mt, &vl), 0);
-  out = strdup (vl);
-  H5free_memory (vl);
-  H5Tclose (mt);
-  H5Tclose (ft);
-  H5Aclose (a);
-  H5Fclose (f);
-  return out;
-}
-
 static void
 assert_attr (const char *path, const char *obj, const char *name,
              const char *want)
 {
-  char *v = read_string_attr (path, obj, name);
+  char *v = h5_string_attr (path, obj, name);
   ck_assert_msg (v != NULL, "%s: no attribute %s of %s", path, name, obj);
   ck_assert_msg (strcmp (v, want) == 0, "%s %s: '%s', expected '%s'", obj,
                  name, v, want);

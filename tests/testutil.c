@@ -304,6 +304,33 @@ h5_attr (const char *path, const char *obj, const char *name)
   return v;
 }
 
+char *
+h5_string_attr (const char *path, const char *obj, const char *name)
+{
+  hid_t f = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT), a, ft, mt;
+  char *vl = NULL, *out;
+  ck_assert_int_ge (f, 0);
+  if (H5Aexists_by_name (f, obj, name, H5P_DEFAULT) <= 0)
+    {
+      H5Fclose (f);
+      return NULL;
+    }
+  a = H5Aopen_by_name (f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  ft = H5Aget_type (a);
+  mt = H5Tcopy (H5T_C_S1);
+  ck_assert_int_gt (H5Tis_variable_str (ft), 0);
+  H5Tset_size (mt, H5T_VARIABLE);
+  H5Tset_cset (mt, H5Tget_cset (ft));
+  ck_assert_int_ge (H5Aread (a, mt, &vl), 0);
+  out = strdup (vl);
+  H5free_memory (vl);
+  H5Tclose (mt);
+  H5Tclose (ft);
+  H5Aclose (a);
+  H5Fclose (f);
+  return out;
+}
+
 /* ---- the step-response circuit ------------------------------------------ */
 
 double

@@ -167,6 +167,11 @@ double *read_2d (const char *path, const char *name, size_t *rows,
 /* The double attribute `name` of object `obj` of the file `path`. */
 double h5_attr (const char *path, const char *obj, const char *name);
 
+/* The variable-length string attribute `name` of object `obj` of `path`
+ * (newly allocated; the test fails if it is not a variable-length string),
+ * or NULL when absent. */
+char *h5_string_attr (const char *path, const char *obj, const char *name);
+
 /* ---- numbers ------------------------------------------------------------ */
 
 /* max |a[i]|: for "is this vector zero" checks with a tolerance. */
