@@ -383,7 +383,7 @@ check_plastic_jacobian (const char **sets, size_t n_sets)
   size_t n = net->n_state;
   ck_assert_int_gt (n, net->n_neuron + 20);
   double *y = calloc (n, 8), *v = calloc (n, 8), *jv = calloc (n, 8);
-  double *yp = calloc (n, 8), *f0 = calloc (n, 8), *f1 = calloc (n, 8);
+  double *fd = calloc (n, 8);
   double *J = calloc (n * n, 8);
   credo__net_init_state (net, y);
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
@@ -395,20 +395,14 @@ check_plastic_jacobian (const char **sets, size_t n_sets)
   const double h = 1e-6, t = 10.0;
   credo__net_jac_setup (net, t, y);
   credo__net_jtimes (net, v, jv);
-  for (size_t i = 0; i < n; i++)
-    yp[i] = y[i] + h * v[i];
-  credo__net_rhs (net, t, yp, f1);
-  for (size_t i = 0; i < n; i++)
-    yp[i] = y[i] - h * v[i];
-  credo__net_rhs (net, t, yp, f0);
+  rhs_central_diff (net, t, y, v, h, fd);
   double err = 0, scale = 0, err_w = 0;
   for (size_t i = 0; i < n; i++)
     {
-      double fd = (f1[i] - f0[i]) / (2 * h);
-      err = fmax (err, fabs (fd - jv[i]));
+      err = fmax (err, fabs (fd[i] - jv[i]));
       scale = fmax (scale, fabs (jv[i]));
       if (i >= net->n_neuron)
-        err_w = fmax (err_w, fabs (fd - jv[i]));
+        err_w = fmax (err_w, fabs (fd[i] - jv[i]));
     }
   ck_assert_msg (err < 1e-7 * fmax (1, scale), "J*v vs FD: %g (weights %g)",
                  err, err_w);
@@ -424,7 +418,7 @@ check_plastic_jacobian (const char **sets, size_t n_sets)
       errd = fmax (errd, fabs (s - jv[i]));
     }
   ck_assert_msg (errd < 1e-10 * fmax (1, scale), "dense vs J*v %g", errd);
-  free (y), free (v), free (jv), free (yp), free (f0), free (f1), free (J);
+  free (y), free (v), free (jv), free (fd), free (J);
   gsl_rng_free (rng);
   credo__net_free (net);
   credo_spec_free (spec);

@@ -331,6 +331,27 @@ h5_string_attr (const char *path, const char *obj, const char *name)
   return out;
 }
 
+/* ---- Jacobians ---------------------------------------------------------- */
+
+void
+rhs_central_diff (credo_net *net, double t, const double *y, const double *v,
+                  double h, double *fd)
+{
+  size_t n = net->n_state;
+  double *yp = calloc (n, sizeof *yp), *f0 = calloc (n, sizeof *f0);
+  ck_assert (yp && f0);
+  for (size_t i = 0; i < n; i++)
+    yp[i] = y[i] - h * v[i];
+  credo__net_rhs (net, t, yp, f0);
+  for (size_t i = 0; i < n; i++)
+    yp[i] = y[i] + h * v[i];
+  credo__net_rhs (net, t, yp, fd);
+  for (size_t i = 0; i < n; i++)
+    fd[i] = (fd[i] - f0[i]) / (2 * h);
+  free (yp);
+  free (f0);
+}
+
 /* ---- the step-response circuit ------------------------------------------ */
 
 double

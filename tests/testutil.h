@@ -172,6 +172,13 @@ double h5_attr (const char *path, const char *obj, const char *name);
  * or NULL when absent. */
 char *h5_string_attr (const char *path, const char *obj, const char *name);
 
+/* ---- Jacobians ---------------------------------------------------------- */
+
+/* fd = (f(y + h v) - f(y - h v)) / (2 h), the central difference of the
+ * network's RHS at time t along v: what every J*v check compares with. */
+void rhs_central_diff (credo_net *net, double t, const double *y,
+                       const double *v, double h, double *fd);
+
 /* ---- numbers ------------------------------------------------------------ */
 
 /* max |a[i]|: for "is this vector zero" checks with a tolerance. */
