@@ -15,7 +15,9 @@
 
 #include <hdf5.h>
 
-#include "credo_impl.h"
+#include "engine/engine.h"
+#include "learn/learn.h"
+#include "record/record.h"
 
 /* ---- the temporary directory -------------------------------------------- */
 

@@ -1,0 +1,74 @@
+/* src/base/base.h -- the bottom layer: the context (errors,
+ * logging), allocation and string helpers, time grids, reading matrices from
+ * CSV and HDF5 files.  Includes nothing of the library above it.  Never
+ * installed
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ */
+#ifndef CREDO_BASE_H
+#define CREDO_BASE_H
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "credo/credo.h"
+
+/* ---- context --------------------------------------------------------- */
+
+struct credo_ctx
+{
+  char msg[4096];
+  int code; /* status of the last error */
+  int log_level;
+  int progress;
+  volatile sig_atomic_t stop_requested;
+  void (*sink) (int level, const char *msg, void *ud);
+  void *sink_ud;
+};
+
+/* Sets the error message (printf-style) and returns `code`. */
+int credo__error (credo_ctx *ctx, int code, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+void credo__log (credo_ctx *ctx, int level, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+/* Small helpers (util.c). */
+void *credo__calloc (size_t n, size_t size); /* NULL on overflow/failure */
+char *credo__strdup (const char *s);
+/* Edit distance, for "did you mean" hints. */
+int credo__edit_distance (const char *a, const char *b);
+/* The closest of `n` candidates to `word` within a small distance, or NULL. */
+const char *credo__closest (const char *word, const char *const *cands,
+                            size_t n);
+double credo__wall_seconds (void);
+/* Sampling grids start + k*every (k = 0, 1, ...) rounded the same way by
+ * every caller: the k-th time, the first index whose time is >= t (every >
+ * 0), and how many are <= stop (0 when more than `max` would be, or every
+ * <= 0). */
+double credo__grid_time (double start, double every, unsigned long long k);
+unsigned long long credo__grid_first_at (double start, double every,
+                                         double t);
+unsigned long long credo__grid_count (double start, double every, double stop,
+                                      double max);
+
+/* A place in a config file (spec entries carry one for messages). */
+typedef struct credo_loc
+{
+  const char *file; /* owned by the spec's string pool */
+  int line;
+} credo_loc;
+
+/* "FILE:LINE" of a spec entry into buf, or the --set text for entries an
+ * override created (line 0).  Returns buf. */
+const char *credo__loc_str (const credo_loc *loc, char *buf, size_t len);
+
+/* ---- data files (base/datafile.c) ------------------------------------------ */
+
+/* A row-major matrix (1-D datasets as n x 1) from a .csv file, or from
+ * `dataset` of a .h5/.hdf5 file; *data is malloc'd.  0 or CREDO_E*. */
+int credo__read_matrix (credo_ctx *ctx, const char *path, const char *dataset,
+                        double **data, size_t *rows, size_t *cols);
+
+
+#endif /* CREDO_BASE_H */

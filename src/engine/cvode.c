@@ -1,0 +1,473 @@
+/* src/engine/cvode.c -- the continuous engine: the whole network as one ODE
+ * system integrated by SUNDIALS CVODE (6.4).
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * BDF + Newton with a dense direct solver and the analytic dense Jacobian
+ * for small systems, or matrix-free SPGMR with the analytic J*v and a Jacobi
+ * preconditioner for large ones; Adams + fixed-point iteration for non-stiff
+ * runs.  Per-component absolute tolerances come from the models' declared
+ * variable scales.  The engine integrates up to a stop time exactly (tstop;
+ * the RHS is never evaluated past it), samples by dense output
+ * (CVodeGetDky) on the caller's grid and sums the solver statistics across
+ * re-initialisations.  Every SUNDIALS call of the project lives in this
+ * file, so the move to SUNDIALS 7 touches only here.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cvode/cvode.h>
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunlinsol/sunlinsol_spgmr.h>
+#include <sunmatrix/sunmatrix_dense.h>
+#include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
+
+#include "engine/engine.h"
+
+typedef struct cvode_engine
+{
+  credo_net *net;
+  credo_ctx *ctx;
+  const credo_solver_spec *spec;
+  SUNContext sun;
+  void *mem;
+  N_Vector y, ytmp, atol, pdiag;
+  SUNMatrix A;
+  SUNLinearSolver LS;
+  SUNNonlinearSolver NLS;
+  const char *linear; /* "dense", "spgmr", "fixedpoint", "none" */
+  double t;           /* time of y */
+  credo_solver_stats total; /* counters of finished segments */
+  long reinits;
+  char last_msg[1024];
+} cvode_engine;
+
+/* ---- callbacks ---------------------------------------------------------- */
+
+static int
+cb_rhs (sunrealtype t, N_Vector y, N_Vector ydot, void *ud)
+{
+  cvode_engine *e = ud;
+  return credo__net_rhs (e->net, t, N_VGetArrayPointer (y),
+                         N_VGetArrayPointer (ydot));
+}
+
+static int
+cb_jac_dense (sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *ud,
+              N_Vector t1, N_Vector t2, N_Vector t3)
+{
+  cvode_engine *e = ud;
+  (void) fy, (void) t1, (void) t2, (void) t3;
+  credo__net_jac_setup (e->net, t, N_VGetArrayPointer (y));
+  credo__net_jac_dense (e->net, SUNDenseMatrix_Data (J),
+                        (size_t) SUNDenseMatrix_LData (J)
+                            / (size_t) SUNDenseMatrix_Columns (J));
+  return 0;
+}
+
+static int
+cb_jtsetup (sunrealtype t, N_Vector y, N_Vector fy, void *ud)
+{
+  cvode_engine *e = ud;
+  (void) fy;
+  credo__net_jac_setup (e->net, t, N_VGetArrayPointer (y));
+  return 0;
+}
+
+static int
+cb_jtimes (N_Vector v, N_Vector jv, sunrealtype t, N_Vector y, N_Vector fy,
+           void *ud, N_Vector tmp)
+{
+  cvode_engine *e = ud;
+  (void) t, (void) y, (void) fy, (void) tmp;
+  credo__net_jtimes (e->net, N_VGetArrayPointer (v), N_VGetArrayPointer (jv));
+  return 0;
+}
+
+/* Jacobi preconditioner P = I - gamma diag(J). */
+static int
+cb_psetup (sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
+           sunbooleantype *jcur, sunrealtype gamma, void *ud)
+{
+  cvode_engine *e = ud;
+  double *d = N_VGetArrayPointer (e->pdiag);
+  size_t n = e->net->n_state;
+  (void) fy;
+  (void) jok; /* the diagonal is cheap: always recompute it */
+  credo__net_jac_setup (e->net, t, N_VGetArrayPointer (y));
+  credo__net_jac_diag (e->net, d);
+  for (size_t i = 0; i < n; i++)
+    {
+      double p = 1.0 - gamma * d[i];
+      d[i] = fabs (p) > 1e-12 ? 1.0 / p : 1.0;
+    }
+  *jcur = SUNTRUE;
+  return 0;
+}
+
+static int
+cb_psolve (sunrealtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vector z,
+           sunrealtype gamma, sunrealtype delta, int lr, void *ud)
+{
+  cvode_engine *e = ud;
+  (void) t, (void) y, (void) fy, (void) gamma, (void) delta, (void) lr;
+  N_VProd (r, e->pdiag, z);
+  return 0;
+}
+
+static void
+cb_error (int code, const char *module, const char *function, char *msg,
+          void *ud)
+{
+  cvode_engine *e = ud;
+  if (code > 0)
+    {
+      credo__log (e->ctx, CREDO_LOG_DEBUG, "%s %s: %s", module, function, msg);
+      return;
+    }
+  snprintf (e->last_msg, sizeof e->last_msg, "%s", msg);
+}
+
+/* ---- statistics ------------------------------------------------------- */
+
+static void
+read_counters (cvode_engine *e, credo_solver_stats *s)
+{
+  long v;
+  memset (s, 0, sizeof *s);
+  if (!e->mem || !e->net->n_state)
+    return;
+  CVodeGetNumSteps (e->mem, &s->steps);
+  CVodeGetNumRhsEvals (e->mem, &s->rhs_evals);
+  CVodeGetNumErrTestFails (e->mem, &s->err_test_fails);
+  CVodeGetNumNonlinSolvIters (e->mem, &s->nonlin_iters);
+  CVodeGetNumNonlinSolvConvFails (e->mem, &s->nonlin_conv_fails);
+  if (strcmp (e->linear, "fixedpoint") == 0)
+    return;
+  if (CVodeGetNumJacEvals (e->mem, &v) == CV_SUCCESS)
+    s->jac_evals = v;
+  if (CVodeGetNumLinRhsEvals (e->mem, &v) == CV_SUCCESS)
+    s->lin_rhs_evals = v;
+  if (CVodeGetNumJtimesEvals (e->mem, &v) == CV_SUCCESS)
+    s->jtimes_evals = v;
+  if (CVodeGetNumLinIters (e->mem, &v) == CV_SUCCESS)
+    s->lin_iters = v;
+  if (CVodeGetNumLinConvFails (e->mem, &v) == CV_SUCCESS)
+    s->lin_conv_fails = v;
+  if (CVodeGetNumPrecEvals (e->mem, &v) == CV_SUCCESS)
+    s->prec_evals = v;
+}
+
+static void
+add_stats (credo_solver_stats *to, const credo_solver_stats *s)
+{
+  to->steps += s->steps;
+  to->rhs_evals += s->rhs_evals;
+  to->lin_rhs_evals += s->lin_rhs_evals;
+  to->jac_evals += s->jac_evals;
+  to->jtimes_evals += s->jtimes_evals;
+  to->lin_iters += s->lin_iters;
+  to->nonlin_iters += s->nonlin_iters;
+  to->nonlin_conv_fails += s->nonlin_conv_fails;
+  to->err_test_fails += s->err_test_fails;
+  to->lin_conv_fails += s->lin_conv_fails;
+  to->prec_evals += s->prec_evals;
+}
+
+/* ---- engine ops ---------------------------------------------------------- */
+
+static void engine_free (void *ev);
+
+static int
+fail (cvode_engine *e, const char *what, int flag)
+{
+  credo__error (e->ctx, CREDO_ESOLVER, "CVODE setup failed in %s (flag %d)%s%s",
+                what, flag, e->last_msg[0] ? ": " : "", e->last_msg);
+  return -1;
+}
+
+static void *
+engine_alloc (credo_net *net, const credo_solver_spec *s, double t0,
+              const double *y0)
+{
+  cvode_engine *e = credo__calloc (1, sizeof *e);
+  sunindextype n = (sunindextype) net->n_state;
+  int flag;
+  if (!e)
+    {
+      credo__error (net->ctx, CREDO_ENOMEM, "out of memory");
+      return NULL;
+    }
+  e->net = net;
+  e->ctx = net->ctx;
+  e->spec = s;
+  e->t = t0;
+  e->linear = "none";
+  if (SUNContext_Create (NULL, &e->sun))
+    {
+      credo__error (net->ctx, CREDO_ESOLVER, "SUNContext_Create failed");
+      free (e);
+      return NULL;
+    }
+  /* a network of clamped inputs only has no ODE: keep a copy of nothing */
+  e->y = N_VNew_Serial (n ? n : 1, e->sun);
+  e->ytmp = N_VNew_Serial (n ? n : 1, e->sun);
+  if (!e->y || !e->ytmp)
+    goto nomem;
+  credo__nvector_fast (e->y); /* before any clone: clones copy the ops */
+  credo__nvector_fast (e->ytmp);
+  if (n)
+    memcpy (N_VGetArrayPointer (e->y), y0, (size_t) n * sizeof (double));
+  if (!n)
+    return e;
+
+  e->mem = CVodeCreate (s->method == CREDO_METHOD_ADAMS ? CV_ADAMS : CV_BDF,
+                        e->sun);
+  if (!e->mem)
+    goto nomem;
+  CVodeSetErrHandlerFn (e->mem, cb_error, e);
+  if ((flag = CVodeInit (e->mem, cb_rhs, t0, e->y)))
+    goto cvfail;
+  e->atol = N_VNew_Serial (n, e->sun);
+  if (!e->atol)
+    goto nomem;
+  credo__nvector_fast (e->atol);
+  memcpy (N_VGetArrayPointer (e->atol), net->atol, (size_t) n * sizeof (double));
+  if ((flag = CVodeSVtolerances (e->mem, s->rtol, e->atol)))
+    goto cvfail;
+  CVodeSetUserData (e->mem, e);
+  CVodeSetMaxNumSteps (e->mem, s->max_steps > 0 ? s->max_steps : -1);
+  if (s->max_step > 0)
+    CVodeSetMaxStep (e->mem, s->max_step);
+  if (s->init_step > 0)
+    CVodeSetInitStep (e->mem, s->init_step);
+
+  if (s->method == CREDO_METHOD_ADAMS)
+    {
+      e->NLS = SUNNonlinSol_FixedPoint (e->y, 0, e->sun);
+      if (!e->NLS)
+        goto nomem;
+      if ((flag = CVodeSetNonlinearSolver (e->mem, e->NLS)))
+        goto cvfail;
+      e->linear = "fixedpoint";
+    }
+  else if (s->linear == CREDO_LINEAR_DENSE
+           || (s->linear == CREDO_LINEAR_AUTO && (size_t) n <= s->dense_max))
+    {
+      e->A = SUNDenseMatrix (n, n, e->sun);
+      e->LS = e->A ? SUNLinSol_Dense (e->y, e->A, e->sun) : NULL;
+      if (!e->LS)
+        goto nomem;
+      if ((flag = CVodeSetLinearSolver (e->mem, e->LS, e->A)))
+        goto cvfail;
+      if ((flag = CVodeSetJacFn (e->mem, cb_jac_dense)))
+        goto cvfail;
+      e->linear = "dense";
+    }
+  else
+    {
+      e->pdiag = N_VNew_Serial (n, e->sun);
+      if (e->pdiag)
+        credo__nvector_fast (e->pdiag);
+      e->LS = e->pdiag ? SUNLinSol_SPGMR (e->y, SUN_PREC_LEFT, s->krylov_dim,
+                                          e->sun)
+                       : NULL;
+      if (!e->LS)
+        goto nomem;
+      if ((flag = CVodeSetLinearSolver (e->mem, e->LS, NULL)))
+        goto cvfail;
+      if ((flag = CVodeSetJacTimes (e->mem, cb_jtsetup, cb_jtimes)))
+        goto cvfail;
+      if ((flag = CVodeSetPreconditioner (e->mem, cb_psetup, cb_psolve)))
+        goto cvfail;
+      e->linear = "spgmr";
+    }
+  return e;
+
+nomem:
+  credo__error (net->ctx, CREDO_ENOMEM, "out of memory setting up CVODE");
+  engine_free (e);
+  return NULL;
+cvfail:
+  fail (e, "setup", flag);
+  engine_free (e);
+  return NULL;
+}
+
+static int
+engine_reset (void *ev, double t, const double *y)
+{
+  cvode_engine *e = ev;
+  credo_solver_stats s;
+  e->t = t;
+  if (!e->mem)
+    return 0;
+  read_counters (e, &s);
+  add_stats (&e->total, &s);
+  memcpy (N_VGetArrayPointer (e->y), y, e->net->n_state * sizeof (double));
+  e->reinits++;
+  if (CVodeReInit (e->mem, t, e->y) != CV_SUCCESS)
+    return credo__error (e->ctx, CREDO_ESOLVER, "CVodeReInit failed at t = %g ms",
+                         t);
+  return 0;
+}
+
+/* Where the solver struggles: the component with the largest weighted
+ * local error estimate, named as population, variable and unit. */
+static void
+describe_worst (cvode_engine *e, char *buf, size_t len)
+{
+  N_Vector ele = N_VClone (e->y), ew = N_VClone (e->y);
+  double best = -1;
+  size_t worst = 0, n = e->net->n_state;
+  buf[0] = 0;
+  if (!ele || !ew)
+    goto done;
+  if (CVodeGetEstLocalErrors (e->mem, ele) || CVodeGetErrWeights (e->mem, ew))
+    goto done;
+  for (size_t i = 0; i < n; i++)
+    {
+      double v = fabs (NV_Ith_S (ele, i) * NV_Ith_S (ew, i));
+      if (!isfinite (v))
+        v = INFINITY;
+      if (v > best)
+        best = v, worst = i;
+    }
+  for (size_t p = 0; p < e->net->n_pops; p++)
+    {
+      const credo_pop *pop = &e->net->pops[p];
+      size_t len_p = pop->n * pop->model->n_var;
+      if (worst >= pop->offset && worst < pop->offset + len_p)
+        {
+          size_t k = worst - pop->offset;
+          snprintf (buf, len,
+                    "; largest local error in population '%s', variable '%s', "
+                    "unit %zu (value %g)",
+                    pop->spec->name, pop->model->vars[k / pop->n].name,
+                    k % pop->n, NV_Ith_S (e->y, worst));
+          break;
+        }
+    }
+done:
+  if (ele)
+    N_VDestroy (ele);
+  if (ew)
+    N_VDestroy (ew);
+}
+
+static int
+engine_advance (void *ev, double t_stop, const credo_observer *obs)
+{
+  cvode_engine *e = ev;
+  double tret, ts;
+  int flag;
+  if (!e->mem)
+    {
+      /* no state: sample the grid up to t_stop and stop there */
+      while ((ts = obs->next_time (obs->ud)) <= t_stop)
+        if (obs->sample (obs->ud, ts, N_VGetArrayPointer (e->y)))
+          return CREDO_EIO;
+      e->t = t_stop;
+      return e->ctx->stop_requested ? CREDO_EINTR : 0;
+    }
+  if (t_stop <= e->t)
+    return 0;
+  CVodeSetStopTime (e->mem, t_stop); /* one-shot: set for every segment */
+  for (;;)
+    {
+      e->last_msg[0] = 0;
+      flag = CVode (e->mem, t_stop, e->y, &tret, CV_ONE_STEP);
+      if (flag < 0)
+        {
+          char where[512];
+          double tcur = e->t;
+          CVodeGetCurrentTime (e->mem, &tcur);
+          describe_worst (e, where, sizeof where);
+          return credo__error (e->ctx, CREDO_ESOLVER,
+                               "solver failed at t = %.6g ms: %s (CVODE flag "
+                               "%d)%s",
+                               tcur, e->last_msg[0] ? e->last_msg : "error",
+                               flag, where);
+        }
+      while ((ts = obs->next_time (obs->ud)) <= tret)
+        {
+          if (CVodeGetDky (e->mem, ts, 0, e->ytmp) != CV_SUCCESS)
+            return credo__error (e->ctx, CREDO_ESOLVER,
+                                 "dense output failed at t = %.6g ms", ts);
+          if (obs->sample (obs->ud, ts, N_VGetArrayPointer (e->ytmp)))
+            return CREDO_EIO;
+        }
+      e->t = tret;
+      if (obs->step && obs->step (obs->ud, tret, N_VGetArrayPointer (e->y)))
+        return e->ctx->stop_requested ? CREDO_EINTR : CREDO_EIO;
+      if (e->ctx->stop_requested)
+        return credo__error (e->ctx, CREDO_EINTR,
+                             "interrupted at t = %.6g ms", tret);
+      if (flag == CV_TSTOP_RETURN || tret >= t_stop)
+        break;
+    }
+  e->t = t_stop;
+  return 0;
+}
+
+static const double *
+engine_state (void *ev, double *t)
+{
+  cvode_engine *e = ev;
+  if (t)
+    *t = e->t;
+  return N_VGetArrayPointer (e->y);
+}
+
+static void
+engine_stats (void *ev, credo_solver_stats *st)
+{
+  cvode_engine *e = ev;
+  credo_solver_stats s;
+  read_counters (e, &s);
+  *st = e->total;
+  add_stats (st, &s);
+  st->reinits = e->reinits;
+}
+
+static const char *
+engine_linear (void *ev)
+{
+  return ((cvode_engine *) ev)->linear;
+}
+
+static void
+engine_free (void *ev)
+{
+  cvode_engine *e = ev;
+  if (!e)
+    return;
+  if (e->mem)
+    CVodeFree (&e->mem);
+  if (e->LS)
+    SUNLinSolFree (e->LS);
+  if (e->A)
+    SUNMatDestroy (e->A);
+  if (e->NLS)
+    SUNNonlinSolFree (e->NLS);
+  if (e->y)
+    N_VDestroy (e->y);
+  if (e->ytmp)
+    N_VDestroy (e->ytmp);
+  if (e->atol)
+    N_VDestroy (e->atol);
+  if (e->pdiag)
+    N_VDestroy (e->pdiag);
+  if (e->sun)
+    SUNContext_Free (&e->sun);
+  free (e);
+}
+
+const credo_engine_type credo__engine_cvode = {
+  "cvode",     engine_alloc, engine_reset,  engine_advance,
+  engine_state, engine_stats, engine_linear, engine_free,
+};

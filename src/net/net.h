@@ -1,0 +1,125 @@
+/* src/net/net.h -- the network built from a spec:
+ * populations, projections, stimuli and plastic weights laid out in one
+ * state vector, with its right-hand side and analytic Jacobians.  Engines,
+ * the learning monitor and the driver use it.  Never installed
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ */
+#ifndef CREDO_NET_H
+#define CREDO_NET_H
+
+#include "spec/spec.h"
+
+/* ---- network --------------------------------------------------------- */
+
+typedef struct credo_pop
+{
+  const credo_pop_spec *spec;
+  const credo_model_type *model;
+  size_t n;
+  size_t offset;  /* first state index in y */
+  double **in;    /* n_in arrays of n (summed inputs) */
+  double **out;   /* n_out arrays of n */
+  double **din;   /* J*v scratch: input perturbations */
+  double **dout;  /* J*v scratch: output perturbations */
+  credo_local_jac jac; /* local derivatives at the last Jacobian setup */
+  credo_pop_view view;
+} credo_pop;
+
+typedef struct credo_proj
+{
+  const credo_proj_spec *spec;
+  credo_pop *pre, *post;
+  size_t rows, cols; /* post->n x pre->n; one-to-one: n x 1 (the diagonal) */
+  double *w;         /* initial (static: the) weights, row-major */
+  const double *w_cur; /* the weights in use: w, or a view into y */
+  /* plastic projections only */
+  int plastic;
+  size_t w_offset;   /* W's first index in y */
+  size_t d_offset;   /* the filtered induction D's first index (tau_w > 0) */
+  const double *plus, *minus;   /* e = plus - minus (NULL = 0) */
+  const double *dplus, *dminus; /* their perturbations in J*v (NULL = 0) */
+  double *e, *de;    /* rows: error at the last jac setup, its perturbation */
+  double *r_saved;   /* presynaptic rate at the last jac setup */
+  double learn;      /* 1 inside the learning window, else 0 */
+} credo_proj;
+
+typedef struct credo_net
+{
+  credo_ctx *ctx;
+  const credo_spec *spec;
+  size_t n_pops, n_projs, n_stims;
+  credo_pop *pops;
+  credo_proj *projs;
+  size_t n_state;   /* neuron states, then plastic weights (and filters) */
+  size_t n_neuron;  /* the neuron part of the state */
+  double *y_jac;    /* the state of the last Jacobian setup */
+  int has_plastic;
+  double *atol;     /* per-state absolute tolerance */
+  long rhs_evals;
+  /* Probe mode (learning.c evaluates the frozen circuit on test inputs):
+   * when clamp_values is set, the stimuli of populations clamp_pop and
+   * mute_pop are ignored and clamp_values feed clamp_pop's clamp_port. */
+  const double *clamp_values;
+  int clamp_pop, clamp_port, mute_pop;
+  /* The driver integrates between discontinuities; piece_t is a time
+   * inside the current segment (NaN: none set).  Which piece of a
+   * piecewise stimulus or learning window applies is chosen at piece_t,
+   * so the RHS at a segment's end is the left limit: the step that lands
+   * on a switch never sees the next sample. */
+  double piece_t;
+} credo_net;
+
+credo_net *credo__net_build (credo_ctx *ctx, const credo_spec *spec);
+void credo__net_free (credo_net *net);
+void credo__net_init_state (const credo_net *net, double *y);
+/* Stimuli, outputs and summed inputs at (t, y): fills every pop's in/out. */
+void credo__net_eval (credo_net *net, double t, const double *y);
+/* dy/dt at (t, y).  Returns 0, or 1 (recoverable) when ydot is not finite. */
+int credo__net_rhs (credo_net *net, double t, const double *y, double *ydot);
+/* Local derivatives at (t, y), kept for the following jtimes / dense J. */
+void credo__net_jac_setup (credo_net *net, double t, const double *y);
+/* Jv = J v, with J from the last credo__net_jac_setup. */
+void credo__net_jtimes (credo_net *net, const double *v, double *jv);
+/* Dense Jacobian, column-major n_state x n_state with leading dim ld. */
+void credo__net_jac_dense (credo_net *net, double *J, size_t ld);
+/* The neuron block of that Jacobian (n_neuron x n_neuron, column-major,
+ * leading dim ld), assembled analytically also when weights are plastic. */
+void credo__net_jac_neurons (credo_net *net, double *J, size_t ld);
+/* Diagonal of that Jacobian into d[n_state] (Jacobi preconditioner). */
+void credo__net_jac_diag (credo_net *net, double *d);
+/* Plasticity (plasticity.c): resolves rule signals, the learning window
+ * at t, weight-block RHS, J*v and its Jacobi diagonal. */
+int credo__plast_resolve (credo_net *net, credo_proj *pr);
+void credo__plast_rhs (credo_net *net, double t, const double *y,
+                       double *ydot);
+void credo__plast_jac_setup (credo_net *net, double t, const double *y);
+void credo__plast_jtimes (credo_net *net, const double *y, const double *v,
+                          double *jv);
+void credo__plast_diag (credo_net *net, double *d);
+/* Learning-window edges in (t0, t1), appended like credo__stim_breaks. */
+int credo__plast_breaks (const credo_spec *spec, double t0, double t1,
+                         double **times, size_t *n, size_t *cap);
+/* Locates "pop.var"; returns 0 and fills kind/pop/index, or -1. */
+int credo__net_lookup (const credo_net *net, const char *what, int *pop,
+                       credo_rec_kind *kind, int *index);
+
+/* ---- stimuli (net/stimulus.c) -------------------------------------------- */
+
+/* Adds the stimulus at time t into out[0..n-1], on the piece (sample, table
+ * row, on/off) that holds at time tp; tp = t gives the right-continuous
+ * stimulus. */
+void credo__stim_add (const credo_stim_spec *s, double t, double tp,
+                      double *out);
+/* The time that selects pieces at t: net->piece_t when set, else t. */
+static inline double
+credo__net_piece_time (const credo_net *net, double t)
+{
+  return net->piece_t == net->piece_t ? net->piece_t : t;
+}
+/* Appends the stimulus' discontinuity times in (t0, t1) to *times. */
+int credo__stim_breaks (const credo_stim_spec *s, double t0, double t1,
+                        double **times, size_t *n, size_t *cap);
+
+
+#endif /* CREDO_NET_H */

@@ -1,0 +1,658 @@
+/* src/record/info.c -- `credo info`: what a recorded HDF5 file holds.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * Reads the layout written by recorder.c (root attributes, /report/<pop>/
+ * <var>/{data,mapping}, /weights/<proj>/{data,times}, /solver) and prints
+ * the run's metadata, one table row per report, one line per projection
+ * with weight snapshots and the solver statistics.  Read-only; tolerant of
+ * missing pieces (a file left as PATH.part by a killed run has no /solver).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <hdf5.h>
+
+#include "record/record.h"
+
+/* ---- reading attributes -------------------------------------------------- */
+
+/* The string attribute `name` of object `obj` under loc (fixed or
+ * variable length), newly allocated; NULL when absent or not a string. */
+static char *
+attr_string (hid_t loc, const char *obj, const char *name)
+{
+  hid_t a = H5I_INVALID_HID, ft = H5I_INVALID_HID, mt = H5I_INVALID_HID;
+  hid_t space = H5I_INVALID_HID;
+  char *s = NULL;
+
+  if (H5Aexists_by_name (loc, obj, name, H5P_DEFAULT) <= 0)
+    return NULL;
+  a = H5Aopen_by_name (loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  if (a < 0)
+    return NULL;
+  ft = H5Aget_type (a);
+  space = H5Aget_space (a);
+  if (ft < 0 || space < 0 || H5Tget_class (ft) != H5T_STRING
+      || H5Sget_simple_extent_npoints (space) != 1)
+    goto out;
+  /* read in the stored type: HDF5 does not convert between ASCII and
+   * UTF-8 strings */
+  mt = H5Tcopy (ft);
+  if (mt < 0)
+    goto out;
+  if (H5Tis_variable_str (ft) > 0)
+    {
+      char *vl = NULL;
+      if (H5Aread (a, mt, &vl) >= 0)
+        {
+          s = credo__strdup (vl ? vl : "");
+          H5Dvlen_reclaim (mt, space, H5P_DEFAULT, &vl);
+        }
+    }
+  else
+    {
+      size_t size = H5Tget_size (ft);
+      s = size ? malloc (size + 1) : NULL;
+      if (s && H5Aread (a, mt, s) < 0)
+        {
+          free (s);
+          s = NULL;
+        }
+      if (s)
+        s[size] = '\0';
+    }
+
+out:
+  if (mt >= 0)
+    H5Tclose (mt);
+  if (ft >= 0)
+    H5Tclose (ft);
+  if (space >= 0)
+    H5Sclose (space);
+  H5Aclose (a);
+  return s;
+}
+
+/* A one-element numeric attribute converted to `mtype`; 0 or -1. */
+static int
+attr_number (hid_t loc, const char *obj, const char *name, hid_t mtype,
+             void *v)
+{
+  hid_t a, space, ft;
+  int rc = -1;
+  if (H5Aexists_by_name (loc, obj, name, H5P_DEFAULT) <= 0)
+    return -1;
+  a = H5Aopen_by_name (loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  if (a < 0)
+    return -1;
+  space = H5Aget_space (a);
+  ft = H5Aget_type (a);
+  if (space >= 0 && ft >= 0 && H5Sget_simple_extent_npoints (space) == 1
+      && (H5Tget_class (ft) == H5T_INTEGER || H5Tget_class (ft) == H5T_FLOAT)
+      && H5Aread (a, mtype, v) >= 0)
+    rc = 0;
+  if (ft >= 0)
+    H5Tclose (ft);
+  if (space >= 0)
+    H5Sclose (space);
+  H5Aclose (a);
+  return rc;
+}
+
+/* ---- walking groups ------------------------------------------------------ */
+
+/* Name of the idx-th link of group g, in creation order when the group
+ * tracks it, else by name; newly allocated or NULL. */
+static char *
+link_name (hid_t g, hsize_t idx)
+{
+  static const H5_index_t orders[] = { H5_INDEX_CRT_ORDER, H5_INDEX_NAME };
+  size_t o;
+  for (o = 0; o < 2; o++)
+    {
+      ssize_t len = H5Lget_name_by_idx (g, ".", orders[o], H5_ITER_INC, idx,
+                                        NULL, 0, H5P_DEFAULT);
+      char *name;
+      if (len < 0)
+        continue;
+      name = malloc ((size_t) len + 1);
+      if (name && H5Lget_name_by_idx (g, ".", orders[o], H5_ITER_INC, idx,
+                                      name, (size_t) len + 1, H5P_DEFAULT) >= 0)
+        return name;
+      free (name);
+    }
+  return NULL;
+}
+
+static hsize_t
+n_links (hid_t g)
+{
+  H5G_info_t info;
+  return H5Gget_info (g, &info) < 0 ? 0 : info.nlinks;
+}
+
+static int
+is_group (hid_t loc, const char *name)
+{
+  H5O_info_t info;
+  return H5Lexists (loc, name, H5P_DEFAULT) > 0
+         && H5Oget_info_by_name2 (loc, name, &info, H5O_INFO_BASIC,
+                                  H5P_DEFAULT) >= 0
+         && info.type == H5O_TYPE_GROUP;
+}
+
+/* ---- formatting ---------------------------------------------------------- */
+
+static void
+human_size (double bytes, char *buf, size_t size)
+{
+  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+  int u = 0;
+  while (bytes >= 1024 && u < 4)
+    {
+      bytes /= 1024;
+      u++;
+    }
+  if (u == 0)
+    snprintf (buf, size, "%.0f B", bytes);
+  else
+    snprintf (buf, size, "%.1f %s", bytes, units[u]);
+}
+
+/* One line of the report table. */
+typedef struct row
+{
+  char col[8][128];
+} row;
+
+enum
+{
+  COL_POP,
+  COL_VAR,
+  COL_UNITS,
+  COL_SAMPLES,
+  COL_SAMPLING,
+  COL_DTYPE,
+  COL_STORED,
+  COL_RAW,
+  N_COLS
+};
+
+static const char *const headers[N_COLS] = {
+  "population", "variable", "units", "samples", "sampling", "dtype",
+  "stored", "raw"
+};
+
+/* Element i of the 1-D double data set d; 0 or -1. */
+static int
+read_element (hid_t d, hsize_t i, double *v)
+{
+  hid_t fs = H5Dget_space (d), ms = H5I_INVALID_HID;
+  hsize_t one = 1;
+  int rc = -1;
+  if (fs >= 0
+      && H5Sselect_hyperslab (fs, H5S_SELECT_SET, &i, NULL, &one, NULL) >= 0
+      && (ms = H5Screate_simple (1, &one, NULL)) >= 0
+      && H5Dread (d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, v) >= 0)
+    rc = 0;
+  if (ms >= 0)
+    H5Sclose (ms);
+  if (fs >= 0)
+    H5Sclose (fs);
+  return rc;
+}
+
+/* First and the n-th value of the 1-D double data set `name` under g. */
+static int
+first_last (hid_t g, const char *name, hsize_t n, double *first, double *last)
+{
+  hid_t d = H5Dopen2 (g, name, H5P_DEFAULT);
+  int rc = -1;
+  if (d >= 0 && n > 0 && read_element (d, 0, first) == 0
+      && read_element (d, n - 1, last) == 0)
+    rc = 0;
+  if (d >= 0)
+    H5Dclose (d);
+  return rc;
+}
+
+/* Fills the table row of report group `var` in population group pg. */
+static void
+describe_report (hid_t pg, const char *pop, const char *var, row *rw)
+{
+  hid_t g = H5Gopen2 (pg, var, H5P_DEFAULT);
+  hid_t d = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
+  hsize_t dims[2] = { 0, 0 };
+  size_t tsize = 0;
+  double every = -1, triple[3], first, last;
+  char *unit = NULL, a[64], b[64];
+  int rank = -1, i;
+
+  for (i = 0; i < N_COLS; i++)
+    snprintf (rw->col[i], sizeof rw->col[i], "?");
+  snprintf (rw->col[COL_POP], sizeof rw->col[COL_POP], "%s", pop);
+  snprintf (rw->col[COL_VAR], sizeof rw->col[COL_VAR], "%s", var);
+  if (g < 0)
+    return;
+  if (H5Lexists (g, "data", H5P_DEFAULT) > 0)
+    d = H5Dopen2 (g, "data", H5P_DEFAULT);
+  if (d >= 0)
+    {
+      space = H5Dget_space (d);
+      type = H5Dget_type (d);
+      unit = attr_string (d, ".", "units");
+    }
+  if (space >= 0)
+    rank = H5Sget_simple_extent_dims (space, dims, NULL);
+  if (unit && *unit)
+    snprintf (rw->col[COL_VAR], sizeof rw->col[COL_VAR], "%s (%s)", var, unit);
+  if (rank == 2)
+    {
+      snprintf (rw->col[COL_UNITS], sizeof rw->col[COL_UNITS], "%llu",
+                (unsigned long long) dims[1]);
+      snprintf (rw->col[COL_SAMPLES], sizeof rw->col[COL_SAMPLES], "%llu",
+                (unsigned long long) dims[0]);
+    }
+  if (type >= 0)
+    {
+      tsize = H5Tget_size (type);
+      if (H5Tget_class (type) == H5T_FLOAT)
+        snprintf (rw->col[COL_DTYPE], sizeof rw->col[COL_DTYPE], "float%zu",
+                  8 * tsize);
+      else
+        snprintf (rw->col[COL_DTYPE], sizeof rw->col[COL_DTYPE], "%zu-byte",
+                  tsize);
+    }
+  if (d >= 0)
+    {
+      double stored = (double) H5Dget_storage_size (d);
+      human_size (stored, a, sizeof a);
+      snprintf (rw->col[COL_STORED], sizeof rw->col[COL_STORED], "%s", a);
+      if (rank == 2 && tsize)
+        {
+          double raw = (double) dims[0] * (double) dims[1] * (double) tsize;
+          human_size (raw, b, sizeof b);
+          snprintf (rw->col[COL_RAW], sizeof rw->col[COL_RAW], "%s", b);
+          if (raw > 0)
+            snprintf (rw->col[COL_STORED], sizeof rw->col[COL_STORED],
+                      "%s (%.0f%%)", a, 100.0 * stored / raw);
+        }
+    }
+
+  /* sampling: the interval from the group's attribute, else SONATA's time */
+  if (attr_number (g, ".", "every", H5T_NATIVE_DOUBLE, &every) < 0
+      && H5Lexists (g, "mapping", H5P_DEFAULT) > 0
+      && H5Lexists (g, "mapping/time", H5P_DEFAULT) > 0)
+    {
+      hid_t td = H5Dopen2 (g, "mapping/time", H5P_DEFAULT);
+      hid_t ts = td >= 0 ? H5Dget_space (td) : H5I_INVALID_HID;
+      if (ts >= 0 && H5Sget_simple_extent_npoints (ts) == 3
+          && H5Dread (td, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                      triple) >= 0)
+        every = triple[2];
+      if (ts >= 0)
+        H5Sclose (ts);
+      if (td >= 0)
+        H5Dclose (td);
+    }
+  if (every == 0)
+    snprintf (rw->col[COL_SAMPLING], sizeof rw->col[COL_SAMPLING],
+              "every step");
+  else if (every > 0 && rank == 2 && dims[0] > 0
+           && H5Lexists (g, "mapping", H5P_DEFAULT) > 0
+           && H5Lexists (g, "mapping/timestamps", H5P_DEFAULT) > 0
+           && first_last (g, "mapping/timestamps", dims[0], &first, &last) == 0)
+    snprintf (rw->col[COL_SAMPLING], sizeof rw->col[COL_SAMPLING],
+              "every %g ms from %g to %g", every, first, last);
+  else if (every > 0)
+    snprintf (rw->col[COL_SAMPLING], sizeof rw->col[COL_SAMPLING],
+              "every %g ms", every);
+
+  free (unit);
+  if (type >= 0)
+    H5Tclose (type);
+  if (space >= 0)
+    H5Sclose (space);
+  if (d >= 0)
+    H5Dclose (d);
+  H5Gclose (g);
+}
+
+/* Columns two spaces apart, counts right-aligned, the last one unpadded. */
+static void
+print_line (FILE *out, const char *const *cells, const size_t *w)
+{
+  int c;
+  fprintf (out, " ");
+  for (c = 0; c < N_COLS; c++)
+    {
+      int right = c == COL_UNITS || c == COL_SAMPLES;
+      if (c == N_COLS - 1)
+        fprintf (out, " %s", cells[c]);
+      else
+        fprintf (out, right ? " %*s " : " %-*s ", (int) w[c], cells[c]);
+    }
+  fprintf (out, "\n");
+}
+
+static void
+print_table (FILE *out, const row *rows, size_t n)
+{
+  const char *cells[N_COLS];
+  size_t w[N_COLS], i;
+  int c;
+  for (c = 0; c < N_COLS; c++)
+    {
+      w[c] = strlen (headers[c]);
+      for (i = 0; i < n; i++)
+        if (strlen (rows[i].col[c]) > w[c])
+          w[c] = strlen (rows[i].col[c]);
+    }
+  print_line (out, headers, w);
+  for (i = 0; i < n; i++)
+    {
+      for (c = 0; c < N_COLS; c++)
+        cells[c] = rows[i].col[c];
+      print_line (out, cells, w);
+    }
+}
+
+/* The table of every /report/<pop>/<var> group. */
+static void
+print_reports (FILE *out, hid_t file)
+{
+  hid_t rg;
+  hsize_t i, j, np;
+  row *rows = NULL;
+  size_t n = 0, cap = 0;
+
+  fprintf (out, "\nreports\n");
+  if (!is_group (file, "report")
+      || (rg = H5Gopen2 (file, "report", H5P_DEFAULT)) < 0)
+    {
+      fprintf (out, "  (none)\n");
+      return;
+    }
+  np = n_links (rg);
+  for (i = 0; i < np; i++)
+    {
+      char *pop = link_name (rg, i);
+      hid_t pg = pop && is_group (rg, pop) ? H5Gopen2 (rg, pop, H5P_DEFAULT)
+                                           : H5I_INVALID_HID;
+      hsize_t nv = pg >= 0 ? n_links (pg) : 0;
+      for (j = 0; j < nv; j++)
+        {
+          char *var = link_name (pg, j);
+          if (var && is_group (pg, var))
+            {
+              if (n == cap)
+                {
+                  size_t ncap = cap ? 2 * cap : 8;
+                  row *nr = realloc (rows, ncap * sizeof *nr);
+                  if (!nr)
+                    {
+                      free (var);
+                      break;
+                    }
+                  rows = nr;
+                  cap = ncap;
+                }
+              describe_report (pg, pop, var, &rows[n++]);
+            }
+          free (var);
+        }
+      if (pg >= 0)
+        H5Gclose (pg);
+      free (pop);
+    }
+  H5Gclose (rg);
+  if (n)
+    print_table (out, rows, n);
+  else
+    fprintf (out, "  (none)\n");
+  free (rows);
+}
+
+/* One line per /weights/<projection>: shape, snapshots, time span, rule. */
+static void
+print_weights (FILE *out, hid_t file)
+{
+  hid_t wg;
+  hsize_t i, n;
+  if (!is_group (file, "weights")
+      || (wg = H5Gopen2 (file, "weights", H5P_DEFAULT)) < 0)
+    return; /* no snapshots were asked for */
+  fprintf (out, "\nweights\n");
+  n = n_links (wg);
+  for (i = 0; i < n; i++)
+    {
+      char *name = link_name (wg, i), *rule = NULL, *pre = NULL, *post = NULL;
+      hid_t g = name && is_group (wg, name) ? H5Gopen2 (wg, name, H5P_DEFAULT)
+                                            : H5I_INVALID_HID;
+      hid_t d = H5I_INVALID_HID, space = H5I_INVALID_HID;
+      hid_t type = H5I_INVALID_HID;
+      hsize_t dims[3] = { 0, 0, 0 };
+      double first, last;
+      char span[128], stored[64];
+      int rank = -1;
+
+      if (g < 0)
+        {
+          free (name);
+          continue;
+        }
+      rule = attr_string (g, ".", "rule");
+      pre = attr_string (g, ".", "pre");
+      post = attr_string (g, ".", "post");
+      if (H5Lexists (g, "data", H5P_DEFAULT) > 0
+          && (d = H5Dopen2 (g, "data", H5P_DEFAULT)) >= 0)
+        {
+          space = H5Dget_space (d);
+          type = H5Dget_type (d);
+        }
+      if (space >= 0)
+        rank = H5Sget_simple_extent_dims (space, dims, NULL);
+      snprintf (span, sizeof span, "no snapshots");
+      if (rank == 3 && dims[0] > 0 && H5Lexists (g, "times", H5P_DEFAULT) > 0
+          && first_last (g, "times", dims[0], &first, &last) == 0)
+        snprintf (span, sizeof span, "t %g..%g ms", first, last);
+      human_size (d >= 0 ? (double) H5Dget_storage_size (d) : 0, stored,
+                  sizeof stored);
+      if (rank == 3)
+        fprintf (out, "  %s (%s -> %s, %s): %llu snapshots of %llu x %llu, "
+                 "%s, float%zu, %s\n", name, pre ? pre : "?",
+                 post ? post : "?", rule ? rule : "?",
+                 (unsigned long long) dims[0], (unsigned long long) dims[1],
+                 (unsigned long long) dims[2], span,
+                 type >= 0 ? 8 * H5Tget_size (type) : 0, stored);
+      else
+        fprintf (out, "  %s: ?\n", name);
+      if (type >= 0)
+        H5Tclose (type);
+      if (space >= 0)
+        H5Sclose (space);
+      if (d >= 0)
+        H5Dclose (d);
+      H5Gclose (g);
+      free (rule);
+      free (pre);
+      free (post);
+      free (name);
+    }
+  H5Gclose (wg);
+}
+
+/* Every scalar data set of /solver, "name value" per line. */
+static void
+print_solver (FILE *out, hid_t file)
+{
+  hid_t g;
+  hsize_t i, n;
+  fprintf (out, "\nsolver\n");
+  if (!is_group (file, "solver")
+      || (g = H5Gopen2 (file, "solver", H5P_DEFAULT)) < 0)
+    {
+      fprintf (out, "  (no statistics: the run did not finish)\n");
+      return;
+    }
+  n = n_links (g);
+  for (i = 0; i < n; i++)
+    {
+      char *name = link_name (g, i);
+      hid_t d = name ? H5Dopen2 (g, name, H5P_DEFAULT) : H5I_INVALID_HID;
+      hid_t t = d >= 0 ? H5Dget_type (d) : H5I_INVALID_HID;
+      hid_t s = d >= 0 ? H5Dget_space (d) : H5I_INVALID_HID;
+      if (t >= 0 && s >= 0 && H5Sget_simple_extent_npoints (s) == 1)
+        {
+          long long iv;
+          double dv;
+          if (H5Tget_class (t) == H5T_INTEGER
+              && H5Dread (d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                          &iv) >= 0)
+            fprintf (out, "  %-20s %lld\n", name, iv);
+          else if (H5Tget_class (t) == H5T_FLOAT
+                   && H5Dread (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
+                               H5P_DEFAULT, &dv) >= 0)
+            fprintf (out, "  %-20s %g\n", name, dv);
+        }
+      if (s >= 0)
+        H5Sclose (s);
+      if (t >= 0)
+        H5Tclose (t);
+      if (d >= 0)
+        H5Dclose (d);
+      free (name);
+    }
+  H5Gclose (g);
+}
+
+/* "name   value" for a string attribute of the root, "-" when absent. */
+static void
+print_attr (FILE *out, hid_t file, const char *label, const char *name)
+{
+  char *s = attr_string (file, ".", name);
+  fprintf (out, "%-16s%s\n", label, s && *s ? s : "-");
+  free (s);
+}
+
+static size_t
+count_lines (const char *s)
+{
+  size_t n = 0;
+  if (!s || !*s)
+    return 0;
+  for (; *s; s++)
+    n += *s == '\n';
+  return n + (s[-1] != '\n');
+}
+
+/* Prints what `credo info PATH` shows.  Returns 0, or CREDO_ECONFIG when
+ * the file is missing, unreadable or not written by credo. */
+int
+credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
+{
+  struct stat st;
+  hid_t fapl, file = H5I_INVALID_HID;
+  char *s, *cfg;
+  double duration, t_end, rtol, atol;
+  unsigned long long seed;
+  int have_t_end, euler;
+
+  if (!path || !out)
+    return credo__error (ctx, CREDO_EINVAL, "credo_file_info: missing argument");
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  if (stat (path, &st) != 0)
+    return credo__error (ctx, CREDO_ECONFIG, "%s: cannot open: %s", path,
+                         strerror (errno));
+  if (H5Fis_hdf5 (path) <= 0)
+    return credo__error (ctx, CREDO_ECONFIG,
+                         "%s: not a credo output file (not HDF5)", path);
+  fapl = H5Pcreate (H5P_FILE_ACCESS);
+  if (fapl >= 0 && H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG) >= 0)
+    file = H5Fopen (path, H5F_ACC_RDONLY, fapl);
+  if (fapl >= 0)
+    H5Pclose (fapl);
+  if (file < 0)
+    return credo__error (ctx, CREDO_ECONFIG,
+                         "%s: cannot open as HDF5 (is it being written?)", path);
+  s = attr_string (file, ".", "credo_version");
+  if (!s)
+    {
+      H5Fclose (file);
+      return credo__error (ctx, CREDO_ECONFIG, "%s: not a credo output file",
+                           path);
+    }
+
+  fprintf (out, "%-16s%s\n", "file", path);
+  fprintf (out, "%-16s%s\n", "credo version", s);
+  free (s);
+  print_attr (out, file, "status", "status");
+  have_t_end = attr_number (file, ".", "t_end", H5T_NATIVE_DOUBLE, &t_end) == 0;
+  if (attr_number (file, ".", "duration", H5T_NATIVE_DOUBLE, &duration) == 0)
+    {
+      if (have_t_end)
+        fprintf (out, "%-16s%g ms (reached t = %g ms)\n", "duration", duration,
+                 t_end);
+      else
+        fprintf (out, "%-16s%g ms (no end time: the run did not finish)\n",
+                 "duration", duration);
+    }
+  if (attr_number (file, ".", "seed", H5T_NATIVE_ULLONG, &seed) == 0)
+    fprintf (out, "%-16s%llu\n", "seed", seed);
+  {
+    char *engine = attr_string (file, ".", "engine");
+    char *kind = attr_string (file, ".", "engine_kind");
+    char *method = attr_string (file, ".", "method");
+    char *ls = attr_string (file, ".", "linear_solver");
+    double dt;
+    /* engine_kind is newer than engine; either names the euler engine */
+    euler = (kind && strcmp (kind, "euler") == 0)
+            || (!kind && engine && strcmp (engine, "euler") == 0);
+    if (euler && attr_number (file, ".", "dt", H5T_NATIVE_DOUBLE, &dt) == 0)
+      fprintf (out, "%-16seuler, dt %g ms\n", "engine", dt);
+    else if (euler)
+      fprintf (out, "%-16seuler\n", "engine");
+    else
+      fprintf (out, "%-16s%s, %s, linear solver %s\n", "engine",
+               engine && *engine ? engine : "-",
+               method && *method ? method : "-", ls && *ls ? ls : "-");
+    free (engine);
+    free (kind);
+    free (method);
+    free (ls);
+  }
+  if (!euler && attr_number (file, ".", "rtol", H5T_NATIVE_DOUBLE, &rtol) == 0
+      && attr_number (file, ".", "atol", H5T_NATIVE_DOUBLE, &atol) == 0)
+    fprintf (out, "%-16srtol %g, atol %g\n", "tolerances", rtol, atol);
+  print_attr (out, file, "command line", "command_line");
+  print_attr (out, file, "started", "start_time");
+  print_attr (out, file, "host", "host");
+  {
+    char *sv = attr_string (file, ".", "sundials_version");
+    char *hv = attr_string (file, ".", "hdf5_version");
+    char *bl = attr_string (file, ".", "blas");
+    fprintf (out, "%-16ssundials %s, hdf5 %s, blas %s\n", "libraries",
+             sv ? sv : "-", hv ? hv : "-", bl && *bl ? bl : "-");
+    free (sv);
+    free (hv);
+    free (bl);
+  }
+  cfg = attr_string (file, ".", "config");
+  s = attr_string (file, ".", "config_path");
+  fprintf (out, "%-16s%zu lines embedded (from %s)\n", "config",
+           count_lines (cfg), s && *s ? s : "-");
+  free (cfg);
+  free (s);
+
+  print_reports (out, file);
+  print_weights (out, file);
+  print_solver (out, file);
+  H5Fclose (file);
+  return 0;
+}

@@ -1,0 +1,149 @@
+/* src/record/record_impl.h -- what the recorder's source files share: the
+ * recorder's state, and the HDF5 helpers of recorder_h5.c.  Private to
+ * recorder*.c; the recorder's interface is in credo_impl.h.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ */
+#ifndef CREDO_RECORDER_IMPL_H
+#define CREDO_RECORDER_IMPL_H
+
+#include <stdint.h>
+
+#include <hdf5.h>
+
+#include "record/record.h"
+
+#define CHUNK_BYTES (128 * 1024) /* target size of one data chunk */
+#define CHUNK_MIN_ROWS 16
+#define CHUNK_MAX_ROWS 4096
+#define CHUNK_MAX_COLS 8192
+#define TIMES_MIN_CHUNK 1024 /* rows per chunk of mapping/timestamps */
+
+typedef struct report
+{
+  const credo_rec_spec *spec;
+  const credo_pop *pop;
+  char *var;   /* group name: var_name, made unique within the pop */
+  char *where; /* "/report/<pop>/<var>", for messages */
+  hid_t data;  /* data [time x units] */
+  hid_t times; /* mapping/timestamps */
+  hid_t grid;  /* mapping/time, rewritten at close */
+  hid_t mem_type;
+  size_t elem; /* bytes per value in the buffer: 4 or 8 */
+  size_t n_units;
+  size_t chunk_rows;          /* rows per chunk = buffer capacity */
+  size_t fill;                /* rows in the buffer */
+  size_t block;               /* rows the buffer takes before it is written */
+  void *buf;                  /* chunk_rows x n_units values, row-major */
+  double *tbuf;               /* the buffered rows' times */
+  hsize_t rows;               /* rows already in the file */
+  unsigned long long planned; /* grid: rows expected, 0 for step reports */
+  unsigned long long k;       /* grid: index of the next sample */
+  double next;                /* grid: start + k*every, INFINITY when done */
+  int needs_ports;
+  int warned;
+} report;
+
+/* The snapshots of one projection's weights. */
+typedef struct wsnap
+{
+  const credo_proj *proj;
+  char *where;  /* "/weights/<projection>", for messages */
+  hid_t data;   /* [snapshot x rows x cols] */
+  hid_t times;  /* [snapshot] */
+  hsize_t rows; /* snapshots already in the file */
+} wsnap;
+
+struct credo_recorder
+{
+  credo_ctx *ctx;
+  const credo_spec *spec;
+  credo_net *net;
+  char *path, *part;
+  hid_t file;
+  size_t n_reps;
+  report *reps;
+  size_t n_ws;
+  wsnap *ws;
+  void *wbuf;                  /* one snapshot of the largest projection */
+  unsigned long long wk;       /* index of the next snapshot */
+  unsigned long long wplanned; /* snapshots expected */
+  double wnext;                /* its time, INFINITY when done */
+  int wwarned;
+  /* /learning/: times and one 1-D dataset per column */
+  hid_t lgroup, ltimes;
+  size_t n_lcols;
+  hid_t *ldata;
+  hsize_t lrows;
+  double last_flush;
+  int failed; /* an I/O error happened; err holds the first one */
+  char err[1024];
+};
+
+/* ---- recorder_h5.c: errors and small HDF5 helpers ----------------------- */
+
+/* HDF5's description of the failure that just happened (the innermost
+ * entry of the error stack); call it before any other HDF5 call. */
+void credo__h5_reason (char *reason);
+
+/* Records an I/O failure: "PATH.part: what obj: reason".  The first failure
+ * is kept in r->err for the status attribute; every one goes to the
+ * context.  Returns CREDO_EIO. */
+int credo__rec_fail (credo_recorder *r, const char *what, const char *obj,
+                     const char *reason);
+
+/* credo__rec_fail with HDF5's reason for the call that just failed. */
+int credo__rec_h5_fail (credo_recorder *r, const char *what, const char *obj);
+
+/* Close a handle (object, data space, property list, data type) if it is
+ * open and mark it closed, so cleanup paths can close everything. */
+void credo__h5_close (hid_t *id);
+void credo__h5_close_space (hid_t *id);
+void credo__h5_close_plist (hid_t *id);
+void credo__h5_close_type (hid_t *id);
+
+/* A scalar attribute `name` on `loc`, replacing an existing one. */
+herr_t credo__h5_attr (hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                       const void *buf);
+
+/* A scalar variable-length string attribute (NULL stands for ""). */
+herr_t credo__h5_attr_string (hid_t loc, const char *name, const char *s);
+
+herr_t credo__h5_attr_double (hid_t loc, const char *name, double v);
+herr_t credo__h5_attr_u64 (hid_t loc, const char *name, uint64_t v);
+
+/* A fixed 1-D dataset of n values, written at once. */
+herr_t credo__h5_dataset_1d (hid_t loc, const char *name, hid_t ftype,
+                             hid_t mtype, size_t n, const void *buf);
+
+/* A scalar dataset holding one value. */
+herr_t credo__h5_dataset_scalar (hid_t loc, const char *name, hid_t ftype,
+                                 hid_t mtype, const void *buf);
+
+/* A group whose links remember their creation order, so that readers list
+ * populations and variables in config order. */
+hid_t credo__h5_group (hid_t loc, const char *name);
+
+/* Creation property list of an extendible dataset: chunked, shuffled and
+ * deflated at `level` (no filters at level 0). */
+hid_t credo__h5_chunked_dcpl (int rank, const hsize_t *chunk, int level);
+
+/* ---- recorder_learning.c: weight snapshots -------------------------------
+ */
+
+/* Points the snapshot grid at index k, or at INFINITY past the stop. */
+void credo__rec_weights_seek (credo_recorder *r, unsigned long long k);
+
+/* Whether a snapshot is due at exactly t.  A snapshot time before t means
+ * the driver skipped it: warn once and move on to t. */
+int credo__rec_weights_due (credo_recorder *r, double t);
+
+/* The /weights group and one subgroup per recorded projection. */
+int credo__rec_weights_open (credo_recorder *r);
+
+/* Appends the weights of w's projection at time t (plastic: from the state
+ * y; static: the fixed matrix) and the time. */
+int credo__rec_weights_write (credo_recorder *r, wsnap *w, double t,
+                              const double *y);
+
+#endif /* CREDO_RECORDER_IMPL_H */

@@ -1,0 +1,392 @@
+/* src/run/sim.c -- the run driver: protocol segments, sampling, progress, output.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * A run is cut into segments at every stimulus discontinuity.  The engine
+ * integrates each segment up to its end exactly and is restarted there, so
+ * no step ever crosses a jump of the right-hand side.  Samples are taken by
+ * the engine's dense output on the recorder's grid, never by shortening
+ * steps.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "learn/learn.h"
+#include "record/record.h"
+
+struct credo_sim
+{
+  credo_ctx *ctx;
+  const credo_spec *spec;
+  credo_net *net;
+  const credo_engine_type *engine_type;
+  void *engine;
+  double *y0;
+  char *out_path;
+  char *cmdline;
+  credo_recorder *rec;
+  credo_learning *learn; /* learning curves, or NULL */
+  double *lrow;
+  int lheader;           /* the table header was printed */
+  credo_solver_stats stats;
+  /* progress */
+  double wall0, wall_last_print, t_last_print;
+  int printed;           /* a progress line was printed */
+  int line_open;         /* ... and the terminal's cursor is still on it */
+  unsigned long long n_samples; /* grid sample times so far */
+};
+
+credo_sim *
+credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
+{
+  credo_sim *sim = credo__calloc (1, sizeof *sim);
+  if (!sim)
+    {
+      credo__error (ctx, CREDO_ENOMEM, "out of memory");
+      return NULL;
+    }
+  sim->ctx = ctx;
+  sim->spec = spec;
+  sim->engine_type = spec->solver.engine == CREDO_ENGINE_EULER
+                         ? &credo__engine_euler
+                         : &credo__engine_cvode;
+  if (!(sim->net = credo__net_build (ctx, spec)))
+    goto fail;
+  sim->y0 = credo__calloc (sim->net->n_state, sizeof (double));
+  if (!sim->y0 || (out_path && !(sim->out_path = credo__strdup (out_path))))
+    {
+      credo__error (ctx, CREDO_ENOMEM, "out of memory");
+      goto fail;
+    }
+  credo__net_init_state (sim->net, sim->y0);
+  if (spec->learning.every > 0)
+    {
+      const char *const *names, *const *docs;
+      if (!(sim->learn = credo__learning_new (ctx, spec)))
+        goto fail;
+      if (!(sim->lrow = credo__calloc (
+                credo__learning_columns (sim->learn, &names, &docs) + 1,
+                sizeof *sim->lrow)))
+        {
+          credo__error (ctx, CREDO_ENOMEM, "out of memory");
+          goto fail;
+        }
+    }
+  sim->engine = sim->engine_type->alloc (sim->net, &spec->solver, 0.0, sim->y0);
+  if (!sim->engine)
+    goto fail;
+  credo__log (ctx, CREDO_LOG_INFO,
+              "%zu populations, %zu state variables, engine %s, linear solver %s",
+              sim->net->n_pops, sim->net->n_state, sim->engine_type->name,
+              sim->engine_type->linear_solver (sim->engine));
+  return sim;
+fail:
+  credo_sim_free (sim);
+  return NULL;
+}
+
+void
+credo_sim_set_command_line (credo_sim *sim, const char *cmdline)
+{
+  free (sim->cmdline);
+  sim->cmdline = credo__strdup (cmdline);
+}
+
+void
+credo_sim_free (credo_sim *sim)
+{
+  if (!sim)
+    return;
+  if (sim->engine)
+    sim->engine_type->free (sim->engine);
+  credo__learning_free (sim->learn);
+  free (sim->lrow);
+  credo__net_free (sim->net);
+  free (sim->y0);
+  free (sim->out_path);
+  free (sim->cmdline);
+  free (sim);
+}
+
+/* ---- observer: recorder + progress ------------------------------------ */
+
+static double
+obs_next_time (void *ud)
+{
+  credo_sim *sim = ud;
+  double t = sim->rec ? credo__rec_next_time (sim->rec) : INFINITY;
+  double tl = credo__learning_next_time (sim->learn);
+  return tl < t ? tl : t;
+}
+
+/* Width of a learning-table column: its name, at least 12. */
+static int
+col_width (const char *name)
+{
+  return strlen (name) > 12 ? (int) strlen (name) : 12;
+}
+
+/* One row of the learning table on stderr (not with -q). */
+static void
+print_learning (credo_sim *sim, double t)
+{
+  const char *const *names, *const *docs;
+  size_t n = credo__learning_columns (sim->learn, &names, &docs);
+  if (!sim->ctx->progress)
+    return;
+  if (sim->line_open)
+    fputs ("\r\033[K", stderr); /* clear the progress line */
+  sim->line_open = 0;
+  if (!sim->lheader)
+    {
+      double mpe = credo__learning_mean_predictor_error (sim->learn);
+      if (!isnan (mpe))
+        fprintf (stderr, "learning curves (test error of always predicting "
+                 "the mean target: %g)\n", mpe);
+      fprintf (stderr, "%10s", "t (s)");
+      for (size_t i = 0; i < n; i++)
+        fprintf (stderr, " %*s", col_width (names[i]), names[i]);
+      fputc ('\n', stderr);
+      sim->lheader = 1;
+    }
+  fprintf (stderr, "%10.3f", t / 1000.0);
+  for (size_t i = 0; i < n; i++)
+    fprintf (stderr, " %*.6g", col_width (names[i]), sim->lrow[i]);
+  fputc ('\n', stderr);
+  if (isatty (2))
+    sim->wall_last_print = 0; /* redraw the progress line below the table */
+}
+
+static int
+obs_sample (void *ud, double t, const double *y)
+{
+  credo_sim *sim = ud;
+  double piece_t = sim->net->piece_t;
+  int rc;
+  /* recorded inputs follow the stimuli as defined, right-continuous: a
+   * sample at a switch time shows the new piece (the state is continuous) */
+  sim->net->piece_t = NAN;
+  sim->n_samples++;
+  rc = sim->rec ? credo__rec_sample (sim->rec, t, y, 0) : 0;
+  sim->net->piece_t = piece_t;
+  if (rc == 0 && sim->learn && credo__learning_next_time (sim->learn) <= t)
+    {
+      credo__learning_sample (sim->learn, t, y, sim->lrow);
+      print_learning (sim, t);
+      if (sim->rec)
+        rc = credo__rec_learning_row (sim->rec, t, sim->lrow);
+    }
+  return rc;
+}
+
+static void
+progress (credo_sim *sim, double t, int final)
+{
+  double now = credo__wall_seconds (), wall = now - sim->wall0;
+  double T = sim->spec->duration, frac = T > 0 ? t / T : 1;
+  /* a terminal gets one line redrawn 4 times a second; a log file or pipe
+   * a new line every 10 s */
+  int tty = isatty (2);
+  if (!sim->ctx->progress)
+    return;
+  if (!final
+      && (wall < 1.0 || now - sim->wall_last_print < (tty ? 0.25 : 10.0)))
+    return;
+  if (final && (!sim->printed || (!tty && t == sim->t_last_print)))
+    return;
+  sim->t_last_print = t;
+  sim->wall_last_print = now;
+  sim->printed = 1;
+  fprintf (stderr,
+           "%s  t = %.1f / %.1f ms  %5.1f%%  %llu samples  wall %.1f s  "
+           "ETA %.1f s%s",
+           tty ? "\r" : "", t, T, 100 * frac, sim->n_samples, wall,
+           frac > 0 ? wall * (1 - frac) / frac : 0.0,
+           tty && !final ? "   " : "\n");
+  sim->line_open = tty && !final;
+  fflush (stderr);
+}
+
+static int
+obs_step (void *ud, double t, const double *y)
+{
+  credo_sim *sim = ud;
+  progress (sim, t, 0);
+  if (sim->rec && credo__rec_wants_steps (sim->rec))
+    return credo__rec_sample (sim->rec, t, y, 1);
+  return 0;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Sorted, unique discontinuity times in (0, duration), then duration. */
+static int
+segment_ends (credo_sim *sim, double **out, size_t *n_out)
+{
+  double *t = NULL, T = sim->spec->duration;
+  size_t n = 0, cap = 0, m = 0;
+  for (size_t s = 0; s <= sim->spec->n_stims; s++)
+    if (s < sim->spec->n_stims
+            ? credo__stim_breaks (&sim->spec->stims[s], 0.0, T, &t, &n, &cap)
+            : credo__plast_breaks (sim->spec, 0.0, T, &t, &n, &cap))
+      {
+        free (t);
+        return credo__error (sim->ctx, CREDO_ENOMEM, "out of memory");
+      }
+  {
+    double *t2 = realloc (t, (n + 1) * sizeof *t);
+    if (!t2)
+      {
+        free (t);
+        return credo__error (sim->ctx, CREDO_ENOMEM, "out of memory");
+      }
+    t = t2;
+  }
+  t[n++] = T;
+  qsort (t, n, sizeof *t, cmp_double);
+  for (size_t i = 0; i < n; i++)
+    if (t[i] > 0 && t[i] <= T && (m == 0 || t[i] > t[m - 1]))
+      t[m++] = t[i];
+  *out = t;
+  *n_out = m;
+  return 0;
+}
+
+int
+credo_sim_run (credo_sim *sim)
+{
+  const credo_engine_type *E = sim->engine_type;
+  credo_observer obs = { obs_next_time, obs_sample, obs_step, sim };
+  double *ends = NULL, t_end = 0;
+  size_t n_ends = 0;
+  int rc;
+  if ((rc = segment_ends (sim, &ends, &n_ends)))
+    return rc;
+  credo__log (sim->ctx, CREDO_LOG_INFO, "%zu segments between discontinuities",
+              n_ends);
+  if (sim->out_path)
+    {
+      credo_run_meta meta = { sim->cmdline ? sim->cmdline : "", E->name,
+                              E->linear_solver (sim->engine) };
+      sim->rec = credo__rec_open (sim->ctx, sim->out_path, sim->spec, sim->net,
+                                  &meta);
+      if (!sim->rec)
+        {
+          free (ends);
+          return CREDO_EIO;
+        }
+      if (sim->learn)
+        {
+          const char *const *names, *const *docs;
+          size_t n = credo__learning_columns (sim->learn, &names, &docs);
+          rc = credo__rec_learning_open (
+              sim->rec, n, names, docs,
+              credo__learning_mean_predictor_error (sim->learn));
+        }
+    }
+  sim->wall0 = credo__wall_seconds ();
+  if (rc == 0 && obs_next_time (sim) <= 0.0)
+    rc = obs_sample (sim, 0.0, sim->y0);
+  for (size_t k = 0; rc == 0 && k < n_ends; k++)
+    {
+      /* pieces are chosen inside the segment: see credo_net.piece_t */
+      sim->net->piece_t = 0.5 * ((k ? ends[k - 1] : 0.0) + ends[k]);
+      rc = E->advance (sim->engine, ends[k], &obs);
+      if (rc == 0 && k + 1 < n_ends)
+        rc = E->reset (sim->engine, ends[k], E->state (sim->engine, NULL));
+    }
+  E->state (sim->engine, &t_end);
+  progress (sim, t_end, 1);
+  if (credo__learning_newton_failures (sim->learn))
+    credo__log (sim->ctx, CREDO_LOG_WARN,
+                "learning: the steady state of %lu test evaluations was not "
+                "found (Newton did not converge); their rows hold NaN",
+                credo__learning_newton_failures (sim->learn));
+  E->stats (sim->engine, &sim->stats);
+  sim->stats.wall_seconds = credo__wall_seconds () - sim->wall0;
+  free (ends);
+  if (sim->rec)
+    {
+      char status[4200];
+      int rc2;
+      if (rc)
+        snprintf (status, sizeof status, "failed: %s", credo_errmsg (sim->ctx));
+      /* keep the first error's message: closing reports only its own */
+      {
+        char saved[sizeof sim->ctx->msg];
+        memcpy (saved, sim->ctx->msg, sizeof saved);
+        rc2 = credo__rec_close (sim->rec, &sim->stats, t_end, rc ? status : NULL);
+        if (rc)
+          memcpy (sim->ctx->msg, saved, sizeof saved);
+      }
+      sim->rec = NULL;
+      if (!rc)
+        rc = rc2;
+    }
+  return rc;
+}
+
+/* ---- inspection ------------------------------------------------------- */
+
+size_t
+credo_sim_state_size (const credo_sim *sim)
+{
+  return sim->net->n_state;
+}
+
+const double *
+credo_sim_state (const credo_sim *sim)
+{
+  return sim->engine_type->state (sim->engine, NULL);
+}
+
+int
+credo_sim_get (credo_sim *sim, const char *what, double *out, size_t size)
+{
+  int p, index;
+  credo_rec_kind kind;
+  double t;
+  const double *y = sim->engine_type->state (sim->engine, &t);
+  const credo_pop *pop;
+  if (credo__net_lookup (sim->net, what, &p, &kind, &index))
+    return credo__error (sim->ctx, CREDO_EINVAL, "unknown variable '%s'", what);
+  pop = &sim->net->pops[p];
+  if (size != pop->n)
+    return credo__error (sim->ctx, CREDO_EINVAL,
+                         "'%s' has %zu values, buffer has %zu", what, pop->n,
+                         size);
+  if (kind == CREDO_REC_VAR)
+    memcpy (out, y + pop->offset + (size_t) index * pop->n,
+            pop->n * sizeof *out);
+  else
+    {
+      credo__net_eval (sim->net, t, y);
+      memcpy (out, kind == CREDO_REC_OUTPUT ? pop->out[index] : pop->in[index],
+              pop->n * sizeof *out);
+    }
+  return 0;
+}
+
+void
+credo_sim_stats (const credo_sim *sim, credo_solver_stats *out)
+{
+  if (sim->stats.steps || sim->stats.wall_seconds > 0)
+    *out = sim->stats;
+  else
+    sim->engine_type->stats (sim->engine, out);
+}
+
+const char *
+credo_sim_linear_solver (const credo_sim *sim)
+{
+  return sim->engine_type->linear_solver (sim->engine);
+}

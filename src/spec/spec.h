@@ -1,0 +1,235 @@
+/* src/spec/spec.h -- the validated content of a circuit
+ * file as plain data (no numeric state is allocated yet).  Every layer may
+ * read these types; the parsers that fill them (the .c files of src/spec/) sit at the top,
+ * beside the run driver, and look names up in the registries.  Never
+ * installed
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ */
+#ifndef CREDO_SPEC_H
+#define CREDO_SPEC_H
+
+#include "base/base.h"
+#include "credo/rule.h"
+
+/* ---- spec ------------------------------------------------------------ */
+
+
+typedef struct credo_pop_spec
+{
+  char *name;
+  const credo_model_type *model;
+  size_t size;
+  double *params; /* model->n_param values */
+  credo_loc loc;
+} credo_pop_spec;
+
+typedef enum credo_init_kind
+{
+  CREDO_INIT_CONSTANT,
+  CREDO_INIT_UNIFORM,
+  CREDO_INIT_NORMAL,
+  CREDO_INIT_FILE,
+  CREDO_INIT_TRANSPOSE,
+  CREDO_INIT_COPY /* the weights of an earlier projection of the same shape */
+} credo_init_kind;
+
+typedef struct credo_init_spec
+{
+  credo_init_kind kind;
+  double value;     /* constant */
+  double low, high; /* uniform: [low, high) * scale */
+  double mean, std; /* normal: mean + std * N(0,1), times scale */
+  double scale;     /* resolved numeric scale factor */
+  char *path;       /* file: .csv or .h5 */
+  char *dataset;    /* file: dataset name inside an HDF5 file */
+  int transpose_of; /* transpose, copy: the source projection's index */
+} credo_init_spec;
+
+typedef enum credo_conn
+{
+  CREDO_CONN_DENSE,     /* a full post x pre matrix */
+  CREDO_CONN_ONE_TO_ONE /* unit i -> unit i; sizes must match */
+} credo_conn;
+
+/* Plasticity of a projection (rule == NULL: static weights). */
+typedef struct credo_plast_spec
+{
+  const credo_rule_type *rule;
+  double eta;          /* learning rate, 1/ms per unit error and rate */
+  double tau_w;        /* low-pass filter of the induction term, ms; 0 = none */
+  double w_min, w_max; /* hard bounds (default -inf, +inf) */
+  double start, stop;  /* learning window, ms (default 0, +inf) */
+  credo_loc loc;
+} credo_plast_spec;
+
+typedef struct credo_proj_spec
+{
+  char *name; /* user name, or "pre.port->post.port" */
+  int pre, pre_port, post, post_port;
+  double gain; /* multiplies the initialised weights */
+  credo_conn conn;
+  credo_init_spec init;
+  credo_plast_spec plast;
+  credo_loc loc;
+} credo_proj_spec;
+
+typedef enum credo_stim_kind
+{
+  CREDO_STIM_CONSTANT,
+  CREDO_STIM_SINE,
+  CREDO_STIM_TABLE,  /* steps and CSV/HDF5 tables */
+  CREDO_STIM_DATASET /* samples presented one after another, t_pres each */
+} credo_stim_kind;
+
+typedef struct credo_stim_spec
+{
+  int pop, port;
+  credo_stim_kind kind;
+  size_t n;           /* units of the target population */
+  double start, stop; /* active window; outside it the stimulus gives 0 */
+  double *value;      /* constant: n values */
+  double *amplitude;  /* sine: n amplitudes */
+  double *offset;     /* sine: n offsets */
+  double period, phase;
+  size_t n_rows;   /* table: rows; dataset: samples */
+  double *times;   /* table: n_rows increasing times (ms) */
+  double *values;  /* table, dataset: n_rows x n values, row-major */
+  int interpolate; /* table: 0 = hold previous row, 1 = linear */
+  char *source;    /* table, dataset: path of the file it came from, or
+                      NULL */
+  /* dataset: sample k (mod n_rows when repeat) is held on
+   * [start + k t_pres, start + (k + 1) t_pres); without repeat the
+   * stimulus gives 0 from start + n_rows t_pres on. */
+  double t_pres;       /* presentation time of one sample (ms) */
+  int repeat;          /* 1: cycle through the samples forever */
+  const char *ds_name; /* HDF5 dataset name (NULL for CSV); points into
+                          the allocation of `source`, never freed alone */
+  credo_loc loc;
+} credo_stim_spec;
+
+typedef enum credo_rec_kind
+{
+  CREDO_REC_VAR,   /* a state variable */
+  CREDO_REC_OUTPUT,/* an output port */
+  CREDO_REC_INPUT  /* the summed input of an input port */
+} credo_rec_kind;
+
+typedef struct credo_rec_spec
+{
+  int pop;
+  credo_rec_kind kind;
+  int index;       /* variable or port index */
+  char *var_name;  /* as typed */
+  size_t n_units;
+  size_t *units;   /* recorded unit indices, increasing */
+  double every;    /* sampling interval (ms); 0 = every integrator step */
+  double start, stop;
+  int float32;
+  credo_loc loc;
+} credo_rec_spec;
+
+typedef enum credo_method
+{
+  CREDO_METHOD_BDF,
+  CREDO_METHOD_ADAMS
+} credo_method;
+
+typedef enum credo_linear
+{
+  CREDO_LINEAR_AUTO,
+  CREDO_LINEAR_DENSE,
+  CREDO_LINEAR_SPGMR
+} credo_linear;
+
+typedef enum credo_engine_kind
+{
+  CREDO_ENGINE_CVODE,
+  CREDO_ENGINE_EULER
+} credo_engine_kind;
+
+typedef struct credo_solver_spec
+{
+  credo_engine_kind engine; /* "cvode" (default) or "euler" */
+  double dt;                /* euler: fixed step (ms) */
+  credo_method method;
+  credo_linear linear;
+  double rtol;
+  double atol;       /* default absolute tolerance, times each var's scale */
+  size_t n_atol_var; /* per-variable-name overrides */
+  char **atol_var_names;
+  double *atol_var_values;
+  double max_step; /* 0 = unlimited */
+  double init_step;
+  long max_steps;  /* per segment; <= 0 unlimited */
+  int krylov_dim;
+  size_t dense_max; /* auto: dense up to this many states */
+} credo_solver_spec;
+
+/* Weight snapshots (the `weights` group): projections recorded at
+ * start + k*every <= stop into /weights/<projection>/. */
+typedef struct credo_weights_spec
+{
+  double every;       /* ms, > 0; 0 = no snapshots (no `weights` group) */
+  double start, stop; /* ms; stop is clamped to the duration */
+  int float32;
+  size_t n;           /* recorded projections */
+  int *projs;         /* their indices into spec->projs, in config order */
+  credo_loc loc;
+} credo_weights_spec;
+
+/* Number of snapshot times start + k*every <= stop (0 without snapshots). */
+unsigned long long credo__weights_count (const credo_weights_spec *w);
+/* The k-th snapshot time, start + k*every. */
+double credo__weights_time (const credo_weights_spec *w, unsigned long long k);
+
+/* Learning curves (the `learning` group, /learning/ in the file): every
+ * `every` ms the frozen circuit is evaluated on a test set, and the
+ * instantaneous weight change of each forward projection is compared with
+ * the backprop gradient of the equivalent feed-forward network. */
+typedef struct credo_learning_spec
+{
+  double every;       /* ms, > 0; 0 = no learning curves */
+  double start, stop; /* ms; stop is clamped to the duration */
+  size_t n_layers;    /* input layer, hidden layers, output layer (>= 2) */
+  int *layers;        /* population indices */
+  int *fwd;           /* fwd[k], k >= 1: projection layers[k-1] -> layers[k].basal */
+  int in_port;        /* the input layer's port the test inputs replace */
+  int out_port;       /* the output layer's output port compared with targets */
+  /* the test set, n_test x size rows (NULL without one) */
+  size_t n_test;
+  double *test_inputs, *test_targets;
+  char *test_source;  /* the file they came from */
+  int classify;       /* also record the argmax accuracy */
+  credo_loc loc;
+} credo_learning_spec;
+
+/* Number of learning samples start + k*every <= stop, and the k-th time. */
+unsigned long long credo__learning_count (const credo_learning_spec *l);
+double credo__learning_time (const credo_learning_spec *l,
+                             unsigned long long k);
+
+struct credo_spec
+{
+  char *text;     /* config text after overrides */
+  char *path;     /* the file as given */
+  char **strings; /* pool of file names referenced by credo_loc */
+  size_t n_strings;
+  double duration; /* ms */
+  unsigned long seed;
+  char *output_path;
+  double flush_seconds;
+  int compression; /* deflate level 0-9 */
+  size_t n_pops, n_projs, n_stims, n_recs;
+  credo_pop_spec *pops;
+  credo_proj_spec *projs;
+  credo_stim_spec *stims;
+  credo_rec_spec *recs;
+  credo_solver_spec solver;
+  credo_weights_spec weights;
+  credo_learning_spec learning;
+};
+
+
+
+#endif /* CREDO_SPEC_H */
