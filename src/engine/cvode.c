@@ -30,7 +30,7 @@
 
 typedef struct cvode_engine
 {
-  credo_net *net;
+  const credo_system *sys;
   credo_ctx *ctx;
   const credo_solver_spec *spec;
   SUNContext sun;
@@ -52,7 +52,7 @@ static int
 cb_rhs (sunrealtype t, N_Vector y, N_Vector ydot, void *ud)
 {
   cvode_engine *e = ud;
-  return credo__net_rhs (e->net, t, N_VGetArrayPointer (y),
+  return e->sys->rhs (e->sys->ud, t, N_VGetArrayPointer (y),
                          N_VGetArrayPointer (ydot));
 }
 
@@ -62,8 +62,8 @@ cb_jac_dense (sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *ud,
 {
   cvode_engine *e = ud;
   (void) fy, (void) t1, (void) t2, (void) t3;
-  credo__net_jac_setup (e->net, t, N_VGetArrayPointer (y));
-  credo__net_jac_dense (e->net, SUNDenseMatrix_Data (J),
+  e->sys->jac_setup (e->sys->ud, t, N_VGetArrayPointer (y));
+  e->sys->jac_dense (e->sys->ud, SUNDenseMatrix_Data (J),
                         (size_t) SUNDenseMatrix_LData (J)
                             / (size_t) SUNDenseMatrix_Columns (J));
   return 0;
@@ -74,7 +74,7 @@ cb_jtsetup (sunrealtype t, N_Vector y, N_Vector fy, void *ud)
 {
   cvode_engine *e = ud;
   (void) fy;
-  credo__net_jac_setup (e->net, t, N_VGetArrayPointer (y));
+  e->sys->jac_setup (e->sys->ud, t, N_VGetArrayPointer (y));
   return 0;
 }
 
@@ -84,7 +84,7 @@ cb_jtimes (N_Vector v, N_Vector jv, sunrealtype t, N_Vector y, N_Vector fy,
 {
   cvode_engine *e = ud;
   (void) t, (void) y, (void) fy, (void) tmp;
-  credo__net_jtimes (e->net, N_VGetArrayPointer (v), N_VGetArrayPointer (jv));
+  e->sys->jtimes (e->sys->ud, N_VGetArrayPointer (v), N_VGetArrayPointer (jv));
   return 0;
 }
 
@@ -95,11 +95,11 @@ cb_psetup (sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
 {
   cvode_engine *e = ud;
   double *d = N_VGetArrayPointer (e->pdiag);
-  size_t n = e->net->n_state;
+  size_t n = e->sys->n;
   (void) fy;
   (void) jok; /* the diagonal is cheap: always recompute it */
-  credo__net_jac_setup (e->net, t, N_VGetArrayPointer (y));
-  credo__net_jac_diag (e->net, d);
+  e->sys->jac_setup (e->sys->ud, t, N_VGetArrayPointer (y));
+  e->sys->jac_diag (e->sys->ud, d);
   for (size_t i = 0; i < n; i++)
     {
       double p = 1.0 - gamma * d[i];
@@ -139,7 +139,7 @@ read_counters (cvode_engine *e, credo_solver_stats *s)
 {
   long v;
   memset (s, 0, sizeof *s);
-  if (!e->mem || !e->net->n_state)
+  if (!e->mem || !e->sys->n)
     return;
   CVodeGetNumSteps (e->mem, &s->steps);
   CVodeGetNumRhsEvals (e->mem, &s->rhs_evals);
@@ -191,25 +191,25 @@ fail (cvode_engine *e, const char *what, int flag)
 }
 
 static void *
-engine_alloc (credo_net *net, const credo_solver_spec *s, double t0,
+engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
               const double *y0)
 {
   cvode_engine *e = credo__calloc (1, sizeof *e);
-  sunindextype n = (sunindextype) net->n_state;
+  sunindextype n = (sunindextype) sys->n;
   int flag;
   if (!e)
     {
-      credo__error (net->ctx, CREDO_ENOMEM, "out of memory");
+      credo__error (sys->ctx, CREDO_ENOMEM, "out of memory");
       return NULL;
     }
-  e->net = net;
-  e->ctx = net->ctx;
+  e->sys = sys;
+  e->ctx = sys->ctx;
   e->spec = s;
   e->t = t0;
   e->linear = "none";
   if (SUNContext_Create (NULL, &e->sun))
     {
-      credo__error (net->ctx, CREDO_ESOLVER, "SUNContext_Create failed");
+      credo__error (sys->ctx, CREDO_ESOLVER, "SUNContext_Create failed");
       free (e);
       return NULL;
     }
@@ -236,7 +236,7 @@ engine_alloc (credo_net *net, const credo_solver_spec *s, double t0,
   if (!e->atol)
     goto nomem;
   credo__nvector_fast (e->atol);
-  memcpy (N_VGetArrayPointer (e->atol), net->atol, (size_t) n * sizeof (double));
+  memcpy (N_VGetArrayPointer (e->atol), sys->atol, (size_t) n * sizeof (double));
   if ((flag = CVodeSVtolerances (e->mem, s->rtol, e->atol)))
     goto cvfail;
   CVodeSetUserData (e->mem, e);
@@ -289,7 +289,7 @@ engine_alloc (credo_net *net, const credo_solver_spec *s, double t0,
   return e;
 
 nomem:
-  credo__error (net->ctx, CREDO_ENOMEM, "out of memory setting up CVODE");
+  credo__error (sys->ctx, CREDO_ENOMEM, "out of memory setting up CVODE");
   engine_free (e);
   return NULL;
 cvfail:
@@ -308,7 +308,7 @@ engine_reset (void *ev, double t, const double *y)
     return 0;
   read_counters (e, &s);
   add_stats (&e->total, &s);
-  memcpy (N_VGetArrayPointer (e->y), y, e->net->n_state * sizeof (double));
+  memcpy (N_VGetArrayPointer (e->y), y, e->sys->n * sizeof (double));
   e->reinits++;
   if (CVodeReInit (e->mem, t, e->y) != CV_SUCCESS)
     return credo__error (e->ctx, CREDO_ESOLVER, "CVodeReInit failed at t = %g ms",
@@ -323,7 +323,7 @@ describe_worst (cvode_engine *e, char *buf, size_t len)
 {
   N_Vector ele = N_VClone (e->y), ew = N_VClone (e->y);
   double best = -1;
-  size_t worst = 0, n = e->net->n_state;
+  size_t worst = 0, n = e->sys->n;
   buf[0] = 0;
   if (!ele || !ew)
     goto done;
@@ -337,21 +337,13 @@ describe_worst (cvode_engine *e, char *buf, size_t len)
       if (v > best)
         best = v, worst = i;
     }
-  for (size_t p = 0; p < e->net->n_pops; p++)
-    {
-      const credo_pop *pop = &e->net->pops[p];
-      size_t len_p = pop->n * pop->model->n_var;
-      if (worst >= pop->offset && worst < pop->offset + len_p)
-        {
-          size_t k = worst - pop->offset;
-          snprintf (buf, len,
-                    "; largest local error in population '%s', variable '%s', "
-                    "unit %zu (value %g)",
-                    pop->spec->name, pop->model->vars[k / pop->n].name,
-                    k % pop->n, NV_Ith_S (e->y, worst));
-          break;
-        }
-    }
+  {
+    char where[512];
+    if (e->sys->describe
+        && e->sys->describe (e->sys->ud, worst, where, sizeof where) == 0)
+      snprintf (buf, len, "; largest local error in %.400s (value %g)", where,
+                NV_Ith_S (e->y, worst));
+  }
 done:
   if (ele)
     N_VDestroy (ele);
@@ -468,6 +460,11 @@ engine_free (void *ev)
 }
 
 const credo_engine_type credo__engine_cvode = {
-  "cvode",     engine_alloc, engine_reset,  engine_advance,
-  engine_state, engine_stats, engine_linear, engine_free,
+  CREDO_ENGINE_VERSION,
+  "cvode",
+  "SUNDIALS CVODE: adaptive BDF (stiff) or Adams, dense or matrix-free "
+  "SPGMR with the analytic J*v; the default",
+  0,
+  engine_alloc, engine_reset, engine_advance, engine_state, engine_stats,
+  engine_linear, engine_free,
 };

@@ -71,7 +71,7 @@
 
 typedef struct euler_engine
 {
-  credo_net *net;
+  const credo_system *sys;
   credo_ctx *ctx;
   double dt;
   size_t n;       /* state size */
@@ -92,72 +92,25 @@ static void engine_free (void *ev);
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Names state component `idx` as population, variable and unit. */
-static const credo_pop *
-locate (const euler_engine *e, size_t idx, size_t *var, size_t *unit)
-{
-  for (size_t p = 0; p < e->net->n_pops; p++)
-    {
-      const credo_pop *pop = &e->net->pops[p];
-      size_t len = pop->n * pop->model->n_var;
-      if (idx >= pop->offset && idx < pop->offset + len)
-        {
-          *var = (idx - pop->offset) / pop->n;
-          *unit = (idx - pop->offset) % pop->n;
-          return pop;
-        }
-    }
-  return NULL;
-}
-
 /* The error for a step from t that produced the non-finite value v[idx]
  * (`what` says whether it was the derivative or the new state). */
 static int
 step_failed (euler_engine *e, double t, const double *v, const char *what)
 {
-  size_t idx = 0, var = 0, unit = 0;
-  const credo_pop *pop;
+  size_t idx = 0;
+  char where[512];
   while (idx < e->n && isfinite (v[idx]))
     idx++;
-  pop = idx < e->n ? locate (e, idx, &var, &unit) : NULL;
-  if (!pop)
+  if (idx == e->n || !e->sys->describe
+      || e->sys->describe (e->sys->ud, idx, where, sizeof where))
     return credo__error (e->ctx, CREDO_ESOLVER,
                          "euler step failed at t = %g ms: non-finite state "
                          "(dt = %g ms)", t, e->dt);
   return credo__error (e->ctx, CREDO_ESOLVER,
                        "euler step failed at t = %g ms: non-finite state in "
-                       "population '%s', variable '%s', unit %zu (%s %g, "
-                       "value before the step %g; dt = %g ms: the dynamics "
-                       "diverge or the step is too large for them)",
-                       t, pop->spec->name, pop->model->vars[var].name, unit,
-                       what, v[idx], e->y[idx], e->dt);
-}
-
-/* Fills e->sigma from the models' noise slots; 0 or an error. */
-static int
-init_noise (euler_engine *e)
-{
-  for (size_t p = 0; p < e->net->n_pops; p++)
-    {
-      const credo_pop *pop = &e->net->pops[p];
-      const credo_model_type *m = pop->model;
-      if (!m->noise)
-        continue;
-      for (size_t a = 0; a < m->n_var; a++)
-        {
-          double s = m->noise (pop->view.p, a);
-          if (!(s >= 0) || !isfinite (s))
-            return credo__error (e->ctx, CREDO_EINVAL,
-                                 "model %s gives the invalid noise amplitude "
-                                 "%g for variable '%s' of population '%s'",
-                                 m->name, s, m->vars[a].name, pop->spec->name);
-          if (s > 0)
-            e->noisy = 1;
-          for (size_t i = 0; i < pop->n; i++)
-            e->sigma[pop->offset + a * pop->n + i] = s;
-        }
-    }
-  return 0;
+                       "%s (%s %g, value before the step %g; dt = %g ms: the "
+                       "dynamics diverge or the step is too large for them)",
+                       t, where, what, v[idx], e->y[idx], e->dt);
 }
 
 /* Refuses a span that needs more than MAX_STEPS steps. */
@@ -179,7 +132,7 @@ step (euler_engine *e, double tn)
   const double h = tn - e->t;
   size_t n = e->n;
   e->rhs_evals++;
-  if (credo__net_rhs (e->net, e->t, e->y, e->f))
+  if (e->sys->rhs (e->sys->ud, e->t, e->y, e->f))
     return step_failed (e, e->t, e->f, "derivative");
   for (size_t i = 0; i < n; i++)
     e->ynew[i] = e->y[i] + h * e->f[i];
@@ -201,28 +154,28 @@ step (euler_engine *e, double tn)
 /* ---- engine ops ---------------------------------------------------------- */
 
 static void *
-engine_alloc (credo_net *net, const credo_solver_spec *s, double t0,
+engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
               const double *y0)
 {
   euler_engine *e = credo__calloc (1, sizeof *e);
-  size_t n = net->n_state;
+  size_t n = sys->n;
   if (!e)
     {
-      credo__error (net->ctx, CREDO_ENOMEM, "out of memory");
+      credo__error (sys->ctx, CREDO_ENOMEM, "out of memory");
       return NULL;
     }
-  e->net = net;
-  e->ctx = net->ctx;
+  e->sys = sys;
+  e->ctx = sys->ctx;
   e->n = n;
   e->dt = s->dt;
   e->t = e->t0 = t0;
   if (!(e->dt > 0) || !isfinite (e->dt))
     {
-      credo__error (net->ctx, CREDO_ECONFIG,
+      credo__error (sys->ctx, CREDO_ECONFIG,
                     "the euler engine needs solver.dt > 0, not %g", e->dt);
       goto fail;
     }
-  if (check_span (e, net->spec->duration - t0))
+  if (check_span (e, sys->duration - t0))
     goto fail;
   e->y = credo__calloc (n, sizeof *e->y);
   e->ynew = credo__calloc (n, sizeof *e->ynew);
@@ -233,18 +186,18 @@ engine_alloc (credo_net *net, const credo_solver_spec *s, double t0,
     goto nomem;
   if (n)
     memcpy (e->y, y0, n * sizeof *e->y);
-  if (init_noise (e))
+  if (sys->noise && sys->noise (sys->ud, e->sigma, &e->noisy))
     goto fail;
   if (e->noisy)
     {
       if (!(e->rng = gsl_rng_alloc (gsl_rng_mt19937)))
         goto nomem;
-      gsl_rng_set (e->rng, net->spec->seed + NOISE_SEED_OFFSET);
+      gsl_rng_set (e->rng, sys->seed + NOISE_SEED_OFFSET);
     }
   return e;
 
 nomem:
-  credo__error (net->ctx, CREDO_ENOMEM,
+  credo__error (sys->ctx, CREDO_ENOMEM,
                 "out of memory setting up the euler engine");
 fail:
   engine_free (e);
@@ -360,6 +313,11 @@ engine_free (void *ev)
 }
 
 const credo_engine_type credo__engine_euler = {
-  "euler",      engine_alloc, engine_reset,  engine_advance,
-  engine_state, engine_stats, engine_linear, engine_free,
+  CREDO_ENGINE_VERSION,
+  "euler",
+  "fixed-step explicit Euler, Euler-Maruyama when a model declares noise "
+  "(solver.dt)",
+  CREDO_ENGINE_NOISE | CREDO_ENGINE_FIXED_STEP,
+  engine_alloc, engine_reset, engine_advance, engine_state, engine_stats,
+  engine_linear, engine_free,
 };

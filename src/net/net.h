@@ -8,6 +8,7 @@
 #ifndef CREDO_NET_H
 #define CREDO_NET_H
 
+#include "net/system.h"
 #include "spec/spec.h"
 
 /* ---- network --------------------------------------------------------- */
@@ -71,6 +72,9 @@ typedef struct credo_net
 } credo_net;
 
 credo_net *credo__net_build (credo_ctx *ctx, const credo_spec *spec);
+/* The network as a system of ODEs for an engine (net/system.c); *sys
+ * borrows net. */
+void credo__net_system (credo_net *net, credo_system *sys);
 void credo__net_free (credo_net *net);
 void credo__net_init_state (const credo_net *net, double *y);
 /* Stimuli, outputs and summed inputs at (t, y): fills every pop's in/out. */

@@ -17,6 +17,7 @@ typedef struct credo_run_meta
   const char *command_line;
   const char *engine;
   const char *linear_solver;
+  double dt; /* fixed-step engines: the step (ms), written as `dt`; else 0 */
 } credo_run_meta;
 
 /* Creates the file at a temporary name next to `path` with every report

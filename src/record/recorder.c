@@ -401,7 +401,7 @@ write_root_attrs (credo_recorder *r, const credo_run_meta *meta)
   const credo_spec *s = r->spec;
   const char *method = s->solver.method == CREDO_METHOD_ADAMS ? "adams"
                                                               : "bdf";
-  int euler = s->solver.engine == CREDO_ENGINE_EULER;
+  double dt = meta ? meta->dt : 0;
   char when[64], host[256], h5ver[64];
   unsigned maj = 0, min = 0, rel = 0;
   iso_now (when, sizeof when);
@@ -417,7 +417,7 @@ write_root_attrs (credo_recorder *r, const credo_run_meta *meta)
     { "method", method },
     { "linear_solver", meta ? meta->linear_solver : NULL },
     { "engine", meta ? meta->engine : NULL },
-    { "engine_kind", euler ? "euler" : "cvode" },
+    { "engine_kind", meta ? meta->engine : NULL }, /* older files */
     { "command_line", meta ? meta->command_line : NULL },
     { "start_time", when },
     { "host", host },
@@ -432,7 +432,7 @@ write_root_attrs (credo_recorder *r, const credo_run_meta *meta)
             || credo__h5_attr_double (f, "duration", s->duration) < 0
             || credo__h5_attr_double (f, "rtol", s->solver.rtol) < 0
             || credo__h5_attr_double (f, "atol", s->solver.atol) < 0
-            || (euler && credo__h5_attr_double (f, "dt", s->solver.dt) < 0);
+            || (dt > 0 && credo__h5_attr_double (f, "dt", dt) < 0);
   for (size_t i = 0; !bad && i < sizeof strings / sizeof *strings; i++)
     bad = credo__h5_attr_string (f, strings[i][0], strings[i][1]) < 0;
   if (bad)

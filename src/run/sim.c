@@ -23,6 +23,7 @@ struct credo_sim
   credo_ctx *ctx;
   const credo_spec *spec;
   credo_net *net;
+  credo_system sys;  /* the network as the engine sees it */
   const credo_engine_type *engine_type;
   void *engine;
   double *y0;
@@ -51,9 +52,7 @@ credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
     }
   sim->ctx = ctx;
   sim->spec = spec;
-  sim->engine_type = spec->solver.engine == CREDO_ENGINE_EULER
-                         ? &credo__engine_euler
-                         : &credo__engine_cvode;
+  sim->engine_type = spec->solver.engine;
   if (!(sim->net = credo__net_build (ctx, spec)))
     goto fail;
   sim->y0 = credo__calloc (sim->net->n_state, sizeof (double));
@@ -76,7 +75,9 @@ credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
           goto fail;
         }
     }
-  sim->engine = sim->engine_type->alloc (sim->net, &spec->solver, 0.0, sim->y0);
+  credo__net_system (sim->net, &sim->sys);
+  sim->engine = sim->engine_type->alloc (&sim->sys, &spec->solver, 0.0,
+                                         sim->y0);
   if (!sim->engine)
     goto fail;
   credo__log (ctx, CREDO_LOG_INFO,
@@ -276,7 +277,10 @@ credo_sim_run (credo_sim *sim)
   if (sim->out_path)
     {
       credo_run_meta meta = { sim->cmdline ? sim->cmdline : "", E->name,
-                              E->linear_solver (sim->engine) };
+                              E->linear_solver (sim->engine),
+                              (E->caps & CREDO_ENGINE_FIXED_STEP)
+                                  ? sim->spec->solver.dt
+                                  : 0 };
       sim->rec = credo__rec_open (sim->ctx, sim->out_path, sim->spec, sim->net,
                                   &meta);
       if (!sim->rec)

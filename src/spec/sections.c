@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "spec/parse.h"
+#include "engine/engine.h"
 
 /* ---- stimuli ----------------------------------------------------------- */
 
@@ -579,7 +580,6 @@ static const char *const solver_keys[] = {
   "engine", "dt", "method", "rtol", "atol", "atol_var", "linear", "max_step",
   "init_step", "max_steps", "krylov_dim", "dense_max", NULL
 };
-static const char *const engines[] = { "cvode", "euler", NULL };
 static const char *const methods[] = { "bdf", "adams", NULL };
 static const char *const linears[] = { "auto", "dense", "spgmr", NULL };
 
@@ -652,41 +652,65 @@ opt_nonneg (spec_parser *p, const config_setting_t *g, const char *key,
   return 0;
 }
 
-/* Longest euler run, in steps (as in engine_euler.c). */
-#define MAX_EULER_STEPS 1e12
+/* Longest fixed-step run, in steps (as in engine/euler.c). */
+#define MAX_FIXED_STEPS 1e12
 
-/* engine and dt: the choice of engine and the fixed step. */
+/* engine and dt: the choice of engine (by the names in the engine
+ * registry) and the fixed step. */
 static int
 parse_engine (spec_parser *p, credo_solver_spec *sv, const config_setting_t *g)
 {
-  int engine = (int) sv->engine, rc, found;
-  if ((rc = credo__spec_opt_choice (p, g, "engine", engines, &engine)))
+  const credo_engine_type *const *reg = credo__engine_list ();
+  const char *names[MAX_NAMES + 1];
+  size_t n = 0;
+  int engine = 0, rc, found;
+  while (reg[n] && n < MAX_NAMES)
+    {
+      names[n] = reg[n]->name;
+      if (reg[n] == sv->engine)
+        engine = (int) n;
+      n++;
+    }
+  names[n] = NULL;
+  if ((rc = credo__spec_opt_choice (p, g, "engine", names, &engine)))
     return rc;
-  sv->engine = (credo_engine_kind) engine;
+  sv->engine = reg[engine];
   if ((rc = credo__spec_opt_num (p, g, "dt", &sv->dt, &found)))
     return rc;
   if (found && !(sv->dt > 0 && isfinite (sv->dt)))
     return credo__spec_err (p, config_setting_get_member (g, "dt"),
                             "'dt' must be > 0 (ms), not %g", sv->dt);
-  if (sv->engine == CREDO_ENGINE_EULER
-      && p->spec->duration / sv->dt > MAX_EULER_STEPS)
+  if ((sv->engine->caps & CREDO_ENGINE_FIXED_STEP)
+      && p->spec->duration / sv->dt > MAX_FIXED_STEPS)
     return credo__spec_err (p, config_setting_get_member (g, found ? "dt"
                                                                  : "engine"),
                             "'dt' = %g ms needs %.3g steps for the duration "
-                            "of %g ms; the euler engine takes at most %g",
+                            "of %g ms; the %s engine takes at most %g",
                             sv->dt, p->spec->duration / sv->dt,
-                            p->spec->duration, MAX_EULER_STEPS);
+                            p->spec->duration, sv->engine->name,
+                            MAX_FIXED_STEPS);
   return 0;
 }
 
-/* CVODE integrates ODEs only: a population whose model declares noise for
- * its parameters needs the euler engine.  Runs after the populations and
- * the solver section are both known. */
+/* The first engine that integrates noise, for the hint below. */
+static const char *
+noise_engine (void)
+{
+  const credo_engine_type *const *reg = credo__engine_list ();
+  for (size_t i = 0; reg[i]; i++)
+    if (reg[i]->caps & CREDO_ENGINE_NOISE)
+      return reg[i]->name;
+  return "?";
+}
+
+/* A population whose model declares noise for its parameters needs an
+ * engine that integrates noise (CVODE integrates ODEs only).  Runs after
+ * the populations and the solver section are both known. */
 static int
 check_noise (spec_parser *p)
 {
   const credo_spec *spec = p->spec;
-  if (spec->solver.engine != CREDO_ENGINE_CVODE)
+  if (spec->solver.engine->caps & CREDO_ENGINE_NOISE)
     return 0;
   for (size_t i = 0; i < spec->n_pops; i++)
     {
@@ -707,9 +731,10 @@ check_noise (spec_parser *p)
                       ps->loc.file ? ps->loc.file : p->name);
           return credo__error (p->ctx, CREDO_ECONFIG,
                                "%s: population '%s' has noise (sigma = %g "
-                               "on '%s'): CVODE cannot integrate noise; set "
-                               "solver.engine = \"euler\"",
-                               loc, ps->name, sigma, m->vars[a].name);
+                               "on '%s'): the %s engine cannot integrate "
+                               "noise; set solver.engine = \"%s\"",
+                               loc, ps->name, sigma, m->vars[a].name,
+                               spec->solver.engine->name, noise_engine ());
         }
     }
   return 0;

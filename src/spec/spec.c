@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "spec/parse.h"
+#include "engine/engine.h"
 
 /* ---- locations and messages ------------------------------------------- */
 
@@ -690,7 +691,7 @@ spec_new (void)
   spec->seed = 1;
   spec->flush_seconds = 10.0;
   spec->compression = 4;
-  spec->solver.engine = CREDO_ENGINE_CVODE;
+  spec->solver.engine = credo__engine_default ();
   spec->solver.dt = 0.1;
   spec->solver.method = CREDO_METHOD_BDF;
   spec->solver.linear = CREDO_LINEAR_AUTO;

@@ -142,16 +142,13 @@ typedef enum credo_linear
   CREDO_LINEAR_SPGMR
 } credo_linear;
 
-typedef enum credo_engine_kind
-{
-  CREDO_ENGINE_CVODE,
-  CREDO_ENGINE_EULER
-} credo_engine_kind;
+struct credo_engine_type; /* engine/engine.h */
 
 typedef struct credo_solver_spec
 {
-  credo_engine_kind engine; /* "cvode" (default) or "euler" */
-  double dt;                /* euler: fixed step (ms) */
+  /* solver.engine, from the engine registry (default cvode) */
+  const struct credo_engine_type *engine;
+  double dt;                /* fixed-step engines: the step (ms) */
   credo_method method;
   credo_linear linear;
   double rtol;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "spec/spec.h"
+#include "engine/engine.h"
 
 /* ---- summary ----------------------------------------------------------- */
 
@@ -299,10 +300,10 @@ credo_spec_print_summary (const credo_spec *spec, FILE *out)
   if (spec->learning.every > 0)
     print_learning (out, spec);
 
-  if (spec->solver.engine == CREDO_ENGINE_EULER)
+  if (spec->solver.engine->caps & CREDO_ENGINE_FIXED_STEP)
     {
-      fprintf (out, "\nsolver      engine euler, dt %g ms (fixed step)\n",
-               spec->solver.dt);
+      fprintf (out, "\nsolver      engine %s, dt %g ms (fixed step)\n",
+               spec->solver.engine->name, spec->solver.dt);
       return;
     }
   fprintf (out, "\nsolver      %s, linear %s", methods[spec->solver.method],

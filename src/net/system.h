@@ -1,0 +1,56 @@
+/* src/net/system.h -- the network as engines see it: a system of ODEs.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * As GSL keeps gsl_odeiv2_system apart from its steppers, an engine sees
+ * only this: a dimension, the right-hand side, the analytic Jacobian in
+ * three forms (J*v, dense, diagonal), the noise amplitudes and a way to name
+ * a state component in messages.  It never sees populations, the spec or
+ * the recorder.  Slots an engine does not need may be NULL; the ones marked
+ * "later" are filled by no network yet and exist so that the event engine
+ * (spike roots) and the batched engine (reductions over a minibatch) are
+ * one more engine each, not a fork of the interface.  Includes only base/.
+ */
+#ifndef CREDO_NET_SYSTEM_H
+#define CREDO_NET_SYSTEM_H
+
+#include "base/base.h"
+
+typedef struct credo_system
+{
+  credo_ctx *ctx;
+  size_t n;            /* state dimension */
+  size_t batch;        /* independent copies stacked in y (1 today) */
+  const double *atol;  /* per-component absolute tolerance */
+  double duration;     /* of the whole run, ms */
+  unsigned long seed;  /* the run's seed (noise streams derive from it) */
+  void *ud;            /* passed to every slot */
+
+  /* dy/dt at (t, y): 0, or 1 (recoverable) when ydot is not finite. */
+  int (*rhs) (void *ud, double t, const double *y, double *ydot);
+  /* Local derivatives at (t, y), kept for the next three slots. */
+  void (*jac_setup) (void *ud, double t, const double *y);
+  /* jv = J v with J from the last jac_setup. */
+  void (*jtimes) (void *ud, const double *v, double *jv);
+  /* Dense J, column-major n x n with leading dimension ld. */
+  void (*jac_dense) (void *ud, double *J, size_t ld);
+  /* Its diagonal into d[n] (Jacobi preconditioner). */
+  void (*jac_diag) (void *ud, double *d);
+  /* White-noise amplitude of every component into sigma[n] (dy = f dt +
+   * sigma dW); sets *any when one is > 0.  0 or an error code. */
+  int (*noise) (void *ud, double *sigma, int *any);
+  /* "population 'h', variable 'u', unit 3" for component i into buf;
+   * 0, or -1 when i names no neuron state (a weight). */
+  int (*describe) (void *ud, size_t i, char *buf, size_t len);
+
+  /* later: n_roots root functions g(t, y) whose zero crossings are events
+   * (spikes), and what happens at one (a reset). */
+  size_t n_roots;
+  int (*roots) (void *ud, double t, const double *y, double *g);
+  int (*on_event) (void *ud, double t, double *y, const int *which);
+  /* later: combine per-copy results of a batched system (the mean weight
+   * update of a minibatch) into out. */
+  int (*reduce) (void *ud, const double *y, double *out);
+} credo_system;
+
+#endif /* CREDO_NET_SYSTEM_H */
