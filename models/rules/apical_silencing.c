@@ -13,11 +13,9 @@
 
 #include "credo/rule.h"
 
-const credo_rule_type credo_rule_apical_silencing = {
-  CREDO_RULE_VERSION,
-  "apical_silencing",
-  "dW/dt = eta (0 - v_A) r_pre^T: interneurons learn to cancel the top-down "
-  "input in the apical dendrite (SAC18 Eq. 9)",
-  CREDO_SIGNAL_ZERO, NULL,
-  CREDO_SIGNAL_OWN_INPUT, NULL,
-};
+const credo_rule_type credo_rule_apical_silencing
+    = CREDO_RULE_ERROR_TIMES_RATE (
+        "apical_silencing",
+        "dW/dt = eta (0 - v_A) r_pre^T: interneurons learn to cancel the "
+        "top-down input in the apical dendrite (SAC18 Eq. 9)",
+        CREDO_SIGNAL_ZERO, NULL, CREDO_SIGNAL_OWN_INPUT, NULL);

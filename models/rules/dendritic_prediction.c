@@ -16,11 +16,9 @@
 
 #include "credo/rule.h"
 
-const credo_rule_type credo_rule_dendritic_prediction = {
-  CREDO_RULE_VERSION,
-  "dendritic_prediction",
-  "dW/dt = eta (phi(u) - phi(v_hat)) r_pre^T: the dendrite learns to predict "
-  "the somatic rate (Urbanczik & Senn 2014; SAC18 Eqs. 7-8)",
-  CREDO_SIGNAL_OUTPUT, "r",
-  CREDO_SIGNAL_OWN_PRED, NULL,
-};
+const credo_rule_type credo_rule_dendritic_prediction
+    = CREDO_RULE_ERROR_TIMES_RATE (
+        "dendritic_prediction",
+        "dW/dt = eta (phi(u) - phi(v_hat)) r_pre^T: the dendrite learns to "
+        "predict the somatic rate (Urbanczik & Senn 2014; SAC18 Eqs. 7-8)",
+        CREDO_SIGNAL_OUTPUT, "r", CREDO_SIGNAL_OWN_PRED, NULL);

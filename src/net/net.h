@@ -36,13 +36,12 @@ typedef struct credo_proj
   const double *w_cur; /* the weights in use: w, or a view into y */
   /* plastic projections only */
   int plastic;
-  size_t w_offset;   /* W's first index in y */
-  size_t d_offset;   /* the filtered induction D's first index (tau_w > 0) */
-  const double *plus, *minus;   /* e = plus - minus (NULL = 0) */
-  const double *dplus, *dminus; /* their perturbations in J*v (NULL = 0) */
-  double *e, *de;    /* rows: error at the last jac setup, its perturbation */
+  const credo_rule_type *rule;
+  size_t w_offset;   /* W's first index in y; the rule's blocks follow */
+  size_t n_blocks;   /* the rule's state blocks besides W, each rows*cols */
+  credo_syn_view view; /* what the rule sees: sizes, settings, signals */
   double *r_saved;   /* presynaptic rate at the last jac setup */
-  double learn;      /* 1 inside the learning window, else 0 */
+  double learn;      /* the window gate at the last jac setup */
 } credo_proj;
 
 typedef struct credo_net
@@ -92,8 +91,12 @@ void credo__net_jac_dense (credo_net *net, double *J, size_t ld);
 void credo__net_jac_neurons (credo_net *net, double *J, size_t ld);
 /* Diagonal of that Jacobian into d[n_state] (Jacobi preconditioner). */
 void credo__net_jac_diag (credo_net *net, double *d);
-/* Plasticity (plasticity.c): resolves rule signals, the learning window
- * at t, weight-block RHS, J*v and its Jacobi diagonal. */
+/* Plasticity (plasticity.c): the rule's view of a projection (sizes,
+ * settings) and its number of state blocks, before the layout; then its
+ * signals and scratch; then the weight blocks' RHS, J*v and diagonal
+ * through the rule's ops, gated by the learning window at t. */
+int credo__plast_layout (credo_net *net, credo_proj *pr, size_t rows,
+                         size_t cols);
 int credo__plast_resolve (credo_net *net, credo_proj *pr);
 void credo__plast_rhs (credo_net *net, double t, const double *y,
                        double *ydot);

@@ -184,8 +184,6 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
 
 /* Tolerance scales of the weight blocks (atol_var names "w" and "dw"). */
 static const credo_var_desc weight_var = { "w", "1", 1.0, "plastic weight" };
-static const credo_var_desc filter_var
-    = { "dw", "1", 1.0, "low-pass filtered weight induction" };
 
 static double
 atol_for (const credo_solver_spec *s, const credo_var_desc *v)
@@ -232,15 +230,17 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
       credo_proj *pr = &net->projs[k];
       if (!ps->plast.rule)
         continue;
+      pr->spec = ps;
       pr->plastic = 1;
       net->has_plastic = 1;
+      if ((rc = credo__plast_layout (
+               net, pr, spec->pops[ps->post].size,
+               ps->conn == CREDO_CONN_ONE_TO_ONE ? 1
+                                                 : spec->pops[ps->pre].size)))
+        goto fail;
+      rc = CREDO_ENOMEM;
       pr->w_offset = off;
-      off += nw;
-      if (ps->plast.tau_w > 0)
-        {
-          pr->d_offset = off;
-          off += nw;
-        }
+      off += nw * (1 + pr->n_blocks);
     }
   net->n_state = off;
   net->atol = credo__calloc (off, sizeof *net->atol);
@@ -266,9 +266,15 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
         continue;
       for (size_t i = 0; i < nw; i++)
         net->atol[pr->w_offset + i] = atol_for (&spec->solver, &weight_var);
-      if (spec->projs[k].plast.tau_w > 0)
-        for (size_t i = 0; i < nw; i++)
-          net->atol[pr->d_offset + i] = atol_for (&spec->solver, &filter_var);
+      for (size_t b = 0; b < pr->n_blocks; b++)
+        {
+          /* a rule's state blocks take the tolerance of their name */
+          credo_var_desc block = weight_var;
+          block.name = pr->rule->block_names ? pr->rule->block_names[b] : "w";
+          for (size_t i = 0; i < nw; i++)
+            net->atol[pr->w_offset + (1 + b) * nw + i]
+                = atol_for (&spec->solver, &block);
+        }
     }
 
   rng = gsl_rng_alloc (gsl_rng_mt19937);
@@ -312,8 +318,7 @@ credo__net_free (credo_net *net)
   for (size_t k = 0; net->projs && k < net->n_projs; k++)
     {
       free (net->projs[k].w);
-      free (net->projs[k].e);
-      free (net->projs[k].de);
+      free (net->projs[k].view.scratch);
       free (net->projs[k].r_saved);
     }
   free (net->y_jac);

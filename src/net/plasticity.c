@@ -1,22 +1,14 @@
-/* src/net/plasticity.c -- plastic projections: weights as ODE states.
+/* src/net/plasticity.c -- plastic projections: weights as ODE states,
+ * driven by a rule's ops table (credo/rule.h).
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  *
- * For a plastic projection with error e = plus - minus (read from the
- * post-synaptic population, see credo/rule.h) and presynaptic rate r:
- *
- *   tau_w = 0:  dW/dt = g eta e r^T
- *   tau_w > 0:  tau_w dD/dt = -D + e r^T,  dW/dt = g eta D   (SAC18)
- *
- * g = 1 inside the learning window [start, stop), else 0: the window edges
- * are discontinuities the driver stops at.  Hard bounds hold a weight whose
- * drift would cross w_min / w_max.  The exact J*v of these equations:
- *
- *   d(e r^T) = de r^T + e dr^T,
- *
- * where de comes from the perturbed post-synaptic signals (which include
- * the dW r term of the projections) and dr from the presynaptic output, so
- * the Krylov solver never needs a difference quotient.
+ * The network binds each rule to its projection: it resolves the signals
+ * the rule names to the post population's port arrays (and their J*v
+ * perturbations), lays out W and the rule's state blocks in y, gates the
+ * rule by the learning window [start, stop) (its edges are discontinuities
+ * the driver stops at) and calls the rule's rhs, jac_setup, jtimes and diag
+ * on plain arrays.  The mathematics of a rule lives in models/rules/.
  */
 #include <math.h>
 #include <stdio.h>
@@ -70,20 +62,45 @@ resolve_signal (credo_net *net, credo_proj *pr, credo_signal_kind kind,
 }
 
 int
+credo__plast_layout (credo_net *net, credo_proj *pr, size_t rows, size_t cols)
+{
+  const credo_plast_spec *ps = &pr->spec->plast;
+  const credo_rule_type *rule = ps->rule;
+  credo_syn_view *v = &pr->view;
+  char msg[512], loc[512];
+  pr->rule = rule;
+  v->rows = rows;
+  v->cols = cols;
+  v->one_to_one = pr->spec->conn == CREDO_CONN_ONE_TO_ONE;
+  v->eta = ps->eta;
+  v->tau_w = ps->tau_w;
+  v->w_min = ps->w_min;
+  v->w_max = ps->w_max;
+  msg[0] = 0;
+  if (rule->check && rule->check (v, msg, sizeof msg))
+    return credo__error (net->ctx, CREDO_ECONFIG, "%s: rule %s of projection "
+                         "'%s': %s",
+                         credo__loc_str (&ps->loc, loc, sizeof loc),
+                         rule->name, pr->spec->name, msg);
+  pr->n_blocks = rule->n_blocks ? rule->n_blocks (v) : 0;
+  return 0;
+}
+
+int
 credo__plast_resolve (credo_net *net, credo_proj *pr)
 {
-  const credo_rule_type *rule = pr->spec->plast.rule;
+  const credo_rule_type *rule = pr->rule;
+  credo_syn_view *v = &pr->view;
+  size_t ns = rule->scratch_size ? rule->scratch_size (v) : 0;
   int rc;
-  if ((rc = resolve_signal (net, pr, rule->plus_kind, rule->plus, &pr->plus,
-                            &pr->dplus)))
-    return rc;
-  if ((rc = resolve_signal (net, pr, rule->minus_kind, rule->minus,
-                            &pr->minus, &pr->dminus)))
-    return rc;
-  pr->e = credo__calloc (pr->rows, sizeof *pr->e);
-  pr->de = credo__calloc (pr->rows, sizeof *pr->de);
+  for (size_t k = 0; k < rule->n_signal && k < CREDO_RULE_MAX_SIGNALS; k++)
+    if ((rc = resolve_signal (net, pr, rule->signals[k].kind,
+                              rule->signals[k].port, &v->sig[k],
+                              &v->dsig[k])))
+      return rc;
+  v->scratch = credo__calloc (ns ? ns : 1, sizeof *v->scratch);
   pr->r_saved = credo__calloc (pr->pre->n, sizeof *pr->r_saved);
-  if (!pr->e || !pr->de || !pr->r_saved)
+  if (!v->scratch || !pr->r_saved)
     return credo__error (net->ctx, CREDO_ENOMEM, "out of memory");
   return 0;
 }
@@ -94,25 +111,20 @@ window (const credo_plast_spec *ps, double t)
   return (t >= ps->start && t < ps->stop) ? 1.0 : 0.0;
 }
 
-/* e = plus - minus into out[rows] */
-static void
-error_vector (const credo_proj *pr, double *out)
+/* The rule's blocks of projection pr inside a state-shaped array (NULL
+ * without blocks). */
+static inline const double *
+blocks_c (const credo_proj *pr, const double *y)
 {
-  for (size_t i = 0; i < pr->rows; i++)
-    out[i] = (pr->plus ? pr->plus[i] : 0.0) - (pr->minus ? pr->minus[i] : 0.0);
+  return pr->n_blocks ? y + pr->w_offset + pr->view.rows * pr->view.cols
+                      : NULL;
 }
 
-/* A weight at a bound whose drift points outwards is held there. */
-static inline int
-held (double w, double dw, const credo_plast_spec *ps)
+static inline double *
+blocks (const credo_proj *pr, double *y)
 {
-  return (w >= ps->w_max && dw > 0) || (w <= ps->w_min && dw < 0);
-}
-
-static inline double
-bounded (double w, double dw, const credo_plast_spec *ps)
-{
-  return held (w, dw, ps) ? 0.0 : dw;
+  return pr->n_blocks ? y + pr->w_offset + pr->view.rows * pr->view.cols
+                      : NULL;
 }
 
 void
@@ -121,52 +133,32 @@ credo__plast_rhs (credo_net *net, double t, const double *y, double *ydot)
   for (size_t k = 0; k < net->n_projs; k++)
     {
       credo_proj *pr = &net->projs[k];
-      const credo_plast_spec *ps = &pr->spec->plast;
-      const double *r = pr->pre->out[pr->spec->pre_port];
-      const double *W = y + pr->w_offset;
-      double *dW = ydot + pr->w_offset, *e = pr->de; /* scratch */
-      double g = window (ps, credo__net_piece_time (net, t)) * ps->eta;
-      int diag = pr->spec->conn == CREDO_CONN_ONE_TO_ONE;
       if (!pr->plastic)
         continue;
-      error_vector (pr, e);
-      if (ps->tau_w > 0)
-        {
-          const double *D = y + pr->d_offset;
-          double *dD = ydot + pr->d_offset, inv = 1.0 / ps->tau_w;
-          for (size_t i = 0; i < pr->rows; i++)
-            for (size_t j = 0; j < pr->cols; j++)
-              {
-                size_t ij = i * pr->cols + j;
-                double rj = diag ? r[i] : r[j];
-                dD[ij] = (e[i] * rj - D[ij]) * inv;
-                dW[ij] = bounded (W[ij], g * D[ij], ps);
-              }
-        }
-      else
-        for (size_t i = 0; i < pr->rows; i++)
-          for (size_t j = 0; j < pr->cols; j++)
-            {
-              size_t ij = i * pr->cols + j;
-              double rj = diag ? r[i] : r[j];
-              dW[ij] = bounded (W[ij], g * e[i] * rj, ps);
-            }
+      pr->view.gate = window (&pr->spec->plast, credo__net_piece_time (net, t));
+      pr->view.r = pr->pre->out[pr->spec->pre_port];
+      pr->view.dr = NULL;
+      pr->rule->rhs (&pr->view, t, y + pr->w_offset, blocks_c (pr, y),
+                     ydot + pr->w_offset, blocks (pr, ydot));
     }
 }
 
 void
 credo__plast_jac_setup (credo_net *net, double t, const double *y)
 {
-  (void) y;
   for (size_t k = 0; k < net->n_projs; k++)
     {
       credo_proj *pr = &net->projs[k];
       if (!pr->plastic)
         continue;
-      error_vector (pr, pr->e);
       memcpy (pr->r_saved, pr->pre->out[pr->spec->pre_port],
               pr->pre->n * sizeof (double));
       pr->learn = window (&pr->spec->plast, credo__net_piece_time (net, t));
+      pr->view.gate = pr->learn;
+      pr->view.r = pr->r_saved;
+      if (pr->rule->jac_setup)
+        pr->rule->jac_setup (&pr->view, t, y + pr->w_offset,
+                             blocks_c (pr, y));
     }
 }
 
@@ -177,49 +169,15 @@ credo__plast_jtimes (credo_net *net, const double *y, const double *v,
   for (size_t k = 0; k < net->n_projs; k++)
     {
       credo_proj *pr = &net->projs[k];
-      const credo_plast_spec *ps = &pr->spec->plast;
-      const double *r = pr->r_saved, *e = pr->e;
-      const double *dr = pr->pre->model->n_var
-                             ? pr->pre->dout[pr->spec->pre_port]
-                             : NULL;
-      const double *W = y + pr->w_offset;
-      double *de = pr->de, g;
-      int diag;
       if (!pr->plastic)
         continue;
-      g = pr->learn * ps->eta;
-      diag = pr->spec->conn == CREDO_CONN_ONE_TO_ONE;
-      for (size_t i = 0; i < pr->rows; i++)
-        de[i] = (pr->dplus ? pr->dplus[i] : 0.0)
-                - (pr->dminus ? pr->dminus[i] : 0.0);
-      if (ps->tau_w > 0)
-        {
-          const double *vD = v + pr->d_offset, *D = y + pr->d_offset;
-          double *jD = jv + pr->d_offset, *jW = jv + pr->w_offset;
-          double inv = 1.0 / ps->tau_w;
-          for (size_t i = 0; i < pr->rows; i++)
-            for (size_t j = 0; j < pr->cols; j++)
-              {
-                size_t ij = i * pr->cols + j;
-                size_t jj = diag ? i : j;
-                double ind = de[i] * r[jj] + (dr ? e[i] * dr[jj] : 0.0);
-                jD[ij] = (ind - vD[ij]) * inv;
-                jW[ij] = held (W[ij], g * D[ij], ps) ? 0.0 : g * vD[ij];
-              }
-        }
-      else
-        {
-          double *jW = jv + pr->w_offset;
-          for (size_t i = 0; i < pr->rows; i++)
-            for (size_t j = 0; j < pr->cols; j++)
-              {
-                size_t ij = i * pr->cols + j;
-                size_t jj = diag ? i : j;
-                double drift = g * e[i] * r[jj];
-                double ind = de[i] * r[jj] + (dr ? e[i] * dr[jj] : 0.0);
-                jW[ij] = held (W[ij], drift, ps) ? 0.0 : g * ind;
-              }
-        }
+      pr->view.gate = pr->learn;
+      pr->view.r = pr->r_saved;
+      pr->view.dr = pr->pre->model->n_var ? pr->pre->dout[pr->spec->pre_port]
+                                          : NULL;
+      pr->rule->jtimes (&pr->view, y + pr->w_offset, blocks_c (pr, y),
+                        v + pr->w_offset, blocks_c (pr, v),
+                        jv + pr->w_offset, blocks (pr, jv));
     }
 }
 
@@ -228,15 +186,15 @@ credo__plast_diag (credo_net *net, double *d)
 {
   for (size_t k = 0; k < net->n_projs; k++)
     {
-      const credo_proj *pr = &net->projs[k];
-      size_t nw = pr->rows * pr->cols;
+      credo_proj *pr = &net->projs[k];
       if (!pr->plastic)
         continue;
-      /* dW/dt depends on W only through the post signals: weak, ignored */
-      memset (d + pr->w_offset, 0, nw * sizeof *d);
-      if (pr->spec->plast.tau_w > 0)
-        for (size_t i = 0; i < nw; i++)
-          d[pr->d_offset + i] = -1.0 / pr->spec->plast.tau_w;
+      if (pr->rule->diag)
+        pr->rule->diag (&pr->view, d + pr->w_offset, blocks (pr, d));
+      else
+        memset (d + pr->w_offset, 0,
+                pr->view.rows * pr->view.cols * (1 + pr->n_blocks)
+                    * sizeof *d);
     }
 }
 
