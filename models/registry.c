@@ -78,10 +78,12 @@ credo_model_param_index (const credo_model_type *m, const char *name)
 
 extern const credo_rule_type credo_rule_dendritic_prediction;
 extern const credo_rule_type credo_rule_apical_silencing;
+extern const credo_rule_type credo_rule_oja;
 
 static const credo_rule_type *const rule_registry[] = {
   &credo_rule_dendritic_prediction,
   &credo_rule_apical_silencing,
+  &credo_rule_oja,
   NULL
 };
 

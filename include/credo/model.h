@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#include "credo/transfer.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -88,6 +90,24 @@ typedef struct credo_local_jac
   double *dodin;
 } credo_local_jac;
 
+/* How a model reads as one layer of the equivalent feed-forward network,
+ * for reference gradients (backprop, Gauss-Newton...): at rest, without
+ * teaching and with the error ports silent, a unit's potential is
+ * u = gain(p) * (summed input of port `input`) and its rate phi(u). */
+typedef struct credo_ff_desc
+{
+  const char *input;               /* the port forward projections feed */
+  double (*gain) (const double *p); /* the attenuation of that input */
+  /* writes the transfer function phi of parameters p into *phi */
+  void (*phi) (const double *p, credo_transfer *phi);
+  const char *rate;   /* the output port holding phi(u) */
+  const char *target; /* input port of a target potential, or NULL */
+  const char *gate;   /* input port switching the target on, or NULL */
+  /* input ports whose sum is the unit's error compartment (the apical
+   * potential), NULL-terminated; NULL: none */
+  const char *const *error;
+} credo_ff_desc;
+
 typedef struct credo_model_type
 {
   int version; /* CREDO_MODEL_VERSION; later slots are appended after it */
@@ -132,6 +152,10 @@ typedef struct credo_model_type
    * v->in.  May be NULL when the model has none. */
   void (*derived)(const credo_pop_view *v, double t, const double *y,
                   double *const *out);
+
+  /* Its feed-forward reading, or NULL (the model cannot be a layer of a
+   * chain that reference gradients are computed for). */
+  const credo_ff_desc *ff;
 } credo_model_type;
 
 /* The registry of built-in models (src/models.c). */

@@ -164,6 +164,28 @@ pyr_noise (const double *p, size_t var)
   return p[P_SIGMA];
 }
 
+/* The feed-forward reading: at rest, without teaching and with v_A = 0,
+ * u = g_B / (g_lk + g_B + g_A) v_B (SAC18 Eq. 5): a layer of
+ * the feed-forward network whose backprop gradient the microcircuit
+ * approximates, Sacramento et al. 2018, Sec. 2). */
+static double
+pyr_ff_gain (const double *p)
+{
+  return p[P_GB] / (p[P_GLK] + p[P_GB] + p[P_GA]);
+}
+
+static void
+pyr_ff_phi (const double *p, credo_transfer *phi)
+{
+  *phi = credo_transfer_from (p + P_TRANSFER);
+}
+
+static const char *const pyr_error_ports[] = { "apical", "topdown", NULL };
+
+static const credo_ff_desc pyr_ff = {
+  "basal", pyr_ff_gain, pyr_ff_phi, "r", "nudge", "gate", pyr_error_ports,
+};
+
 const credo_model_type credo_model_pyramidal = {
   CREDO_MODEL_VERSION,
   "pyramidal",
@@ -181,4 +203,5 @@ const credo_model_type credo_model_pyramidal = {
   pyr_jacobian,
   pyr_noise,
   pyr_derived,
+  &pyr_ff,
 };
