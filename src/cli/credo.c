@@ -26,7 +26,7 @@
 #include <hdf5.h>
 #include <sundials/sundials_config.h>
 
-#include "credo/credo.h"
+#include "cli/cli.h"
 
 static credo_ctx *g_ctx; /* for the SIGINT handler */
 
@@ -279,6 +279,8 @@ cmd_run (int argc, char **argv)
   credo_ctx *ctx = NULL;
   credo_spec *spec = NULL;
   credo_sim *sim = NULL;
+  cli_progress progress;
+  credo_run_events events;
   char *out = NULL, *cmdline = NULL;
   /* before getopt permutes argv; argv[0] may be libtool's .libs path */
   char *cmdline_raw = join_argv (argc - 1, argv + 1);
@@ -299,7 +301,6 @@ cmd_run (int argc, char **argv)
     return 1;
   credo_ctx_set_log_level (ctx, a.quiet ? CREDO_LOG_ERROR
                                 : a.verbose ? CREDO_LOG_INFO : CREDO_LOG_WARN);
-  credo_ctx_set_progress (ctx, !a.quiet);
   spec = credo_spec_load (ctx, a.file, a.sets, a.n_sets);
   if (!spec)
     {
@@ -325,6 +326,11 @@ cmd_run (int argc, char **argv)
       goto done;
     }
   credo_sim_set_command_line (sim, cmdline ? cmdline : "credo run");
+  if (!a.quiet)
+    {
+      cli_progress_init (&progress, &events);
+      credo_sim_set_events (sim, &events);
+    }
   g_ctx = ctx;
   signal (SIGINT, on_sigint);
   status = credo_sim_run (sim);
