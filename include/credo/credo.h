@@ -13,7 +13,8 @@
  *
  * Functions return 0 (CREDO_OK) or a negative CREDO_E* code with the
  * message in the context; constructors return NULL.  The library never
- * exits, aborts or prints except through the context's log sink.
+ * exits or aborts, and never prints: log messages go to the context's sink
+ * and a run reports its progress through credo_run_events.
  */
 #ifndef CREDO_H
 #define CREDO_H
@@ -51,7 +52,7 @@ typedef struct credo_ctx credo_ctx;
 typedef struct credo_spec credo_spec;
 typedef struct credo_sim credo_sim;
 
-/* ---- context: errors, logging, progress ------------------------------ */
+/* ---- context: errors, logging, stop request -------------------------- */
 
 credo_ctx *credo_ctx_new (void);
 void credo_ctx_free (credo_ctx *ctx); /* accepts NULL */
@@ -60,9 +61,6 @@ void credo_ctx_set_log_level (credo_ctx *ctx, int level);
 void credo_ctx_set_log_sink (credo_ctx *ctx,
                              void (*sink) (int level, const char *msg, void *ud),
                              void *ud);
-/* Show progress (simulated time, %, wall time, ETA) on stderr for runs
- * longer than a second.  Off by default. */
-void credo_ctx_set_progress (credo_ctx *ctx, int on);
 /* Ask a running simulation to stop at its next step; async-signal-safe. */
 void credo_ctx_request_stop (credo_ctx *ctx);
 /* The last error message; never NULL. */
@@ -109,6 +107,33 @@ credo_sim *credo_sim_new (credo_ctx *ctx, const credo_spec *spec,
                           const char *out_path);
 /* Records the command line in the output file's attributes. */
 void credo_sim_set_command_line (credo_sim *sim, const char *cmdline);
+
+/* What a run reports while it goes.  The library never prints; a front end
+ * (the credo program) formats these.  Every member may be NULL.  The
+ * callbacks run on the thread of credo_sim_run, between integrator steps;
+ * they must not call back into the simulation. */
+typedef struct credo_run_events
+{
+  /* After every integrator step (final = 0) and once when the run ends,
+   * however it ends (final = 1): the simulated time t (ms) of `duration`,
+   * the grid sample times recorded so far and the wall seconds since the
+   * run started. */
+  void (*progress) (void *ud, double t, double duration,
+                    unsigned long long samples, double wall, int final);
+  /* Once at the start of a run with learning curves (learning.every > 0),
+   * before any row: the n columns of a row (names valid until
+   * credo_sim_free) and the test error of always predicting the mean target
+   * (NaN without a test set). */
+  void (*learning_header) (void *ud, size_t n, const char *const *names,
+                           double mean_predictor_error);
+  /* One learning-curve row at simulated time t (ms): n values in the
+   * columns' order, as recorded in the output file. */
+  void (*learning_row) (void *ud, double t, size_t n, const double *row);
+  void *ud; /* passed to every callback */
+} credo_run_events;
+
+/* Copies `ev` (NULL for none, the default) into the simulation. */
+void credo_sim_set_events (credo_sim *sim, const credo_run_events *ev);
 /* Runs the whole protocol.  The output file is written to a temporary name
  * and renamed into place when closed, on success and on runtime failure
  * alike (then with the attribute status = "failed: ..."). */

@@ -21,7 +21,6 @@ struct credo_ctx
   char msg[4096];
   int code; /* status of the last error */
   int log_level;
-  int progress;
   volatile sig_atomic_t stop_requested;
   void (*sink) (int level, const char *msg, void *ud);
   void *sink_ud;

@@ -50,12 +50,6 @@ credo_ctx_set_log_sink (credo_ctx *ctx,
 }
 
 void
-credo_ctx_set_progress (credo_ctx *ctx, int on)
-{
-  ctx->progress = on;
-}
-
-void
 credo_ctx_request_stop (credo_ctx *ctx)
 {
   ctx->stop_requested = 1;

@@ -1,4 +1,5 @@
-/* src/run/sim.c -- the run driver: protocol segments, sampling, progress, output.
+/* src/run/sim.c -- the run driver: protocol segments, sampling, output, and
+ * the events a front end shows (progress, learning curves); prints nothing.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  *
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "engine/engine.h"
 #include "learn/learn.h"
@@ -32,12 +32,9 @@ struct credo_sim
   credo_recorder *rec;
   credo_learning *learn; /* learning curves, or NULL */
   double *lrow;
-  int lheader;           /* the table header was printed */
   credo_solver_stats stats;
-  /* progress */
-  double wall0, wall_last_print, t_last_print;
-  int printed;           /* a progress line was printed */
-  int line_open;         /* ... and the terminal's cursor is still on it */
+  credo_run_events ev;   /* what the front end is told; members may be NULL */
+  double wall0;          /* wall clock at the start of the run */
   unsigned long long n_samples; /* grid sample times so far */
 };
 
@@ -98,6 +95,15 @@ credo_sim_set_command_line (credo_sim *sim, const char *cmdline)
 }
 
 void
+credo_sim_set_events (credo_sim *sim, const credo_run_events *ev)
+{
+  if (ev)
+    sim->ev = *ev;
+  else
+    memset (&sim->ev, 0, sizeof sim->ev);
+}
+
+void
 credo_sim_free (credo_sim *sim)
 {
   if (!sim)
@@ -113,7 +119,7 @@ credo_sim_free (credo_sim *sim)
   free (sim);
 }
 
-/* ---- observer: recorder + progress ------------------------------------ */
+/* ---- observer: recorder, learning curves, events ---------------------- */
 
 static double
 obs_next_time (void *ud)
@@ -122,44 +128,6 @@ obs_next_time (void *ud)
   double t = sim->rec ? credo__rec_next_time (sim->rec) : INFINITY;
   double tl = credo__learning_next_time (sim->learn);
   return tl < t ? tl : t;
-}
-
-/* Width of a learning-table column: its name, at least 12. */
-static int
-col_width (const char *name)
-{
-  return strlen (name) > 12 ? (int) strlen (name) : 12;
-}
-
-/* One row of the learning table on stderr (not with -q). */
-static void
-print_learning (credo_sim *sim, double t)
-{
-  const char *const *names, *const *docs;
-  size_t n = credo__learning_columns (sim->learn, &names, &docs);
-  if (!sim->ctx->progress)
-    return;
-  if (sim->line_open)
-    fputs ("\r\033[K", stderr); /* clear the progress line */
-  sim->line_open = 0;
-  if (!sim->lheader)
-    {
-      double mpe = credo__learning_mean_predictor_error (sim->learn);
-      if (!isnan (mpe))
-        fprintf (stderr, "learning curves (test error of always predicting "
-                 "the mean target: %g)\n", mpe);
-      fprintf (stderr, "%10s", "t (s)");
-      for (size_t i = 0; i < n; i++)
-        fprintf (stderr, " %*s", col_width (names[i]), names[i]);
-      fputc ('\n', stderr);
-      sim->lheader = 1;
-    }
-  fprintf (stderr, "%10.3f", t / 1000.0);
-  for (size_t i = 0; i < n; i++)
-    fprintf (stderr, " %*.6g", col_width (names[i]), sim->lrow[i]);
-  fputc ('\n', stderr);
-  if (isatty (2))
-    sim->wall_last_print = 0; /* redraw the progress line below the table */
 }
 
 static int
@@ -176,40 +144,24 @@ obs_sample (void *ud, double t, const double *y)
   sim->net->piece_t = piece_t;
   if (rc == 0 && sim->learn && credo__learning_next_time (sim->learn) <= t)
     {
+      const char *const *names, *const *docs;
+      size_t n = credo__learning_columns (sim->learn, &names, &docs);
       credo__learning_sample (sim->learn, t, y, sim->lrow);
-      print_learning (sim, t);
+      if (sim->ev.learning_row)
+        sim->ev.learning_row (sim->ev.ud, t, n, sim->lrow);
       if (sim->rec)
         rc = credo__rec_learning_row (sim->rec, t, sim->lrow);
     }
   return rc;
 }
 
+/* Tells the front end where the run is (see credo_run_events.progress). */
 static void
 progress (credo_sim *sim, double t, int final)
 {
-  double now = credo__wall_seconds (), wall = now - sim->wall0;
-  double T = sim->spec->duration, frac = T > 0 ? t / T : 1;
-  /* a terminal gets one line redrawn 4 times a second; a log file or pipe
-   * a new line every 10 s */
-  int tty = isatty (2);
-  if (!sim->ctx->progress)
-    return;
-  if (!final
-      && (wall < 1.0 || now - sim->wall_last_print < (tty ? 0.25 : 10.0)))
-    return;
-  if (final && (!sim->printed || (!tty && t == sim->t_last_print)))
-    return;
-  sim->t_last_print = t;
-  sim->wall_last_print = now;
-  sim->printed = 1;
-  fprintf (stderr,
-           "%s  t = %.1f / %.1f ms  %5.1f%%  %llu samples  wall %.1f s  "
-           "ETA %.1f s%s",
-           tty ? "\r" : "", t, T, 100 * frac, sim->n_samples, wall,
-           frac > 0 ? wall * (1 - frac) / frac : 0.0,
-           tty && !final ? "   " : "\n");
-  sim->line_open = tty && !final;
-  fflush (stderr);
+  if (sim->ev.progress)
+    sim->ev.progress (sim->ev.ud, t, sim->spec->duration, sim->n_samples,
+                      credo__wall_seconds () - sim->wall0, final);
 }
 
 static int
@@ -288,14 +240,16 @@ credo_sim_run (credo_sim *sim)
           free (ends);
           return CREDO_EIO;
         }
-      if (sim->learn)
-        {
-          const char *const *names, *const *docs;
-          size_t n = credo__learning_columns (sim->learn, &names, &docs);
-          rc = credo__rec_learning_open (
-              sim->rec, n, names, docs,
-              credo__learning_mean_predictor_error (sim->learn));
-        }
+    }
+  if (sim->learn)
+    {
+      const char *const *names, *const *docs;
+      size_t n = credo__learning_columns (sim->learn, &names, &docs);
+      double mpe = credo__learning_mean_predictor_error (sim->learn);
+      if (sim->rec)
+        rc = credo__rec_learning_open (sim->rec, n, names, docs, mpe);
+      if (rc == 0 && sim->ev.learning_header)
+        sim->ev.learning_header (sim->ev.ud, n, names, mpe);
     }
   sim->wall0 = credo__wall_seconds ();
   if (rc == 0 && obs_next_time (sim) <= 0.0)

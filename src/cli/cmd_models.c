@@ -1,0 +1,100 @@
+/* src/cli/cmd_models.c -- `credo models [NAME]`: the model registry, or one
+ * model's ports, state variables and parameters from its own tables.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const char cli_usage_models[]
+    = "usage: credo models [NAME]\n"
+      "\n"
+      "Without NAME: every model with a one-line description.\n"
+      "With NAME: its ports, state variables and parameters (default, unit,\n"
+      "meaning), read from the model's own tables.\n";
+
+/* Width of the name column of `credo models NAME`: the longest name of a
+ * port, variable or parameter, at least 12. */
+static int
+name_width (const credo_model_type *m)
+{
+  size_t w = 12;
+  for (size_t i = 0; i < m->n_in; i++)
+    w = strlen (m->inputs[i].name) > w ? strlen (m->inputs[i].name) : w;
+  for (size_t i = 0; i < m->n_out; i++)
+    w = strlen (m->outputs[i].name) > w ? strlen (m->outputs[i].name) : w;
+  for (size_t i = 0; i < m->n_var; i++)
+    w = strlen (m->vars[i].name) > w ? strlen (m->vars[i].name) : w;
+  for (size_t i = 0; i < m->n_param; i++)
+    w = strlen (m->params[i].name) > w ? strlen (m->params[i].name) : w;
+  return (int) w;
+}
+
+static void
+print_model (const credo_model_type *m)
+{
+  int w = name_width (m);
+  printf ("model %s\n  %s\n", m->name, m->doc);
+  printf ("\ninput ports:\n");
+  for (size_t i = 0; i < m->n_in; i++)
+    printf ("  %-*s %-6s %s%s\n", w, m->inputs[i].name, m->inputs[i].unit,
+            m->inputs[i].doc,
+            (m->inputs[i].flags & CREDO_PORT_STIMULUS_ONLY) ? " [stimuli only]"
+                                                            : "");
+  printf ("\noutput ports:\n");
+  for (size_t i = 0; i < m->n_out; i++)
+    printf ("  %-*s %-6s %s\n", w, m->outputs[i].name, m->outputs[i].unit,
+            m->outputs[i].doc);
+  printf ("\nstate variables:%s\n", m->n_var ? "" : " none");
+  for (size_t i = 0; i < m->n_var; i++)
+    printf ("  %-*s %-6s %s (atol scale %g)\n", w, m->vars[i].name,
+            m->vars[i].unit, m->vars[i].doc, m->vars[i].atol_scale);
+  printf ("\nparameters:\n");
+  printf ("  %-*s %-14s %-6s %s\n", w, "name", "default", "unit", "meaning");
+  for (size_t i = 0; i < m->n_param; i++)
+    {
+      const credo_param_desc *p = &m->params[i];
+      char def[64];
+      if (p->choices)
+        snprintf (def, sizeof def, "\"%s\"", p->choices[(int) p->def]);
+      else
+        snprintf (def, sizeof def, "%g", p->def);
+      printf ("  %-*s %-14s %-6s %s", w, p->name, def, p->unit, p->doc);
+      if (p->choices)
+        {
+          printf (" (one of:");
+          for (size_t k = 0; p->choices[k]; k++)
+            printf ("%s %s", k ? "," : "", p->choices[k]);
+          printf (")");
+        }
+      printf ("\n");
+    }
+}
+
+int
+cli_cmd_models (int argc, char **argv)
+{
+  const credo_model_type *const *list = credo_model_list ();
+  if (argc > 3)
+    {
+      fputs (cli_usage_models, stderr);
+      return 2;
+    }
+  if (argc == 2)
+    {
+      for (size_t i = 0; list[i]; i++)
+        printf ("%-14s %s\n", list[i]->name, list[i]->doc);
+      return 0;
+    }
+  const credo_model_type *m = credo_model_find (argv[2]);
+  if (!m)
+    {
+      fprintf (stderr, "credo: unknown model '%s' (see `credo models`)\n",
+               argv[2]);
+      return 2;
+    }
+  print_model (m);
+  return 0;
+}

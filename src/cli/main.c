@@ -1,0 +1,134 @@
+/* src/cli/main.c -- the `credo` command: a thin front end on libcredo.
+ * Here: dispatch to the subcommands (cmd_*.c), --version, --help, and the
+ * SIGINT handler that asks a run to stop.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ *   credo run FILE [-o OUT.h5] [--set key=value]... [-q] [-v]
+ *   credo check FILE [--set key=value]...
+ *   credo models [NAME]
+ *   credo info OUT.h5
+ *   credo data teacher|bars -o FILE.h5 [OPTIONS]
+ *   credo --version | --help
+ *
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad input.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <sundials/sundials_config.h>
+
+#include "cli/cli.h"
+
+static credo_ctx *g_ctx; /* for the SIGINT handler */
+
+static void
+on_sigint (int sig)
+{
+  (void) sig;
+  if (g_ctx)
+    credo_ctx_request_stop (g_ctx);
+}
+
+void
+cli_catch_sigint (credo_ctx *ctx)
+{
+  g_ctx = ctx;
+  signal (SIGINT, on_sigint);
+}
+
+void
+cli_release_sigint (void)
+{
+  signal (SIGINT, SIG_DFL);
+  g_ctx = NULL;
+}
+
+static const char usage_main[]
+    = "usage: credo COMMAND [OPTIONS]\n"
+      "\n"
+      "Simulate credit-assignment microcircuits in continuous time.\n"
+      "\n"
+      "commands:\n"
+      "  run FILE      simulate a circuit file and record it to HDF5\n"
+      "  check FILE    validate a circuit file and summarise it\n"
+      "  models [NAME] list models, or show one model's ports, variables and\n"
+      "                parameters\n"
+      "  info OUT.h5   describe a recorded file\n"
+      "  data teacher|bars -o FILE.h5\n"
+      "                generate a data set for \"dataset\" stimuli\n"
+      "\n"
+      "options:\n"
+      "  --version     print version and libraries\n"
+      "  --help        this text; `credo COMMAND --help` for a command\n"
+      "\n"
+      "exit codes: 0 ok, 1 runtime failure, 2 bad input\n";
+
+/* The subcommands; usage NULL: the command handles --help itself. */
+static const struct
+{
+  const char *name;
+  int (*fn) (int argc, char **argv);
+  const char *usage;
+} commands[] = { { "run", cli_cmd_run, cli_usage_run },
+                 { "check", cli_cmd_check, cli_usage_check },
+                 { "models", cli_cmd_models, cli_usage_models },
+                 { "info", cli_cmd_info, cli_usage_info },
+                 { "data", cli_cmd_data, NULL } };
+
+static int
+wants_help (int argc, char **argv)
+{
+  for (int i = 2; i < argc; i++)
+    if (!strcmp (argv[i], "--help") || !strcmp (argv[i], "-h"))
+      return 1;
+  return 0;
+}
+
+static void
+print_version (void)
+{
+  unsigned maj, min, rel;
+  H5get_libversion (&maj, &min, &rel);
+  printf ("credo %s\n", credo_version ());
+  printf ("  SUNDIALS %s, HDF5 %u.%u.%u, GSL %s\n", SUNDIALS_VERSION, maj, min,
+          rel, GSL_VERSION);
+  printf ("  BLAS: %s\n", credo_blas_name ());
+  printf ("Copyright (C) 2026 the credo developers. License GPLv3+.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *cmd = argc > 1 ? argv[1] : NULL;
+  if (!cmd)
+    {
+      fputs (usage_main, stderr);
+      return 2;
+    }
+  if (!strcmp (cmd, "--help") || !strcmp (cmd, "-h") || !strcmp (cmd, "help"))
+    {
+      fputs (usage_main, stdout);
+      return 0;
+    }
+  if (!strcmp (cmd, "--version") || !strcmp (cmd, "-V"))
+    {
+      print_version ();
+      return 0;
+    }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp (cmd, commands[i].name))
+      {
+        if (commands[i].usage && wants_help (argc, argv))
+          {
+            fputs (commands[i].usage, stdout);
+            return 0;
+          }
+        return commands[i].fn (argc, argv);
+      }
+  fprintf (stderr, "credo: unknown command '%s'\n\n%s", cmd, usage_main);
+  return 2;
+}
