@@ -43,7 +43,7 @@ softplus (double u)
 
 /* A 4-3-2 circuit, soft rectifier log(1+e^u), SAC18 conductances, weights
  * from CSV files; `wpi_gain` -1 gives the closed-form self-predicting
- * state (ALGORITHMS D.3). */
+ * state (SAC18 Sect. 3.1). */
 #define N0 4
 #define N1 3
 #define N2 2

@@ -1,6 +1,7 @@
 /* tests/check_microcircuit.c -- dendritic cortical microcircuits (SAC18)
- * against the closed forms of ALGORITHMS.md section D and the G13-G15
- * verification cases.
+ * against closed forms: the steady states of SAC18 Eqs. 1-5, the
+ * self-predicting state and the weak-feedback limit of Sect. 3.1 (checks
+ * G13-G15 below).
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */

@@ -173,7 +173,7 @@ int credo_file_info (credo_ctx *ctx, const char *path, FILE *out);
  * Both functions write PATH.part and rename it into place; they return 0,
  * CREDO_EINVAL (bad options) or CREDO_EIO with the message in ctx. */
 
-/* SAC18's teacher-student regression (ALGORITHMS.md D.7): a teacher
+/* SAC18's teacher-student regression (Sect. 3.3, Fig. 2): a teacher
  * sizes[0]-sizes[1]-sizes[2] with weights ~ U(-1, 1) maps inputs
  * r0 ~ U(-1, 1) to the target potentials
  *   u_trgt = k21 W21 phi(k10 W10 r0),   target rates phi(u_trgt).

@@ -19,20 +19,21 @@
  * Stratonovich readings coincide and Euler-Maruyama converges with strong
  * order 1 here.  The microcircuit papers write the noise as sigma xi(t) on
  * the right-hand side of the somatic ODE (SAC18 Eqs. 1-2: du/dt = ... +
- * sigma xi(t), ALGORITHMS.md D.1 and D.6, sigma = 0.1 or 0.3, dt = 0.1 ms),
- * i.e. xi is unit white noise, <xi(t) xi(t')> = delta(t - t'), which is
- * exactly dW/dt above: the sigma of the papers carries over unchanged.
- * Fixed-step reference codes differ in how they discretise that term, and
- * ALGORITHMS.md does not record which one SAC18's code uses, so check it
- * before matching numbers: a code that adds sigma_ref * xi * dt per step
- * (xi ~ N(0,1)) has a noise that vanishes as dt -> 0 and corresponds to
- * sigma = sigma_ref sqrt(dt) here, at its own dt; a code that adds
- * sigma_ref * sqrt(dt) * xi (the Euler-Maruyama form; DFC's sleep phase,
- * ALGORITHMS.md A.6, after dividing by its tau_A) corresponds to
- * sigma = sigma_ref.  Example: the leaky integrator
- * du = -(u/tau) dt + sigma dW (an Ornstein-Uhlenbeck process) has the
- * stationary variance sigma^2 tau / 2; its Euler-Maruyama chain has
- * sigma^2 tau / (2 - dt/tau).
+ * sigma xi(t); a public replication of SAC18 uses sigma = 0.1 for Figs. 1
+ * and S1, 0.3 for Fig. 2, dt = 0.1 ms), i.e. xi is unit white noise,
+ * <xi(t) xi(t')> = delta(t - t'), which is exactly dW/dt above: the sigma
+ * of the papers carries over unchanged.  Fixed-step reference codes differ
+ * in how they discretise that term, and SAC18's main text does not say
+ * which one its simulations use, so check it before matching numbers: a
+ * code that adds sigma_ref * xi * dt per step (xi ~ N(0,1)) has a noise
+ * that vanishes as dt -> 0 and corresponds to sigma = sigma_ref sqrt(dt)
+ * here, at its own dt; a code that adds sigma_ref * sqrt(dt) * xi (the
+ * Euler-Maruyama form; the apical noise of the feedback-learning phase in
+ * the published code of Meulemans et al., NeurIPS 2021, Deep Feedback
+ * Control, after dividing by its tau_A) corresponds to sigma = sigma_ref.
+ * Example: the leaky integrator du = -(u/tau) dt + sigma dW (an
+ * Ornstein-Uhlenbeck process) has the stationary variance sigma^2 tau / 2;
+ * its Euler-Maruyama chain has sigma^2 tau / (2 - dt/tau).
  *
  * Random numbers.  One GSL mt19937 stream per run, seeded with
  * spec->seed + 0x9E3779B9 so that it is distinct from the stream that draws

@@ -4,9 +4,10 @@
  *
  * Two generators write HDF5 files whose [samples x values] matrices feed
  * stimuli of kind "dataset" (src/stimulus.c): the teacher network of
- * SAC18's regression task (ALGORITHMS.md D.7) and the 3x3 bars task of the
- * LE code (D.6).  See include/credo/credo.h for the contents.  A file is
- * written to PATH.part and renamed into place once complete.
+ * SAC18's regression task (Sect. 3.3, Fig. 2) and the 3x3 bars task of the
+ * published Latent Equilibrium code (Haider et al., NeurIPS 2021).  See
+ * include/credo/credo.h for the contents.  A file is written to PATH.part
+ * and renamed into place once complete.
  */
 #include <errno.h>
 #include <math.h>
