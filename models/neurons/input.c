@@ -46,4 +46,5 @@ const credo_model_type credo_model_input = {
   NULL,
   NULL, /* noise */
   NULL, /* derived */
+  NULL, /* no feed-forward reading */
 };

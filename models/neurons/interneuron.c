@@ -139,4 +139,5 @@ const credo_model_type credo_model_interneuron = {
   int_jacobian,
   int_noise,
   int_derived,
+  NULL, /* no feed-forward reading */
 };

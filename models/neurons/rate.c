@@ -93,4 +93,5 @@ const credo_model_type credo_model_rate = {
   rate_jacobian,
   NULL, /* noise */
   NULL, /* derived */
+  NULL, /* no feed-forward reading */
 };

@@ -1,33 +1,118 @@
-/* src/learn/learn.h -- learning curves: test error, apical
- * error, alignment with reference gradients.  Never installed
+/* src/learn/learn.h -- learning protocols, the monitors they run and the
+ * reference gradients they compare updates with.  Never installed.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * A protocol owns a run's learning schedule (when it evaluates, which
+ * phases there are), the columns it writes to /learning/ and the
+ * references it compares against; the driver (run/) calls it through
+ * credo_protocol_type.  A reference gradient is a module with one
+ * interface: for the feed-forward chain a protocol names, the descent
+ * direction of each forward projection.  Adding either: one file here and
+ * one line in its registry (learn/protocol.c, learn/reference.c).
+ * Sign convention: every direction is what would be ADDED to the weights
+ * (minus the gradient of the loss), like a rule's dW/dt.
  */
 #ifndef CREDO_LEARN_H
 #define CREDO_LEARN_H
 
+#include "credo/transfer.h"
 #include "net/net.h"
 
-/* ---- learning curves (learn/monitor.c) -------------------------------------- */
+/* ---- the equivalent feed-forward chain (learn/chain.c) ------------------ */
 
-typedef struct credo_learning credo_learning;
+typedef struct credo_ff_layer
+{
+  const credo_pop *pop;
+  const credo_proj *fwd; /* from the previous layer; NULL for the input */
+  size_t n;
+  double a;              /* gain of the forward input (model's ff->gain) */
+  credo_transfer phi;
+  int target_port, gate_port; /* of the model's ff descriptor, or -1 */
+  double *u, *r, *d;     /* forward pass: potential, rate, phi'(u) */
+} credo_ff_layer;
 
-/* NULL without a `learning` group (no error set) or on failure (error
- * set: check credo_errcode). */
-credo_learning *credo__learning_new (credo_ctx *ctx, const credo_spec *spec);
-void credo__learning_free (credo_learning *l);
-/* The columns of a row: names ("test_error", "angle_W10", ...) and docs. */
-size_t credo__learning_columns (const credo_learning *l,
-                                const char *const **names,
-                                const char *const **docs);
-double credo__learning_mean_predictor_error (const credo_learning *l);
-/* The next evaluation time, or INFINITY. */
-double credo__learning_next_time (const credo_learning *l);
-/* Evaluates at (t, y) into row[n_cols] and moves to the next time. */
-int credo__learning_sample (credo_learning *l, double t, const double *y,
-                            double *row);
-/* Test samples whose steady state was not found (NaN rows). */
-unsigned long credo__learning_newton_failures (const credo_learning *l);
+typedef struct credo_ff_chain
+{
+  size_t n_layers; /* input, hidden..., output */
+  credo_ff_layer *L;
+  /* after credo__chain_forward: the weights in use per layer (row-major
+   * rows x cols, NULL for the input) and the output layer's target
+   * potential now (NULL: no target now, e.g. teaching gated off) */
+  const double **W;
+  const double *target;
+} credo_ff_chain;
 
+/* The chain of populations `layers` with forward projections `fwd` (as in
+ * credo_learning_spec), read from the models' feed-forward descriptors.
+ * NULL with the error in ctx (a layer whose model has none). */
+credo_ff_chain *credo__chain_new (credo_ctx *ctx, const credo_net *net,
+                                  size_t n_layers, const int *layers,
+                                  const int *fwd);
+void credo__chain_free (credo_ff_chain *c);
+/* The forward pass from the input layer's current rates with the weights
+ * at y, and the output target from the ports as evaluated now. */
+void credo__chain_forward (credo_ff_chain *c, const double *y);
+
+/* ---- reference gradients (learn/reference.c, learn/ref_*.c) ------------- */
+
+typedef struct credo_reference_type
+{
+  const char *name; /* as in learning.references */
+  const char *doc;
+  /* Work space (doubles) for `direction` on chain c. */
+  size_t (*work_size) (const credo_ff_chain *c);
+  /* dir[k] (rows x cols of layer k's forward projection, k = 1 ..
+   * n_layers - 1) after credo__chain_forward.  0, or -1 when the
+   * reference is undefined now (e.g. no target). */
+  int (*direction) (const credo_ff_chain *c, double *const *dir,
+                    double *work);
+} credo_reference_type;
+
+const credo_reference_type *credo__reference_find (const char *name);
+const credo_reference_type *const *credo__reference_list (void);
+/* The angle in degrees between a and b; NaN when either is 0. */
+double credo__angle_deg (const double *a, const double *b, size_t n);
+
+/* ---- steady states of the frozen circuit (learn/steady.c) --------------- */
+
+typedef struct credo_steady credo_steady;
+
+credo_steady *credo__steady_new (credo_net *net);
+void credo__steady_free (credo_steady *s);
+/* The neuron part of y relaxed to a steady state at time t (weights
+ * frozen): Newton on the analytic Jacobian, pseudo-transient continuation
+ * where Newton stalls.  On success the net's ports hold the outputs there.
+ * 0 or -1. */
+int credo__steady_solve (credo_steady *s, double t, double *y);
+
+/* ---- protocols (learn/protocol.c, learn/monitor.c) ---------------------- */
+
+typedef struct credo_protocol_type
+{
+  const char *name;
+  const char *doc;
+  /* NULL on failure (error in ctx). */
+  void *(*alloc) (credo_ctx *ctx, const credo_spec *spec);
+  void (*free) (void *p);
+  /* The columns of a /learning/ row: names and one-line docs. */
+  size_t (*columns) (const void *p, const char *const **names,
+                     const char *const **docs);
+  /* The test error of always predicting the mean target (NaN: none). */
+  double (*mean_predictor_error) (const void *p);
+  /* The next evaluation time, or INFINITY. */
+  double (*next_time) (const void *p);
+  /* Evaluates at (t, y) into row[n_cols] and moves to the next time. */
+  int (*sample) (void *p, double t, const double *y, double *row);
+  /* Phase edges in (t0, t1), appended like credo__stim_breaks: the driver
+   * starts a new segment at each.  May be NULL (one phase). */
+  int (*breaks) (const void *p, double t0, double t1, double **times,
+                 size_t *n, size_t *cap);
+  /* Evaluations that failed (their rows hold NaN), for a warning. */
+  unsigned long (*failures) (const void *p);
+} credo_protocol_type;
+
+const credo_protocol_type *credo__protocol_find (const char *name);
+const credo_protocol_type *credo__protocol_default (void);
 
 #endif /* CREDO_LEARN_H */

@@ -30,7 +30,8 @@ struct credo_sim
   char *out_path;
   char *cmdline;
   credo_recorder *rec;
-  credo_learning *learn; /* learning curves, or NULL */
+  const credo_protocol_type *proto; /* the learning protocol, or NULL */
+  void *learn;                       /* its state */
   double *lrow;
   credo_solver_stats stats;
   credo_run_events ev;   /* what the front end is told; members may be NULL */
@@ -62,10 +63,19 @@ credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
   if (spec->learning.every > 0)
     {
       const char *const *names, *const *docs;
-      if (!(sim->learn = credo__learning_new (ctx, spec)))
+      sim->proto = spec->learning.protocol
+                       ? credo__protocol_find (spec->learning.protocol)
+                       : credo__protocol_default ();
+      if (!sim->proto)
+        {
+          credo__error (ctx, CREDO_ECONFIG, "unknown learning protocol '%s'",
+                        spec->learning.protocol);
+          goto fail;
+        }
+      if (!(sim->learn = sim->proto->alloc (ctx, spec)))
         goto fail;
       if (!(sim->lrow = credo__calloc (
-                credo__learning_columns (sim->learn, &names, &docs) + 1,
+                sim->proto->columns (sim->learn, &names, &docs) + 1,
                 sizeof *sim->lrow)))
         {
           credo__error (ctx, CREDO_ENOMEM, "out of memory");
@@ -110,7 +120,8 @@ credo_sim_free (credo_sim *sim)
     return;
   if (sim->engine)
     sim->engine_type->free (sim->engine);
-  credo__learning_free (sim->learn);
+  if (sim->learn)
+    sim->proto->free (sim->learn);
   free (sim->lrow);
   credo__net_free (sim->net);
   free (sim->y0);
@@ -126,7 +137,7 @@ obs_next_time (void *ud)
 {
   credo_sim *sim = ud;
   double t = sim->rec ? credo__rec_next_time (sim->rec) : INFINITY;
-  double tl = credo__learning_next_time (sim->learn);
+  double tl = sim->learn ? sim->proto->next_time (sim->learn) : INFINITY;
   return tl < t ? tl : t;
 }
 
@@ -142,11 +153,11 @@ obs_sample (void *ud, double t, const double *y)
   sim->n_samples++;
   rc = sim->rec ? credo__rec_sample (sim->rec, t, y, 0) : 0;
   sim->net->piece_t = piece_t;
-  if (rc == 0 && sim->learn && credo__learning_next_time (sim->learn) <= t)
+  if (rc == 0 && sim->learn && sim->proto->next_time (sim->learn) <= t)
     {
       const char *const *names, *const *docs;
-      size_t n = credo__learning_columns (sim->learn, &names, &docs);
-      credo__learning_sample (sim->learn, t, y, sim->lrow);
+      size_t n = sim->proto->columns (sim->learn, &names, &docs);
+      sim->proto->sample (sim->learn, t, y, sim->lrow);
       if (sim->ev.learning_row)
         sim->ev.learning_row (sim->ev.ud, t, n, sim->lrow);
       if (sim->rec)
@@ -181,7 +192,8 @@ cmp_double (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Sorted, unique discontinuity times in (0, duration), then duration. */
+/* Sorted, unique segment ends in (0, duration), then duration: stimulus
+ * discontinuities, learning-window edges and protocol phase edges. */
 static int
 segment_ends (credo_sim *sim, double **out, size_t *n_out)
 {
@@ -191,6 +203,13 @@ segment_ends (credo_sim *sim, double **out, size_t *n_out)
     if (s < sim->spec->n_stims
             ? credo__stim_breaks (&sim->spec->stims[s], 0.0, T, &t, &n, &cap)
             : credo__plast_breaks (sim->spec, 0.0, T, &t, &n, &cap))
+      {
+        free (t);
+        return credo__error (sim->ctx, CREDO_ENOMEM, "out of memory");
+      }
+  /* the protocol's phase edges */
+  if (sim->learn && sim->proto->breaks
+      && sim->proto->breaks (sim->learn, 0.0, T, &t, &n, &cap))
       {
         free (t);
         return credo__error (sim->ctx, CREDO_ENOMEM, "out of memory");
@@ -244,8 +263,8 @@ credo_sim_run (credo_sim *sim)
   if (sim->learn)
     {
       const char *const *names, *const *docs;
-      size_t n = credo__learning_columns (sim->learn, &names, &docs);
-      double mpe = credo__learning_mean_predictor_error (sim->learn);
+      size_t n = sim->proto->columns (sim->learn, &names, &docs);
+      double mpe = sim->proto->mean_predictor_error (sim->learn);
       if (sim->rec)
         rc = credo__rec_learning_open (sim->rec, n, names, docs, mpe);
       if (rc == 0 && sim->ev.learning_header)
@@ -264,11 +283,12 @@ credo_sim_run (credo_sim *sim)
     }
   E->state (sim->engine, &t_end);
   progress (sim, t_end, 1);
-  if (credo__learning_newton_failures (sim->learn))
+  if (sim->learn && sim->proto->failures
+      && sim->proto->failures (sim->learn))
     credo__log (sim->ctx, CREDO_LOG_WARN,
                 "learning: the steady state of %lu test evaluations was not "
                 "found (Newton did not converge); their rows hold NaN",
-                credo__learning_newton_failures (sim->learn));
+                sim->proto->failures (sim->learn));
   E->stats (sim->engine, &sim->stats);
   sim->stats.wall_seconds = credo__wall_seconds () - sim->wall0;
   free (ends);

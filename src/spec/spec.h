@@ -198,6 +198,12 @@ typedef struct credo_learning_spec
   double *test_inputs, *test_targets;
   char *test_source;  /* the file they came from */
   int classify;       /* also record the argmax accuracy */
+  /* learning.protocol (NULL: the default, "continuous") and
+   * learning.references (none given: backprop), names checked against
+   * their registries in src/learn/ */
+  char *protocol;
+  size_t n_references;
+  char **references;
   credo_loc loc;
 } credo_learning_spec;
 

@@ -1,0 +1,33 @@
+/* src/learn/protocol.c -- the registry of learning protocols.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * Adding a protocol (phases, minibatches, a data split): a file in
+ * src/learn/ defining `credo__protocol_<name>`, one extern line and one
+ * table row here.  The first row is the default.
+ */
+#include <string.h>
+
+#include "learn/learn.h"
+
+extern const credo_protocol_type credo__protocol_continuous;
+
+static const credo_protocol_type *const registry[] = {
+  &credo__protocol_continuous,
+  NULL
+};
+
+const credo_protocol_type *
+credo__protocol_default (void)
+{
+  return registry[0];
+}
+
+const credo_protocol_type *
+credo__protocol_find (const char *name)
+{
+  for (size_t i = 0; registry[i]; i++)
+    if (strcmp (registry[i]->name, name) == 0)
+      return registry[i];
+  return NULL;
+}
