@@ -211,67 +211,11 @@ credo__spec_choices (char *buf, size_t len, const char *const *cands,
                                i + 1 < n ? ", " : ")");
 }
 
-/* Optimal string alignment distance: like the edit distance, but swapping
- * two adjacent letters ("bfd" for "bdf") is one edit, not two. */
-static int
-osa_distance (const char *a, const char *b)
-{
-  int d[65][65];
-  size_t la = strlen (a), lb = strlen (b);
-  if (la > 64 || lb > 64)
-    return 1000;
-  for (size_t i = 0; i <= la; i++)
-    d[i][0] = (int) i;
-  for (size_t j = 0; j <= lb; j++)
-    d[0][j] = (int) j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++)
-      {
-        int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-        int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-        int best = sub < del ? sub : del;
-        if (ins < best)
-          best = ins;
-        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-            && d[i - 2][j - 2] + 1 < best)
-          best = d[i - 2][j - 2] + 1;
-        d[i][j] = best;
-      }
-  return d[la][lb];
-}
-
-/* credo__closest, else the candidate nearest by osa_distance within one
- * edit per three letters (at least 1, at most 3): typing errors such as
- * "rtae", "inptu" or "sinus" still get a hint. */
-static const char *
-closest (const char *word, const char *const *cands, size_t n)
-{
-  const char *best = credo__closest (word, cands, n);
-  size_t len = strlen (word);
-  int limit = (int) ((len + 1) / 3), best_d = 1000;
-  if (best)
-    return best;
-  if (limit < 1)
-    limit = 1;
-  if (limit > 3)
-    limit = 3;
-  for (size_t i = 0; i < n; i++)
-    {
-      int d = cands[i] ? osa_distance (word, cands[i]) : 1000;
-      if (d < best_d)
-        {
-          best_d = d;
-          best = cands[i];
-        }
-    }
-  return best_d <= limit ? best : NULL;
-}
-
 void
 credo__spec_hint (char *buf, size_t len, const char *word,
                   const char *const *cands, size_t n)
 {
-  const char *best = closest (word, cands, n);
+  const char *best = credo__closest (word, cands, n);
   if (best)
     snprintf (buf, len, "; did you mean '%s'?", best);
   else
