@@ -16,15 +16,6 @@
 
 #include "spec/parse.h"
 
-int
-credo__spec_pop_index (const credo_spec *spec, const char *name)
-{
-  for (size_t i = 0; i < spec->n_pops; i++)
-    if (spec->pops[i].name && strcmp (spec->pops[i].name, name) == 0)
-      return (int) i;
-  return -1;
-}
-
 /* ---- populations ------------------------------------------------------- */
 
 static const char *const pop_keys[] = { "model", "size", "params", NULL };
@@ -179,64 +170,6 @@ credo__spec_populations (spec_parser *p, config_setting_t *s)
       if ((rc = parse_params (p, ps, g, config_setting_get_member (g,
                                                                  "params"))))
         return rc;
-    }
-  return 0;
-}
-
-/* Resolves "pop.port" or "pop" (the first port) of setting `s` against the
- * populations; `input` selects input ports, else output ports. */
-int
-credo__spec_endpoint (spec_parser *p, const config_setting_t *s, int input,
-                      int *pop, int *port)
-{
-  credo_spec *spec = p->spec;
-  const char *text, *dot, *names[MAX_NAMES];
-  char popname[256], extra[1024];
-  const credo_model_type *m;
-  size_t n, plen;
-  int rc;
-
-  if ((rc = credo__spec_str (p, s, &text)))
-    return rc;
-  dot = strchr (text, '.');
-  plen = dot ? (size_t) (dot - text) : strlen (text);
-  if (plen == 0 || plen >= sizeof popname)
-    return credo__spec_err (p, s, "'%s' is not 'population' or "
-                            "'population.port'", text);
-  memcpy (popname, text, plen);
-  popname[plen] = '\0';
-  if ((*pop = credo__spec_pop_index (spec, popname)) < 0)
-    {
-      n = spec->n_pops < MAX_NAMES ? spec->n_pops : MAX_NAMES;
-      for (size_t i = 0; i < n; i++)
-        names[i] = spec->pops[i].name;
-      credo__spec_hint_list (extra, sizeof extra, popname, names, n);
-      return credo__spec_err (p, s, "unknown population '%s'%s", popname,
-                              extra);
-    }
-  m = spec->pops[*pop].model;
-  n = input ? m->n_in : m->n_out;
-  if (n > MAX_NAMES)
-    n = MAX_NAMES;
-  for (size_t i = 0; i < n; i++)
-    names[i] = input ? m->inputs[i].name : m->outputs[i].name;
-  if (!dot)
-    {
-      if (n == 0)
-        return credo__spec_err (p, s, "population '%s' (model %s) has no %s "
-                                "ports", popname, m->name,
-                                input ? "input" : "output");
-      *port = 0;
-      return 0;
-    }
-  *port = input ? credo_model_input_index (m, dot + 1)
-                : credo_model_output_index (m, dot + 1);
-  if (*port < 0)
-    {
-      credo__spec_hint_list (extra, sizeof extra, dot + 1, names, n);
-      return credo__spec_err (p, s, "unknown %s port '%s' of model %s%s",
-                              input ? "input" : "output", dot + 1, m->name,
-                              extra);
     }
   return 0;
 }
