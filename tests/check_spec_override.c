@@ -1,5 +1,5 @@
 /* tests/check_spec_override.c -- the --set overrides of circuit files
- * (src/spec_override.c): new and replaced keys, list and array paths,
+ * (src/spec/override.c): new and replaced keys, list and array paths,
  * appended list elements, the recorded text, and the messages of bad
  * overrides.
  *

@@ -35,7 +35,8 @@ void credo__log (credo_ctx *ctx, int level, const char *fmt, ...)
 /* Small helpers (util.c). */
 void *credo__calloc (size_t n, size_t size); /* NULL on overflow/failure */
 char *credo__strdup (const char *s);
-/* Edit distance, for "did you mean" hints. */
+/* Edit distance for "did you mean" hints (optimal string alignment: an
+ * adjacent swap is one edit). */
 int credo__edit_distance (const char *a, const char *b);
 /* The closest of `n` candidates to `word` within a small distance, or NULL. */
 const char *credo__closest (const char *word, const char *const *cands,

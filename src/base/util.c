@@ -33,55 +33,52 @@ credo__strdup (const char *s)
   return d;
 }
 
-/* Levenshtein distance with a two-row table; words here are short. */
+/* Optimal string alignment distance: like the edit distance, but swapping
+ * two adjacent letters ("bfd" for "bdf") is one edit, not two.  Words here
+ * are short: longer than 64 letters counts as far (1000). */
 int
 credo__edit_distance (const char *a, const char *b)
 {
-  size_t la = strlen (a), lb = strlen (b), i, j;
-  int *prev, *cur, d;
+  int d[65][65];
+  size_t la = strlen (a), lb = strlen (b);
   if (la > 64 || lb > 64)
     return 1000;
-  prev = malloc ((lb + 1) * sizeof *prev);
-  cur = malloc ((lb + 1) * sizeof *cur);
-  if (!prev || !cur)
-    {
-      free (prev);
-      free (cur);
-      return 1000;
-    }
-  for (j = 0; j <= lb; j++)
-    prev[j] = (int) j;
-  for (i = 1; i <= la; i++)
-    {
-      cur[0] = (int) i;
-      for (j = 1; j <= lb; j++)
-        {
-          int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-          int del = prev[j] + 1, ins = cur[j - 1] + 1;
-          cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-      memcpy (prev, cur, (lb + 1) * sizeof *prev);
-    }
-  d = prev[lb];
-  free (prev);
-  free (cur);
-  return d;
+  for (size_t i = 0; i <= la; i++)
+    d[i][0] = (int) i;
+  for (size_t j = 0; j <= lb; j++)
+    d[0][j] = (int) j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++)
+      {
+        int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+        int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+        int best = sub < del ? sub : del;
+        if (ins < best)
+          best = ins;
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+            && d[i - 2][j - 2] + 1 < best)
+          best = d[i - 2][j - 2] + 1;
+        d[i][j] = best;
+      }
+  return d[la][lb];
 }
 
+/* The candidate nearest by credo__edit_distance (the first of equals)
+ * within one edit per three letters, rounded to nearest (at least 1, at
+ * most 3): typing errors such as "rtae", "inptu" or "sinus" get a hint. */
 const char *
 credo__closest (const char *word, const char *const *cands, size_t n)
 {
   const char *best = NULL;
-  int best_d = 1000;
-  size_t i, len = strlen (word);
-  /* allow one edit per three letters, at least one, at most three */
-  int limit = (int) (len / 3) < 1 ? 1 : (len / 3 > 3 ? 3 : (int) (len / 3));
-  for (i = 0; i < n; i++)
+  size_t len = strlen (word);
+  int limit = (int) ((len + 1) / 3), best_d = 1000;
+  if (limit < 1)
+    limit = 1;
+  if (limit > 3)
+    limit = 3;
+  for (size_t i = 0; i < n; i++)
     {
-      int d;
-      if (!cands[i])
-        continue;
-      d = credo__edit_distance (word, cands[i]);
+      int d = cands[i] ? credo__edit_distance (word, cands[i]) : 1000;
       if (d < best_d)
         {
           best_d = d;

@@ -16,15 +16,6 @@
 
 #include "spec/parse.h"
 
-int
-credo__spec_pop_index (const credo_spec *spec, const char *name)
-{
-  for (size_t i = 0; i < spec->n_pops; i++)
-    if (spec->pops[i].name && strcmp (spec->pops[i].name, name) == 0)
-      return (int) i;
-  return -1;
-}
-
 /* ---- populations ------------------------------------------------------- */
 
 static const char *const pop_keys[] = { "model", "size", "params", NULL };
@@ -179,64 +170,6 @@ credo__spec_populations (spec_parser *p, config_setting_t *s)
       if ((rc = parse_params (p, ps, g, config_setting_get_member (g,
                                                                  "params"))))
         return rc;
-    }
-  return 0;
-}
-
-/* Resolves "pop.port" or "pop" (the first port) of setting `s` against the
- * populations; `input` selects input ports, else output ports. */
-int
-credo__spec_endpoint (spec_parser *p, const config_setting_t *s, int input,
-                      int *pop, int *port)
-{
-  credo_spec *spec = p->spec;
-  const char *text, *dot, *names[MAX_NAMES];
-  char popname[256], extra[1024];
-  const credo_model_type *m;
-  size_t n, plen;
-  int rc;
-
-  if ((rc = credo__spec_str (p, s, &text)))
-    return rc;
-  dot = strchr (text, '.');
-  plen = dot ? (size_t) (dot - text) : strlen (text);
-  if (plen == 0 || plen >= sizeof popname)
-    return credo__spec_err (p, s, "'%s' is not 'population' or "
-                            "'population.port'", text);
-  memcpy (popname, text, plen);
-  popname[plen] = '\0';
-  if ((*pop = credo__spec_pop_index (spec, popname)) < 0)
-    {
-      n = spec->n_pops < MAX_NAMES ? spec->n_pops : MAX_NAMES;
-      for (size_t i = 0; i < n; i++)
-        names[i] = spec->pops[i].name;
-      credo__spec_hint_list (extra, sizeof extra, popname, names, n);
-      return credo__spec_err (p, s, "unknown population '%s'%s", popname,
-                              extra);
-    }
-  m = spec->pops[*pop].model;
-  n = input ? m->n_in : m->n_out;
-  if (n > MAX_NAMES)
-    n = MAX_NAMES;
-  for (size_t i = 0; i < n; i++)
-    names[i] = input ? m->inputs[i].name : m->outputs[i].name;
-  if (!dot)
-    {
-      if (n == 0)
-        return credo__spec_err (p, s, "population '%s' (model %s) has no %s "
-                                "ports", popname, m->name,
-                                input ? "input" : "output");
-      *port = 0;
-      return 0;
-    }
-  *port = input ? credo_model_input_index (m, dot + 1)
-                : credo_model_output_index (m, dot + 1);
-  if (*port < 0)
-    {
-      credo__spec_hint_list (extra, sizeof extra, dot + 1, names, n);
-      return credo__spec_err (p, s, "unknown %s port '%s' of model %s%s",
-                              input ? "input" : "output", dot + 1, m->name,
-                              extra);
     }
   return 0;
 }
@@ -417,85 +350,51 @@ parse_transpose (spec_parser *p, size_t index, const config_setting_t *s,
   return credo__spec_err (p, s, "unknown projection '%s'%s", name, extra);
 }
 
-/* The init group of projection `index` (fan-in/out from its populations). */
+/* init = { file = "w.csv"; } or { file = "w.h5"; dataset = "W"; }: the
+ * weights from a data file (`file` is that member of `g`). */
 static int
-parse_init (spec_parser *p, size_t index, const config_setting_t *g,
-            const config_setting_t *list)
+parse_init_file (spec_parser *p, credo_init_spec *in,
+                 const config_setting_t *g, const config_setting_t *file)
 {
-  credo_proj_spec *pj = &p->spec->projs[index];
-  credo_init_spec *in = &pj->init;
-  double fan_in = (double) p->spec->pops[pj->pre].size;
-  double fan_out = (double) p->spec->pops[pj->post].size;
-  const config_setting_t *file = config_setting_get_member (g, "file");
-  const config_setting_t *tr = config_setting_get_member (g, "transpose");
-  const config_setting_t *cp = config_setting_get_member (g, "copy");
-  const config_setting_t *dist = config_setting_get_member (g, "dist");
+  const char *path, *dataset = NULL;
+  int rc, h5;
+  if ((rc = credo__spec_check_keys (p, g, "init (file)", init_keys_file))
+      || (rc = credo__spec_str (p, file, &path)))
+    return rc;
+  if (!path[0])
+    return credo__spec_err (p, file, "'file' must not be empty");
+  in->kind = CREDO_INIT_FILE;
+  in->scale = 1;
+  if (!(in->path = credo__spec_resolve (p, path)))
+    return credo__spec_nomem (p);
+  if ((h5 = credo__spec_data_kind (p, file, path, "weight file")) < 0)
+    return CREDO_ECONFIG;
+  if (access (in->path, R_OK) != 0)
+    return credo__spec_err (p, file, "cannot read weight file '%s': %s",
+                            in->path, strerror (errno));
+  if ((rc = credo__spec_opt_str (p, g, "dataset", &dataset, NULL)))
+    return rc;
+  if (h5 && !dataset)
+    return credo__spec_err (p, g, "missing 'dataset' in init (HDF5 "
+                            "weight file '%s')", path);
+  if (!h5 && dataset)
+    return credo__spec_err (p, config_setting_get_member (g, "dataset"),
+                            "'dataset' is only for HDF5 files, not '%s'",
+                            path);
+  if (dataset && !(in->dataset = credo__strdup (dataset)))
+    return credo__spec_nomem (p);
+  return 0;
+}
+
+/* init = { dist = "constant" | "uniform" | "normal"; ... }: a constant or
+ * random weights, scaled (by default) by 1/sqrt(fan_in). */
+static int
+parse_init_dist (spec_parser *p, credo_init_spec *in,
+                 const config_setting_t *g, double fan_in, double fan_out)
+{
   int rc, kind = -1;
   char what[64];
 
-  if ((file != NULL) + (tr != NULL) + (cp != NULL) + (dist != NULL) > 1)
-    return credo__spec_err (p, g, "init takes one of 'dist', 'file', "
-                            "'transpose' or 'copy', not several");
-  if (file)
-    {
-      const char *path, *dataset = NULL;
-      int h5;
-      if ((rc = credo__spec_check_keys (p, g, "init (file)", init_keys_file))
-          || (rc = credo__spec_str (p, file, &path)))
-        return rc;
-      if (!path[0])
-        return credo__spec_err (p, file, "'file' must not be empty");
-      in->kind = CREDO_INIT_FILE;
-      in->scale = 1;
-      if (!(in->path = credo__spec_resolve (p, path)))
-        return credo__spec_nomem (p);
-      if ((h5 = credo__spec_data_kind (p, file, path, "weight file")) < 0)
-        return CREDO_ECONFIG;
-      if (access (in->path, R_OK) != 0)
-        return credo__spec_err (p, file, "cannot read weight file '%s': %s",
-                                in->path, strerror (errno));
-      if ((rc = credo__spec_opt_str (p, g, "dataset", &dataset, NULL)))
-        return rc;
-      if (h5 && !dataset)
-        return credo__spec_err (p, g, "missing 'dataset' in init (HDF5 "
-                                "weight file '%s')", path);
-      if (!h5 && dataset)
-        return credo__spec_err (p, config_setting_get_member (g, "dataset"),
-                                "'dataset' is only for HDF5 files, not '%s'",
-                                path);
-      if (dataset && !(in->dataset = credo__strdup (dataset)))
-        return credo__spec_nomem (p);
-      return 0;
-    }
-  if (tr)
-    {
-      if ((rc = credo__spec_check_keys (p, g, "init (transpose)",
-                                        init_keys_transpose)))
-        return rc;
-      in->kind = CREDO_INIT_TRANSPOSE;
-      in->scale = 1;
-      return parse_transpose (p, index, tr, list, 0);
-    }
-  if (cp)
-    {
-      if ((rc = credo__spec_check_keys (p, g, "init (copy)", init_keys_copy)))
-        return rc;
-      in->kind = CREDO_INIT_COPY;
-      in->scale = 1;
-      return parse_transpose (p, index, cp, list, 1);
-    }
-  if (!dist)
-    {
-      static const char *const all[] = { "dist", "value", "low", "high",
-                                         "mean", "std", "scale", "file",
-                                         "dataset", "transpose", "copy",
-                                         NULL };
-      if ((rc = credo__spec_check_keys (p, g, "init", all)))
-        return rc;
-      return credo__spec_err (p, g, "missing 'dist' in init (one of: "
-                              "constant, uniform, normal), or give 'file', "
-                              "'transpose' or 'copy'");
-    }
   if ((rc = credo__spec_opt_choice (p, g, "dist", dists, &kind)))
     return rc;
   snprintf (what, sizeof what, "init (dist %s)", dists[kind]);
@@ -543,6 +442,116 @@ parse_init (spec_parser *p, size_t index, const config_setting_t *g,
     }
 }
 
+/* The init group of projection `index` (fan-in/out from its populations). */
+static int
+parse_init (spec_parser *p, size_t index, const config_setting_t *g,
+            const config_setting_t *list)
+{
+  credo_proj_spec *pj = &p->spec->projs[index];
+  credo_init_spec *in = &pj->init;
+  double fan_in = (double) p->spec->pops[pj->pre].size;
+  double fan_out = (double) p->spec->pops[pj->post].size;
+  const config_setting_t *file = config_setting_get_member (g, "file");
+  const config_setting_t *tr = config_setting_get_member (g, "transpose");
+  const config_setting_t *cp = config_setting_get_member (g, "copy");
+  const config_setting_t *dist = config_setting_get_member (g, "dist");
+  int rc;
+
+  if ((file != NULL) + (tr != NULL) + (cp != NULL) + (dist != NULL) > 1)
+    return credo__spec_err (p, g, "init takes one of 'dist', 'file', "
+                            "'transpose' or 'copy', not several");
+  if (file)
+    return parse_init_file (p, in, g, file);
+  if (tr)
+    {
+      if ((rc = credo__spec_check_keys (p, g, "init (transpose)",
+                                        init_keys_transpose)))
+        return rc;
+      in->kind = CREDO_INIT_TRANSPOSE;
+      in->scale = 1;
+      return parse_transpose (p, index, tr, list, 0);
+    }
+  if (cp)
+    {
+      if ((rc = credo__spec_check_keys (p, g, "init (copy)", init_keys_copy)))
+        return rc;
+      in->kind = CREDO_INIT_COPY;
+      in->scale = 1;
+      return parse_transpose (p, index, cp, list, 1);
+    }
+  if (!dist)
+    {
+      static const char *const all[] = { "dist", "value", "low", "high",
+                                         "mean", "std", "scale", "file",
+                                         "dataset", "transpose", "copy",
+                                         NULL };
+      if ((rc = credo__spec_check_keys (p, g, "init", all)))
+        return rc;
+      return credo__spec_err (p, g, "missing 'dist' in init (one of: "
+                              "constant, uniform, normal), or give 'file', "
+                              "'transpose' or 'copy'");
+    }
+  return parse_init_dist (p, in, g, fan_in, fan_out);
+}
+
+/* The name of projection `i` (group `g`): its `name`, else
+ * "pre.port->post.port"; names must differ. */
+static int
+parse_proj_name (spec_parser *p, size_t i, const config_setting_t *g)
+{
+  credo_spec *spec = p->spec;
+  credo_proj_spec *pj = &spec->projs[i];
+  const credo_pop_spec *pre = &spec->pops[pj->pre];
+  const credo_pop_spec *post = &spec->pops[pj->post];
+  const char *user_name = NULL;
+  char name[1024];
+  int rc;
+
+  if ((rc = credo__spec_opt_str (p, g, "name", &user_name, NULL)))
+    return rc;
+  if (user_name && !user_name[0])
+    return credo__spec_err (p, config_setting_get_member (g, "name"),
+                            "'name' must not be empty");
+  if (user_name)
+    snprintf (name, sizeof name, "%s", user_name);
+  else
+    snprintf (name, sizeof name, "%s.%s->%s.%s", pre->name,
+              pre->model->outputs[pj->pre_port].name, post->name,
+              post->model->inputs[pj->post_port].name);
+  for (size_t k = 0; k < i; k++)
+    if (strcmp (spec->projs[k].name, name) == 0)
+      return credo__spec_err (
+          p, user_name ? config_setting_get_member (g, "name") : g,
+          "duplicate projection name '%s' (also at %s:%d)%s", name,
+          spec->projs[k].loc.file, spec->projs[k].loc.line,
+          user_name ? "" : "; give the projections distinct names");
+  if (!(pj->name = credo__strdup (name)))
+    return credo__spec_nomem (p);
+  return 0;
+}
+
+/* The weights of projection `i` (group `g`): its `init` group, or by
+ * default normal (mean 0, std 1) x 1/sqrt(fan_in). */
+static int
+parse_proj_init (spec_parser *p, size_t i, const config_setting_t *g,
+                 const config_setting_t *list)
+{
+  credo_proj_spec *pj = &p->spec->projs[i];
+  const config_setting_t *s = config_setting_get_member (g, "init");
+  if (!s)
+    {
+      pj->init.kind = CREDO_INIT_NORMAL;
+      pj->init.mean = 0;
+      pj->init.std = 1;
+      pj->init.scale = 1 / sqrt ((double) p->spec->pops[pj->pre].size);
+      return 0;
+    }
+  if (!config_setting_is_group (s))
+    return credo__spec_err (p, s, "'init' must be a group { ... }, not "
+                            "%s", credo__spec_type_name (s));
+  return parse_init (p, i, s, list);
+}
+
 int
 credo__spec_projections (spec_parser *p, config_setting_t *list)
 {
@@ -562,9 +571,8 @@ credo__spec_projections (spec_parser *p, config_setting_t *list)
     {
       config_setting_t *g = config_setting_get_elem (list, (unsigned) i), *s;
       credo_proj_spec *pj = &spec->projs[i];
-      char what[64], name[1024];
+      char what[64];
       const credo_pop_spec *pre, *post;
-      const char *user_name = NULL;
 
       snprintf (what, sizeof what, "projection %zu", i);
       if ((rc = credo__spec_check_keys (p, g, what, proj_keys)))
@@ -591,26 +599,8 @@ credo__spec_projections (spec_parser *p, config_setting_t *list)
                                 post->model->inputs[pj->post_port].name,
                                 post->name, post->model->name);
 
-      if ((rc = credo__spec_opt_str (p, g, "name", &user_name, NULL)))
+      if ((rc = parse_proj_name (p, i, g)))
         return rc;
-      if (user_name && !user_name[0])
-        return credo__spec_err (p, config_setting_get_member (g, "name"),
-                                "'name' must not be empty");
-      if (user_name)
-        snprintf (name, sizeof name, "%s", user_name);
-      else
-        snprintf (name, sizeof name, "%s.%s->%s.%s", pre->name,
-                  pre->model->outputs[pj->pre_port].name, post->name,
-                  post->model->inputs[pj->post_port].name);
-      for (size_t k = 0; k < i; k++)
-        if (strcmp (spec->projs[k].name, name) == 0)
-          return credo__spec_err (
-              p, user_name ? config_setting_get_member (g, "name") : g,
-              "duplicate projection name '%s' (also at %s:%d)%s", name,
-              spec->projs[k].loc.file, spec->projs[k].loc.line,
-              user_name ? "" : "; give the projections distinct names");
-      if (!(pj->name = credo__strdup (name)))
-        return credo__spec_nomem (p);
 
       if ((rc = credo__spec_opt_num (p, g, "gain", &pj->gain, NULL)))
         return rc;
@@ -625,7 +615,7 @@ credo__spec_projections (spec_parser *p, config_setting_t *list)
               p, config_setting_get_member (g, "connectivity"),
               "one_to_one projection '%s' needs equal sizes, but '%s' has "
               "%zu units and '%s' has %zu",
-              name, pre->name, pre->size, post->name, post->size);
+              pj->name, pre->name, pre->size, post->name, post->size);
       }
       if (pre->model->outputs[pj->pre_port].flags & CREDO_PORT_DERIVED)
         return credo__spec_err (p, config_setting_get_member (g, "from"),
@@ -639,18 +629,7 @@ credo__spec_projections (spec_parser *p, config_setting_t *list)
         if (pl && (rc = parse_plasticity (p, pj, pl)))
           return rc;
       }
-
-      if (!(s = config_setting_get_member (g, "init")))
-        {
-          pj->init.kind = CREDO_INIT_NORMAL;
-          pj->init.mean = 0;
-          pj->init.std = 1;
-          pj->init.scale = 1 / sqrt ((double) pre->size);
-        }
-      else if (!config_setting_is_group (s))
-        return credo__spec_err (p, s, "'init' must be a group { ... }, not "
-                                "%s", credo__spec_type_name (s));
-      else if ((rc = parse_init (p, i, s, list)))
+      if ((rc = parse_proj_init (p, i, g, list)))
         return rc;
     }
   return 0;

@@ -32,21 +32,6 @@ static const char *const learning_keys[] = { "every", "start", "stop",
 static const char *const test_keys[] = { "file", "inputs", "targets",
                                          "samples", "compare", NULL };
 
-#define MAX_LEARNING_SAMPLES 1e8
-
-double
-credo__learning_time (const credo_learning_spec *l, unsigned long long k)
-{
-  return credo__grid_time (l->start, l->every, k);
-}
-
-unsigned long long
-credo__learning_count (const credo_learning_spec *l)
-{
-  return credo__grid_count (l->start, l->every, l->stop,
-                            MAX_LEARNING_SAMPLES);
-}
-
 /* The layer population named by element `e`. */
 static int
 layer_pop (spec_parser *p, const config_setting_t *e, int *pop)
@@ -302,11 +287,11 @@ credo__spec_learning (spec_parser *p, config_setting_t *g)
     return credo__spec_err (p, g, "learning window [%g, %g] ms is empty or "
                             "negative (duration %g ms)", l->start, l->stop,
                             spec->duration);
-  if ((l->stop - l->start) / l->every > MAX_LEARNING_SAMPLES)
+  if ((l->stop - l->start) / l->every > CREDO_MAX_LEARNING_SAMPLES)
     return credo__spec_err (p, s, "'every' = %g ms gives %.3g evaluations; "
                             "at most %g are allowed", l->every,
                             (l->stop - l->start) / l->every,
-                            MAX_LEARNING_SAMPLES);
+                            CREDO_MAX_LEARNING_SAMPLES);
   if ((t = config_setting_get_member (g, "classify")))
     {
       if (config_setting_type (t) != CONFIG_TYPE_BOOL)

@@ -243,150 +243,176 @@ replace_setting (spec_parser *p, const char *ov, const char *key,
   return 0;
 }
 
-/* Applies one "key=value" override to p->cfg.  See the file comment. */
-int
-credo__spec_override (spec_parser *p, const char *ov)
+/* Splits "KEY=VALUE" into the key (blanks around it dropped; into `key`,
+ * `key_len` bytes) and the value (*val, *vlen: blanks, a newline and one
+ * ';' at its end dropped).  *ov moves past blanks before the key: the
+ * settings the override creates carry it as their hook. */
+static int
+split_override (spec_parser *p, const char **ov, char *key, size_t key_len,
+                const char **val, size_t *vlen)
 {
-  const char *eq = strchr (ov, '=');
-  char key[512], text[4200];
-  const char *val;
-  size_t klen, vlen;
-  key_part parts[MAX_KEY_PARTS];
-  int n_parts, rc = 0;
-  config_t scratch;
-  config_setting_t *v, *cur;
+  const char *eq = strchr (*ov, '=');
+  const char *v;
+  size_t klen, n;
 
   if (!eq)
     return credo__error (p->ctx, CREDO_ECONFIG,
-                         "--set %s: expected KEY=VALUE", ov);
+                         "--set %s: expected KEY=VALUE", *ov);
   /* trim the key and the value */
-  while (*ov == ' ' || *ov == '\t')
-    ov++;
-  klen = (size_t) (eq - ov);
-  while (klen && (ov[klen - 1] == ' ' || ov[klen - 1] == '\t'))
+  while (**ov == ' ' || **ov == '\t')
+    (*ov)++;
+  klen = (size_t) (eq - *ov);
+  while (klen && ((*ov)[klen - 1] == ' ' || (*ov)[klen - 1] == '\t'))
     klen--;
-  if (klen == 0 || klen >= sizeof key)
+  if (klen == 0 || klen >= key_len)
     return credo__error (p->ctx, CREDO_ECONFIG,
-                         "--set %s: expected KEY=VALUE", ov);
-  memcpy (key, ov, klen);
+                         "--set %s: expected KEY=VALUE", *ov);
+  memcpy (key, *ov, klen);
   key[klen] = '\0';
-  val = eq + 1;
-  while (*val == ' ' || *val == '\t')
-    val++;
-  vlen = strlen (val);
-  while (vlen && (val[vlen - 1] == ' ' || val[vlen - 1] == '\t'
-                  || val[vlen - 1] == '\n'))
-    vlen--;
-  if (vlen && val[vlen - 1] == ';')
-    vlen--;
-  if (vlen > 4000)
+  v = eq + 1;
+  while (*v == ' ' || *v == '\t')
+    v++;
+  n = strlen (v);
+  while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n'))
+    n--;
+  if (n && v[n - 1] == ';')
+    n--;
+  if (n > 4000)
     return credo__error (p->ctx, CREDO_ECONFIG, "--set %s: value too long",
                          key);
+  *val = v;
+  *vlen = n;
+  return 0;
+}
 
-  n_parts = split_key (key, parts, MAX_KEY_PARTS);
-  if (n_parts < 0)
-    return credo__error (p->ctx, CREDO_ECONFIG,
-                         "--set %s: malformed key (expected a path like "
-                         "solver.rtol or projections.[0].gain)", key);
+/* Reads the value text into `scratch` as setting "v": libconfig syntax,
+ * else a bare string.  On success the caller destroys `scratch`. */
+static int
+parse_value (spec_parser *p, config_t *scratch, const char *val, size_t vlen,
+             config_setting_t **out)
+{
+  char text[4200];
+  config_setting_t *v;
 
-  /* the value: libconfig syntax, else a bare string */
-  config_init (&scratch);
-  config_set_options (&scratch, CONFIG_OPTION_AUTOCONVERT);
+  config_init (scratch);
+  config_set_options (scratch, CONFIG_OPTION_AUTOCONVERT);
   snprintf (text, sizeof text, "v = %.*s;", (int) vlen, val);
-  if (!config_read_string (&scratch, text)
-      || config_setting_length (config_root_setting (&scratch)) != 1
-      || !config_setting_get_member (config_root_setting (&scratch), "v"))
+  if (!config_read_string (scratch, text)
+      || config_setting_length (config_root_setting (scratch)) != 1
+      || !config_setting_get_member (config_root_setting (scratch), "v"))
     {
-      config_destroy (&scratch);
-      config_init (&scratch);
-      v = config_setting_add (config_root_setting (&scratch), "v",
+      config_destroy (scratch);
+      config_init (scratch);
+      v = config_setting_add (config_root_setting (scratch), "v",
                               CONFIG_TYPE_STRING);
       snprintf (text, sizeof text, "%.*s", (int) vlen, val);
       if (!v || !config_setting_set_string (v, text))
         {
-          config_destroy (&scratch);
+          config_destroy (scratch);
           return credo__spec_nomem (p);
         }
     }
-  v = config_setting_get_member (config_root_setting (&scratch), "v");
+  *out = config_setting_get_member (config_root_setting (scratch), "v");
+  return 0;
+}
 
-  /* walk to the parent, creating missing groups */
-  cur = config_root_setting (p->cfg);
-  for (int i = 0; i < n_parts - 1 && !rc; i++)
+/* Walks p->cfg along all parts but the last into *cur, creating missing
+ * groups (hooked with `ov`). */
+static int
+walk_to_parent (spec_parser *p, const char *ov, const char *key,
+                const key_part *parts, int n_parts, config_setting_t **out)
+{
+  config_setting_t *cur = config_root_setting (p->cfg), *next;
+  for (int i = 0; i < n_parts - 1; i++)
     {
-      config_setting_t *next;
       if (parts[i].index < 0)
         {
           if (!config_setting_is_group (cur))
-            {
-              rc = credo__error (p->ctx, CREDO_ECONFIG,
+            return credo__error (p->ctx, CREDO_ECONFIG,
                                  "--set %s: cannot look up '%s' in %s", key,
                                  parts[i].name, credo__spec_type_name (cur));
-              break;
-            }
           next = config_setting_get_member (cur, parts[i].name);
           if (!next)
             {
               next = config_setting_add (cur, parts[i].name,
                                          CONFIG_TYPE_GROUP);
               if (!next)
-                {
-                  rc = credo__error (p->ctx, CREDO_ECONFIG,
+                return credo__error (p->ctx, CREDO_ECONFIG,
                                      "--set %s: cannot create group '%s'",
                                      key, parts[i].name);
-                  break;
-                }
               config_setting_set_hook (next, (void *) ov);
             }
         }
       else
         {
           if (!config_setting_is_list (cur) && !config_setting_is_array (cur))
-            {
-              rc = credo__error (p->ctx, CREDO_ECONFIG,
+            return credo__error (p->ctx, CREDO_ECONFIG,
                                  "--set %s: cannot index [%ld] into %s", key,
                                  parts[i].index, credo__spec_type_name (cur));
-              break;
-            }
           if (parts[i].index >= config_setting_length (cur))
-            {
-              rc = credo__error (p->ctx, CREDO_ECONFIG,
+            return credo__error (p->ctx, CREDO_ECONFIG,
                                  "--set %s: index [%ld] out of range (%d "
                                  "elements)", key, parts[i].index,
                                  config_setting_length (cur));
-              break;
-            }
           next = config_setting_get_elem (cur, (unsigned) parts[i].index);
         }
       cur = next;
     }
+  *out = cur;
+  return 0;
+}
 
-  if (!rc)
+/* Sets the last part of the key, member or element of `cur`, to `v`. */
+static int
+set_last (spec_parser *p, const char *ov, const char *key,
+          const key_part *last, config_setting_t *cur,
+          const config_setting_t *v)
+{
+  if (last->index < 0)
     {
-      key_part *last = &parts[n_parts - 1];
-      if (last->index < 0)
-        {
-          if (!config_setting_is_group (cur))
-            rc = credo__error (p->ctx, CREDO_ECONFIG,
-                               "--set %s: cannot set '%s' in %s", key,
-                               last->name, credo__spec_type_name (cur));
-          else
-            rc = replace_setting (p, ov, key, cur, last->name, 0, v);
-        }
-      else if (!config_setting_is_list (cur) && !config_setting_is_array (cur))
-        rc = credo__error (p->ctx, CREDO_ECONFIG,
-                           "--set %s: cannot index [%ld] into %s", key,
-                           last->index, credo__spec_type_name (cur));
-      else if (last->index > config_setting_length (cur))
-        rc = credo__error (p->ctx, CREDO_ECONFIG,
-                           "--set %s: index [%ld] out of range (%d elements)",
-                           key, last->index, config_setting_length (cur));
-      else if (config_setting_is_array (cur))
-        rc = set_array_elem (p, ov, key, cur, (unsigned) last->index, v);
-      else
-        rc = replace_setting (p, ov, key, cur, NULL, (unsigned) last->index,
-                              v);
+      if (!config_setting_is_group (cur))
+        return credo__error (p->ctx, CREDO_ECONFIG,
+                             "--set %s: cannot set '%s' in %s", key,
+                             last->name, credo__spec_type_name (cur));
+      return replace_setting (p, ov, key, cur, last->name, 0, v);
     }
+  if (!config_setting_is_list (cur) && !config_setting_is_array (cur))
+    return credo__error (p->ctx, CREDO_ECONFIG,
+                         "--set %s: cannot index [%ld] into %s", key,
+                         last->index, credo__spec_type_name (cur));
+  if (last->index > config_setting_length (cur))
+    return credo__error (p->ctx, CREDO_ECONFIG,
+                         "--set %s: index [%ld] out of range (%d elements)",
+                         key, last->index, config_setting_length (cur));
+  if (config_setting_is_array (cur))
+    return set_array_elem (p, ov, key, cur, (unsigned) last->index, v);
+  return replace_setting (p, ov, key, cur, NULL, (unsigned) last->index, v);
+}
+
+/* Applies one "key=value" override to p->cfg.  See the file comment. */
+int
+credo__spec_override (spec_parser *p, const char *ov)
+{
+  char key[512];
+  const char *val = NULL;
+  size_t vlen = 0;
+  key_part parts[MAX_KEY_PARTS];
+  int n_parts, rc;
+  config_t scratch;
+  config_setting_t *v = NULL, *cur = NULL;
+
+  if ((rc = split_override (p, &ov, key, sizeof key, &val, &vlen)))
+    return rc;
+  n_parts = split_key (key, parts, MAX_KEY_PARTS);
+  if (n_parts < 0)
+    return credo__error (p->ctx, CREDO_ECONFIG,
+                         "--set %s: malformed key (expected a path like "
+                         "solver.rtol or projections.[0].gain)", key);
+  if ((rc = parse_value (p, &scratch, val, vlen, &v)))
+    return rc;
+  rc = walk_to_parent (p, ov, key, parts, n_parts, &cur);
+  if (!rc)
+    rc = set_last (p, ov, key, &parts[n_parts - 1], cur, v);
   config_destroy (&scratch);
   return rc;
 }

@@ -1,12 +1,14 @@
-/* src/spec/parse.h -- private interface between spec.c and spec_sections.c.
+/* src/spec/parse.h -- the private interface of the circuit-file parsers.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  *
- * Never included outside the spec modules.  spec.c reads the config and
- * owns the helpers (locations, typed getters, key checks);
- * spec_override.c applies "--set" overrides; spec_circuit.c and
- * spec_sections.c turn the sections into spec fields; spec_summary.c prints
- * a spec.
+ * Never included outside src/spec/.  The calls go one way:
+ *   spec.c (load, the order of the sections, free)
+ *     -> override.c ("--set" overrides) and the section parsers:
+ *        circuit.c (populations, projections), stimuli.c, record.c
+ *        (record, weights), solver.c, learning.c
+ *       -> parse.c (locations, typed getters, key checks, hints, lookups).
+ * grids.c and summary.c need spec.h only.
  */
 #ifndef CREDO_SPEC_PARSE_H
 #define CREDO_SPEC_PARSE_H
@@ -25,7 +27,7 @@ typedef struct spec_parser
   const char *dir;  /* base directory for relative data paths, or NULL */
 } spec_parser;
 
-/* ---- helpers (spec.c) ------------------------------------------------ */
+/* ---- helpers (parse.c) ----------------------------------------------- */
 
 /* Sets the context error to "LOC: message" for setting `s` and returns
  * CREDO_ECONFIG.  LOC is "FILE:LINE", or "--set KEY=VALUE" for settings an
@@ -41,6 +43,10 @@ int credo__spec_nomem (spec_parser *p);
 /* The location of `s` with its file name interned in the spec's pool. */
 int credo__spec_loc (spec_parser *p, const config_setting_t *s,
                      credo_loc *loc);
+/* The name of a file libconfig read (NULL: the main file), as messages
+ * give it: an included file is joined to the include directory. */
+void credo__spec_file_name (spec_parser *p, const char *file, char *buf,
+                            size_t len);
 /* A short name of a setting for messages: "gain", "units[2]". */
 const char *credo__spec_sname (const config_setting_t *s, char *buf,
                                size_t len);
@@ -106,30 +112,38 @@ int credo__spec_data_kind (spec_parser *p, const config_setting_t *s,
 /* Resolves a data file path against the config's directory (malloc'd). */
 char *credo__spec_resolve (spec_parser *p, const char *path);
 
-/* Applies one "key=value" override to p->cfg (spec_override.c). */
-int credo__spec_override (spec_parser *p, const char *ov);
-
-/* ---- sections (spec_circuit.c, spec_sections.c) ---------------------- */
-
 /* Room for candidate names in hints. */
 #define MAX_NAMES 256
 
-int credo__spec_populations (spec_parser *p, config_setting_t *s);
-int credo__spec_projections (spec_parser *p, config_setting_t *s);
+/* ---- lookups by name (parse.c) --------------------------------------- */
+
+/* Index of the population called `name`, or -1. */
+int credo__spec_pop_index (const credo_spec *spec, const char *name);
 /* "pop.port" or "pop" (the first port) of setting `s`: input ports when
  * `input`, else output ports. */
 int credo__spec_endpoint (spec_parser *p, const config_setting_t *s,
                           int input, int *pop, int *port);
+
+/* ---- overrides (override.c) ------------------------------------------ */
+
+/* Applies one "key=value" override to p->cfg. */
+int credo__spec_override (spec_parser *p, const char *ov);
+
+/* ---- sections, in the order spec.c reads them ------------------------ */
+
+/* circuit.c: populations first (every other section names them). */
+int credo__spec_populations (spec_parser *p, config_setting_t *s);
+int credo__spec_projections (spec_parser *p, config_setting_t *s);
+/* stimuli.c */
 int credo__spec_stimuli (spec_parser *p, config_setting_t *s);
+/* record.c: the `record` list, and the `weights` group (snapshots; after
+ * the projections). */
 int credo__spec_records (spec_parser *p, config_setting_t *s);
-int credo__spec_solver (spec_parser *p, config_setting_t *s);
-/* The `weights` group (snapshots); after the projections. */
 int credo__spec_weights (spec_parser *p, config_setting_t *s);
-/* The `learning` group (spec_learning.c); after the stimuli. */
+/* learning.c: the `learning` group; after the stimuli. */
 int credo__spec_learning (spec_parser *p, config_setting_t *s);
 void credo__spec_learning_free (credo_learning_spec *l);
-
-/* Index of the population called `name`, or -1. */
-int credo__spec_pop_index (const credo_spec *spec, const char *name);
+/* solver.c: the `solver` group (NULL when absent); after the populations. */
+int credo__spec_solver (spec_parser *p, config_setting_t *s);
 
 #endif /* CREDO_SPEC_PARSE_H */

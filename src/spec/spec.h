@@ -175,7 +175,11 @@ typedef struct credo_weights_spec
   credo_loc loc;
 } credo_weights_spec;
 
-/* Number of snapshot times start + k*every <= stop (0 without snapshots). */
+/* More snapshots than this is surely a typo in 'every'. */
+#define CREDO_MAX_SNAPSHOTS 1e9
+
+/* Number of snapshot times start + k*every <= stop (0 without snapshots;
+ * grids.c). */
 unsigned long long credo__weights_count (const credo_weights_spec *w);
 /* The k-th snapshot time, start + k*every. */
 double credo__weights_time (const credo_weights_spec *w, unsigned long long k);
@@ -207,7 +211,11 @@ typedef struct credo_learning_spec
   credo_loc loc;
 } credo_learning_spec;
 
-/* Number of learning samples start + k*every <= stop, and the k-th time. */
+/* More evaluations than this is surely a typo in 'every'. */
+#define CREDO_MAX_LEARNING_SAMPLES 1e8
+
+/* Number of learning samples start + k*every <= stop, and the k-th time
+ * (grids.c). */
 unsigned long long credo__learning_count (const credo_learning_spec *l);
 double credo__learning_time (const credo_learning_spec *l,
                              unsigned long long k);

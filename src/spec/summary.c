@@ -132,24 +132,12 @@ print_weights (FILE *out, const credo_spec *spec)
   fputc ('\n', out);
 }
 
-void
-credo_spec_print_summary (const credo_spec *spec, FILE *out)
+/* The populations with their non-default parameters; returns the state
+ * size. */
+static size_t
+print_pops (FILE *out, const credo_spec *spec)
 {
-  static const char *const methods[] = { "bdf", "adams" };
-  static const char *const linears[] = { "auto", "dense", "spgmr" };
   size_t n_state = 0, n_units = 0;
-  double total = 0;
-  int unknown = 0;
-
-  if (!spec || !out)
-    return;
-  fprintf (out, "circuit     %s\n", spec->path ? spec->path : "(string)");
-  fprintf (out, "duration    %g ms\n", spec->duration);
-  fprintf (out, "seed        %lu\n", spec->seed);
-  fprintf (out, "output      %s (flush every %g s, compression %d)\n",
-           spec->output_path ? spec->output_path : "(from the command line)",
-           spec->flush_seconds, spec->compression);
-
   fprintf (out, "\npopulations (%zu)\n", spec->n_pops);
   for (size_t i = 0; i < spec->n_pops; i++)
     {
@@ -175,148 +163,185 @@ credo_spec_print_summary (const credo_spec *spec, FILE *out)
       n_units += ps->size;
     }
   fprintf (out, "  units %zu, state size %zu\n", n_units, n_state);
+  return n_state;
+}
 
-  if (spec->n_projs)
+/* The projections: route, shape, gain, init, plasticity; the weight
+ * count. */
+static void
+print_projs (FILE *out, const credo_spec *spec)
+{
+  size_t n_w = 0;
+  fprintf (out, "\nprojections (%zu)\n", spec->n_projs);
+  for (size_t i = 0; i < spec->n_projs; i++)
     {
-      size_t n_w = 0;
-      fprintf (out, "\nprojections (%zu)\n", spec->n_projs);
-      for (size_t i = 0; i < spec->n_projs; i++)
+      const credo_proj_spec *pj = &spec->projs[i];
+      const credo_pop_spec *pre = &spec->pops[pj->pre];
+      const credo_pop_spec *post = &spec->pops[pj->post];
+      char route[600];
+      snprintf (route, sizeof route, "%s.%s->%s.%s", pre->name,
+                pre->model->outputs[pj->pre_port].name, post->name,
+                post->model->inputs[pj->post_port].name);
+      if (strcmp (route, pj->name) == 0)
+        fprintf (out, "  %-32s", route);
+      else
+        fprintf (out, "  %-12s %-19s", pj->name, route);
+      if (pj->conn == CREDO_CONN_ONE_TO_ONE)
+        fprintf (out, "  one-to-one %zu, gain %g, init ", post->size,
+                 pj->gain);
+      else
+        fprintf (out, "  %zu x %zu, gain %g, init ", post->size,
+                 pre->size, pj->gain);
+      print_init (out, spec, &pj->init);
+      if (pj->plast.rule)
         {
-          const credo_proj_spec *pj = &spec->projs[i];
-          const credo_pop_spec *pre = &spec->pops[pj->pre];
-          const credo_pop_spec *post = &spec->pops[pj->post];
-          char route[600];
-          snprintf (route, sizeof route, "%s.%s->%s.%s", pre->name,
-                    pre->model->outputs[pj->pre_port].name, post->name,
-                    post->model->inputs[pj->post_port].name);
-          if (strcmp (route, pj->name) == 0)
-            fprintf (out, "  %-32s", route);
-          else
-            fprintf (out, "  %-12s %-19s", pj->name, route);
-          if (pj->conn == CREDO_CONN_ONE_TO_ONE)
-            fprintf (out, "  one-to-one %zu, gain %g, init ", post->size,
-                     pj->gain);
-          else
-            fprintf (out, "  %zu x %zu, gain %g, init ", post->size,
-                     pre->size, pj->gain);
-          print_init (out, spec, &pj->init);
-          if (pj->plast.rule)
-            {
-              fprintf (out, ", plastic: %s, eta %g", pj->plast.rule->name,
-                       pj->plast.eta);
-              if (pj->plast.tau_w > 0)
-                fprintf (out, ", tau_w %g ms", pj->plast.tau_w);
-            }
-          fputc ('\n', out);
-          n_w += pj->conn == CREDO_CONN_ONE_TO_ONE ? post->size
-                                                   : post->size * pre->size;
+          fprintf (out, ", plastic: %s, eta %g", pj->plast.rule->name,
+                   pj->plast.eta);
+          if (pj->plast.tau_w > 0)
+            fprintf (out, ", tau_w %g ms", pj->plast.tau_w);
         }
-      fprintf (out, "  weights %zu (", n_w);
-      print_bytes (out, 8.0 * (double) n_w);
-      fprintf (out, ")\n");
+      fputc ('\n', out);
+      n_w += pj->conn == CREDO_CONN_ONE_TO_ONE ? post->size
+                                               : post->size * pre->size;
     }
+  fprintf (out, "  weights %zu (", n_w);
+  print_bytes (out, 8.0 * (double) n_w);
+  fprintf (out, ")\n");
+}
 
+/* One stimulus: its port, kind and values, and its window. */
+static void
+print_stim (FILE *out, const credo_spec *spec, const credo_stim_spec *s)
+{
+  const credo_pop_spec *ps = &spec->pops[s->pop];
+  fprintf (out, "  %s.%s  ", ps->name, ps->model->inputs[s->port].name);
+  switch (s->kind)
+    {
+    case CREDO_STIM_CONSTANT:
+      fprintf (out, "constant ");
+      print_values (out, s->value, s->n);
+      break;
+    case CREDO_STIM_SINE:
+      fprintf (out, "sine amplitude ");
+      print_values (out, s->amplitude, s->n);
+      fprintf (out, ", period %g ms, phase %g, offset ", s->period,
+               s->phase);
+      print_values (out, s->offset, s->n);
+      break;
+    case CREDO_STIM_TABLE:
+      fprintf (out, "%s %zu rows, %s, t %g..%g ms",
+               s->source ? "table" : "steps", s->n_rows,
+               s->interpolate ? "linear" : "previous", s->times[0],
+               s->times[s->n_rows - 1]);
+      if (s->source)
+        fprintf (out, ", from %s", s->source);
+      break;
+    case CREDO_STIM_DATASET:
+      fprintf (out, "dataset %s%s%s: %zu samples x %zu, t_pres %g "
+               "ms, epoch %g ms, %s", s->source,
+               s->ds_name ? ":" : "", s->ds_name ? s->ds_name : "",
+               s->n_rows, s->n, s->t_pres,
+               (double) s->n_rows * s->t_pres,
+               s->repeat ? "repeated" : "once, then 0");
+      break;
+    }
+  fprintf (out, ", active [%g, %g) ms\n", s->start, s->stop);
+}
+
+/* The record section: each entry with its samples and estimated size. */
+static void
+print_records (FILE *out, const credo_spec *spec)
+{
+  static const char *const kinds[] = { "variable", "output", "input" };
+  double total = 0;
+  int unknown = 0;
+  fprintf (out, "\nrecord (%zu)\n", spec->n_recs);
+  for (size_t i = 0; i < spec->n_recs; i++)
+    {
+      const credo_rec_spec *r = &spec->recs[i];
+      double samples = record_samples (r);
+      size_t es = r->float32 ? 4 : 8;
+      fprintf (out, "  %s.%s (%s) %zu unit%s, [%g, %g] ms, ",
+               spec->pops[r->pop].name, r->var_name, kinds[r->kind],
+               r->n_units, r->n_units == 1 ? "" : "s", r->start, r->stop);
+      if (samples > 0)
+        {
+          double bytes = samples * ((double) r->n_units * (double) es + 8);
+          fprintf (out, "every %g ms: %.0f samples, %s, ~", r->every,
+                   samples, r->float32 ? "float32" : "float64");
+          print_bytes (out, bytes);
+          total += bytes;
+        }
+      else
+        {
+          fprintf (out, "every step, %s, size depends on the solver",
+                   r->float32 ? "float32" : "float64");
+          unknown = 1;
+        }
+      fputc ('\n', out);
+    }
+  fprintf (out, "  estimated output ");
+  print_bytes (out, total);
+  fprintf (out, "%s\n", unknown ? " plus every-step records" : "");
+}
+
+/* The solver: the engine and its step, or CVODE's settings (the linear
+ * solver "auto" picks by the state size `n_state`). */
+static void
+print_solver (FILE *out, const credo_spec *spec, size_t n_state)
+{
+  static const char *const methods[] = { "bdf", "adams" };
+  static const char *const linears[] = { "auto", "dense", "spgmr" };
+  const credo_solver_spec *sv = &spec->solver;
+  if (sv->engine->caps & CREDO_ENGINE_FIXED_STEP)
+    {
+      fprintf (out, "\nsolver      engine %s, dt %g ms (fixed step)\n",
+               sv->engine->name, sv->dt);
+      return;
+    }
+  fprintf (out, "\nsolver      %s, linear %s", methods[sv->method],
+           linears[sv->linear]);
+  if (sv->linear == CREDO_LINEAR_AUTO)
+    fprintf (out, " (dense up to %zu states: %s here)", sv->dense_max,
+             n_state <= sv->dense_max ? "dense" : "spgmr");
+  fprintf (out, "\n            rtol %g, atol %g", sv->rtol, sv->atol);
+  for (size_t i = 0; i < sv->n_atol_var; i++)
+    fprintf (out, ", atol(%s) %g", sv->atol_var_names[i],
+             sv->atol_var_values[i]);
+  fprintf (out, "\n            max_step %g, init_step %g, max_steps %ld, "
+           "krylov_dim %d\n", sv->max_step, sv->init_step, sv->max_steps,
+           sv->krylov_dim);
+}
+
+void
+credo_spec_print_summary (const credo_spec *spec, FILE *out)
+{
+  size_t n_state;
+
+  if (!spec || !out)
+    return;
+  fprintf (out, "circuit     %s\n", spec->path ? spec->path : "(string)");
+  fprintf (out, "duration    %g ms\n", spec->duration);
+  fprintf (out, "seed        %lu\n", spec->seed);
+  fprintf (out, "output      %s (flush every %g s, compression %d)\n",
+           spec->output_path ? spec->output_path : "(from the command line)",
+           spec->flush_seconds, spec->compression);
+  n_state = print_pops (out, spec);
+  if (spec->n_projs)
+    print_projs (out, spec);
   if (spec->n_stims)
     {
       fprintf (out, "\nstimuli (%zu)\n", spec->n_stims);
       for (size_t i = 0; i < spec->n_stims; i++)
-        {
-          const credo_stim_spec *s = &spec->stims[i];
-          const credo_pop_spec *ps = &spec->pops[s->pop];
-          fprintf (out, "  %s.%s  ", ps->name,
-                   ps->model->inputs[s->port].name);
-          switch (s->kind)
-            {
-            case CREDO_STIM_CONSTANT:
-              fprintf (out, "constant ");
-              print_values (out, s->value, s->n);
-              break;
-            case CREDO_STIM_SINE:
-              fprintf (out, "sine amplitude ");
-              print_values (out, s->amplitude, s->n);
-              fprintf (out, ", period %g ms, phase %g, offset ", s->period,
-                       s->phase);
-              print_values (out, s->offset, s->n);
-              break;
-            case CREDO_STIM_TABLE:
-              fprintf (out, "%s %zu rows, %s, t %g..%g ms",
-                       s->source ? "table" : "steps", s->n_rows,
-                       s->interpolate ? "linear" : "previous", s->times[0],
-                       s->times[s->n_rows - 1]);
-              if (s->source)
-                fprintf (out, ", from %s", s->source);
-              break;
-            case CREDO_STIM_DATASET:
-              fprintf (out, "dataset %s%s%s: %zu samples x %zu, t_pres %g "
-                       "ms, epoch %g ms, %s", s->source,
-                       s->ds_name ? ":" : "", s->ds_name ? s->ds_name : "",
-                       s->n_rows, s->n, s->t_pres,
-                       (double) s->n_rows * s->t_pres,
-                       s->repeat ? "repeated" : "once, then 0");
-              break;
-            }
-          fprintf (out, ", active [%g, %g) ms\n", s->start, s->stop);
-        }
+        print_stim (out, spec, &spec->stims[i]);
     }
-
   if (spec->n_recs)
-    {
-      fprintf (out, "\nrecord (%zu)\n", spec->n_recs);
-      for (size_t i = 0; i < spec->n_recs; i++)
-        {
-          const credo_rec_spec *r = &spec->recs[i];
-          static const char *const kinds[] = { "variable", "output",
-                                               "input" };
-          double samples = record_samples (r);
-          size_t es = r->float32 ? 4 : 8;
-          fprintf (out, "  %s.%s (%s) %zu unit%s, [%g, %g] ms, ",
-                   spec->pops[r->pop].name, r->var_name, kinds[r->kind],
-                   r->n_units, r->n_units == 1 ? "" : "s", r->start, r->stop);
-          if (samples > 0)
-            {
-              double bytes = samples * ((double) r->n_units * (double) es + 8);
-              fprintf (out, "every %g ms: %.0f samples, %s, ~", r->every,
-                       samples, r->float32 ? "float32" : "float64");
-              print_bytes (out, bytes);
-              total += bytes;
-            }
-          else
-            {
-              fprintf (out, "every step, %s, size depends on the solver",
-                       r->float32 ? "float32" : "float64");
-              unknown = 1;
-            }
-          fputc ('\n', out);
-        }
-      fprintf (out, "  estimated output ");
-      print_bytes (out, total);
-      fprintf (out, "%s\n", unknown ? " plus every-step records" : "");
-    }
+    print_records (out, spec);
   else
     fprintf (out, "\nrecord: nothing\n");
-
   if (spec->weights.n)
     print_weights (out, spec);
   if (spec->learning.every > 0)
     print_learning (out, spec);
-
-  if (spec->solver.engine->caps & CREDO_ENGINE_FIXED_STEP)
-    {
-      fprintf (out, "\nsolver      engine %s, dt %g ms (fixed step)\n",
-               spec->solver.engine->name, spec->solver.dt);
-      return;
-    }
-  fprintf (out, "\nsolver      %s, linear %s", methods[spec->solver.method],
-           linears[spec->solver.linear]);
-  if (spec->solver.linear == CREDO_LINEAR_AUTO)
-    fprintf (out, " (dense up to %zu states: %s here)", spec->solver.dense_max,
-             n_state <= spec->solver.dense_max ? "dense" : "spgmr");
-  fprintf (out, "\n            rtol %g, atol %g", spec->solver.rtol,
-           spec->solver.atol);
-  for (size_t i = 0; i < spec->solver.n_atol_var; i++)
-    fprintf (out, ", atol(%s) %g", spec->solver.atol_var_names[i],
-             spec->solver.atol_var_values[i]);
-  fprintf (out, "\n            max_step %g, init_step %g, max_steps %ld, "
-           "krylov_dim %d\n", spec->solver.max_step, spec->solver.init_step,
-           spec->solver.max_steps, spec->solver.krylov_dim);
+  print_solver (out, spec, n_state);
 }
