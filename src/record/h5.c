@@ -149,6 +149,15 @@ credo__h5_attr_string (hid_t loc, const char *name, const char *s)
 }
 
 herr_t
+credo__h5_attr_strings (hid_t loc, size_t n, const char *const kv[][2])
+{
+  for (size_t i = 0; i < n; i++)
+    if (credo__h5_attr_string (loc, kv[i][0], kv[i][1]) < 0)
+      return -1;
+  return 0;
+}
+
+herr_t
 credo__h5_attr_double (hid_t loc, const char *name, double v)
 {
   return credo__h5_attr (loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v);

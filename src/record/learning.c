@@ -81,14 +81,16 @@ make_wsnap (credo_recorder *r, hid_t wg, size_t i)
 {
   const credo_weights_spec *ws = &r->spec->weights;
   wsnap *w = &r->ws[i];
-  const credo_proj *pr = w->proj;
-  const char *name = pr->spec->name;
-  const char *rule = pr->spec->plast.rule ? pr->spec->plast.rule->name
-                                          : "static";
-  const char *pre_port = pr->pre->model->outputs[pr->spec->pre_port].name;
-  const char *post_port = pr->post->model->inputs[pr->spec->post_port].name;
-  const char *conn
-      = pr->spec->conn == CREDO_CONN_ONE_TO_ONE ? "one_to_one" : "dense";
+  const credo_rec_weights *pr = &w->src;
+  const char *name = pr->name;
+  const char *const names[][2] = {
+    { "pre", pr->pre },
+    { "post", pr->post },
+    { "pre_port", pr->pre_port },
+    { "post_port", pr->post_port },
+    { "connectivity", pr->connectivity },
+    { "rule", pr->rule },
+  };
   size_t elem = ws->float32 ? sizeof (float) : sizeof (double), len;
   hid_t g = H5I_INVALID_HID, space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
   hsize_t dims[3], maxdims[3], chunk[3], tdim = 0, tmax = H5S_UNLIMITED, tch;
@@ -101,12 +103,7 @@ make_wsnap (credo_recorder *r, hid_t wg, size_t i)
   g = credo__h5_group (wg, name);
   if (g < 0)
     return credo__rec_h5_fail (r, "cannot create", w->where);
-  if (credo__h5_attr_string (g, "pre", pr->pre->spec->name) < 0
-      || credo__h5_attr_string (g, "post", pr->post->spec->name) < 0
-      || credo__h5_attr_string (g, "pre_port", pre_port) < 0
-      || credo__h5_attr_string (g, "post_port", post_port) < 0
-      || credo__h5_attr_string (g, "connectivity", conn) < 0
-      || credo__h5_attr_string (g, "rule", rule) < 0)
+  if (credo__h5_attr_strings (g, sizeof names / sizeof *names, names) < 0)
     {
       rc = credo__rec_h5_fail (r, "cannot write attributes of", w->where);
       goto out;
@@ -147,9 +144,10 @@ out:
   return rc;
 }
 
-/* The /weights group and one subgroup per recorded projection. */
+/* The /weights group and one subgroup per recorded projection, whose
+ * weights come from src[0 .. ws->n - 1]. */
 int
-credo__rec_weights_open (credo_recorder *r)
+credo__rec_weights_open (credo_recorder *r, const credo_rec_weights *src)
 {
   const credo_weights_spec *ws = &r->spec->weights;
   size_t i, max_w = 0;
@@ -168,14 +166,13 @@ credo__rec_weights_open (credo_recorder *r)
     r->ws[i].data = r->ws[i].times = H5I_INVALID_HID;
   for (i = 0; i < ws->n; i++)
     {
-      if (!ws->projs || ws->projs[i] < 0
-          || (size_t) ws->projs[i] >= r->net->n_projs)
+      if (!src || !src[i].name)
         return credo__error (r->ctx, CREDO_EINVAL,
                              "%s: weights entry %zu is malformed", r->part,
                              i);
-      r->ws[i].proj = &r->net->projs[ws->projs[i]];
-      if (r->ws[i].proj->rows * r->ws[i].proj->cols > max_w)
-        max_w = r->ws[i].proj->rows * r->ws[i].proj->cols;
+      r->ws[i].src = src[i];
+      if (src[i].rows * src[i].cols > max_w)
+        max_w = src[i].rows * src[i].cols;
     }
   if (ws->float32 && !(r->wbuf = credo__calloc (max_w, sizeof (float))))
     return credo__error (r->ctx, CREDO_ENOMEM,
@@ -202,9 +199,9 @@ int
 credo__rec_weights_write (credo_recorder *r, wsnap *w, double t,
                           const double *y)
 {
-  const credo_proj *pr = w->proj;
+  const credo_rec_weights *pr = &w->src;
   size_t n = pr->rows * pr->cols, j;
-  const double *src = pr->plastic ? y + pr->w_offset : pr->w;
+  const double *src = pr->w ? pr->w : y + pr->offset;
   const void *buf = src;
   hid_t mtype = H5T_NATIVE_DOUBLE;
   hsize_t dims[3], start[3] = { 0, 0, 0 }, count[3], one = 1;

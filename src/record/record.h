@@ -6,9 +6,58 @@
 #ifndef CREDO_RECORD_H
 #define CREDO_RECORD_H
 
-#include "net/net.h"
+#include "spec/spec.h"
 
-/* ---- recorder (record/recorder.c) -------------------------------------------- */
+/* ---- what the run layer tells the recorder ---------------------------------
+ *
+ * The recorder never sees the network: it gets the spec (what to record,
+ * the config text, seed, tolerances) and, from the driver, names, sizes
+ * and where each recorded value lies.  Strings and the `values` and `w`
+ * arrays must outlive the recorder; the description itself is copied by
+ * credo__rec_open. */
+
+/* Record entry spec->recs[i]: its population and where its values are. */
+typedef struct credo_rec_source
+{
+  const char *pop;   /* population name; NULL: the entry points outside the
+                        network and is refused at open */
+  const char *model; /* the population's model */
+  const char *unit;  /* of the variable or port (NULL: unknown) */
+  size_t pop_size;   /* units in the population */
+  /* The population's pop_size values: for a port (`values` not NULL) in
+   * `values` once eval has run at the sample's (t, y); for a state
+   * variable at y + offset. */
+  const double *values;
+  size_t offset;
+} credo_rec_source;
+
+/* Projection spec->weights.projs[i] of the weight snapshots. */
+typedef struct credo_rec_weights
+{
+  const char *name; /* NULL: the entry points outside the network */
+  const char *pre, *post;           /* population names */
+  const char *pre_port, *post_port; /* port names */
+  const char *connectivity;         /* "dense" or "one_to_one" */
+  const char *rule;                 /* or "static" */
+  size_t rows, cols;
+  /* The rows x cols weights, row-major: the fixed matrix w, or (w NULL,
+   * plastic) y + offset. */
+  const double *w;
+  size_t offset;
+} credo_rec_weights;
+
+typedef struct credo_rec_sources
+{
+  const credo_rec_source *recs;     /* spec->n_recs entries */
+  const credo_rec_weights *weights; /* spec->weights.n entries */
+  /* Computes every port's `values` at (t, y).  The recorder calls it at
+   * most once per sample time, and only when a report due then records a
+   * port. */
+  void (*eval) (void *ud, double t, const double *y);
+  void *ud;
+} credo_rec_sources;
+
+/* ---- recorder (record/recorder.c, record/reports.c) ------------------------ */
 
 typedef struct credo_recorder credo_recorder;
 
@@ -23,7 +72,8 @@ typedef struct credo_run_meta
 /* Creates the file at a temporary name next to `path` with every report
  * group, mapping and attribute. */
 credo_recorder *credo__rec_open (credo_ctx *ctx, const char *path,
-                                 const credo_spec *spec, credo_net *net,
+                                 const credo_spec *spec,
+                                 const credo_rec_sources *src,
                                  const credo_run_meta *meta);
 /* Earliest time > t at which any report or weight snapshot wants a sample,
  * or INFINITY. */

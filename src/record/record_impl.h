@@ -1,6 +1,7 @@
 /* src/record/record_impl.h -- what the recorder's source files share: the
- * recorder's state, and the HDF5 helpers of recorder_h5.c.  Private to
- * recorder*.c; the recorder's interface is in credo_impl.h.
+ * recorder's state, the reports of reports.c, the HDF5 helpers of h5.c
+ * and the weight snapshots of learning.c.  Private to src/record/; the
+ * recorder's interface is in record.h.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
@@ -22,7 +23,7 @@
 typedef struct report
 {
   const credo_rec_spec *spec;
-  const credo_pop *pop;
+  credo_rec_source src;
   char *var;   /* group name: var_name, made unique within the pop */
   char *where; /* "/report/<pop>/<var>", for messages */
   hid_t data;  /* data [time x units] */
@@ -40,14 +41,13 @@ typedef struct report
   unsigned long long planned; /* grid: rows expected, 0 for step reports */
   unsigned long long k;       /* grid: index of the next sample */
   double next;                /* grid: start + k*every, INFINITY when done */
-  int needs_ports;
   int warned;
 } report;
 
 /* The snapshots of one projection's weights. */
 typedef struct wsnap
 {
-  const credo_proj *proj;
+  credo_rec_weights src;
   char *where;  /* "/weights/<projection>", for messages */
   hid_t data;   /* [snapshot x rows x cols] */
   hid_t times;  /* [snapshot] */
@@ -58,7 +58,8 @@ struct credo_recorder
 {
   credo_ctx *ctx;
   const credo_spec *spec;
-  credo_net *net;
+  void (*eval) (void *ud, double t, const double *y); /* see credo_rec_sources */
+  void *eval_ud;
   char *path, *part;
   hid_t file;
   size_t n_reps;
@@ -80,7 +81,24 @@ struct credo_recorder
   char err[1024];
 };
 
-/* ---- recorder_h5.c: errors and small HDF5 helpers ----------------------- */
+/* ---- reports.c: one report per record entry ------------------------------ */
+
+/* Group, data set, mapping and buffers of report i, whose values come from
+ * src.  Refuses an entry that points outside the network. */
+int credo__rec_report_open (credo_recorder *r, size_t i,
+                            const credo_rec_source *src);
+
+/* Records every report due at t (see credo__rec_sample). */
+int credo__rec_reports_sample (credo_recorder *r, double t, const double *y,
+                               int step);
+
+/* Appends the buffered rows of p to its data set and timestamps. */
+int credo__rec_report_flush (credo_recorder *r, report *p);
+
+/* Flushes p and rewrites its mapping/time with the rows recorded. */
+int credo__rec_report_finish (credo_recorder *r, report *p);
+
+/* ---- h5.c: errors and small HDF5 helpers --------------------------------- */
 
 /* HDF5's description of the failure that just happened (the innermost
  * entry of the error stack); call it before any other HDF5 call. */
@@ -109,6 +127,9 @@ herr_t credo__h5_attr (hid_t loc, const char *name, hid_t ftype, hid_t mtype,
 /* A scalar variable-length string attribute (NULL stands for ""). */
 herr_t credo__h5_attr_string (hid_t loc, const char *name, const char *s);
 
+/* n such attributes, named kv[i][0] with the values kv[i][1], in order. */
+herr_t credo__h5_attr_strings (hid_t loc, size_t n, const char *const kv[][2]);
+
 herr_t credo__h5_attr_double (hid_t loc, const char *name, double v);
 herr_t credo__h5_attr_u64 (hid_t loc, const char *name, uint64_t v);
 
@@ -128,8 +149,7 @@ hid_t credo__h5_group (hid_t loc, const char *name);
  * deflated at `level` (no filters at level 0). */
 hid_t credo__h5_chunked_dcpl (int rank, const hsize_t *chunk, int level);
 
-/* ---- recorder_learning.c: weight snapshots -------------------------------
- */
+/* ---- learning.c: weight snapshots ---------------------------------------- */
 
 /* Points the snapshot grid at index k, or at INFINITY past the stop. */
 void credo__rec_weights_seek (credo_recorder *r, unsigned long long k);
@@ -138,8 +158,9 @@ void credo__rec_weights_seek (credo_recorder *r, unsigned long long k);
  * the driver skipped it: warn once and move on to t. */
 int credo__rec_weights_due (credo_recorder *r, double t);
 
-/* The /weights group and one subgroup per recorded projection. */
-int credo__rec_weights_open (credo_recorder *r);
+/* The /weights group and one subgroup per recorded projection, whose
+ * weights come from src[0 .. spec->weights.n - 1]. */
+int credo__rec_weights_open (credo_recorder *r, const credo_rec_weights *src);
 
 /* Appends the weights of w's projection at time t (plastic: from the state
  * y; static: the fixed matrix) and the time. */

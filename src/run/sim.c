@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "learn/learn.h"
 #include "record/record.h"
+#include "run/record_net.h"
 
 struct credo_sim
 {
@@ -252,8 +253,8 @@ credo_sim_run (credo_sim *sim)
                               (E->caps & CREDO_ENGINE_FIXED_STEP)
                                   ? sim->spec->solver.dt
                                   : 0 };
-      sim->rec = credo__rec_open (sim->ctx, sim->out_path, sim->spec, sim->net,
-                                  &meta);
+      sim->rec = credo__rec_open_net (sim->ctx, sim->out_path, sim->spec,
+                                      sim->net, &meta);
       if (!sim->rec)
         {
           free (ends);
