@@ -71,6 +71,8 @@ typedef struct credo_reference_type
 
 const credo_reference_type *credo__reference_find (const char *name);
 const credo_reference_type *const *credo__reference_list (void);
+/* Their names, NULL-terminated (for hints in config errors). */
+const char *const *credo__reference_names (void);
 /* The angle in degrees between a and b; NaN when either is 0. */
 double credo__angle_deg (const double *a, const double *b, size_t n);
 
@@ -114,5 +116,7 @@ typedef struct credo_protocol_type
 
 const credo_protocol_type *credo__protocol_find (const char *name);
 const credo_protocol_type *credo__protocol_default (void);
+/* Every protocol's name, NULL-terminated, the default first. */
+const char *const *credo__protocol_names (void);
 
 #endif /* CREDO_LEARN_H */

@@ -31,3 +31,13 @@ credo__protocol_find (const char *name)
       return registry[i];
   return NULL;
 }
+
+const char *const *
+credo__protocol_names (void)
+{
+  /* the registry's names, filled on first use (same every time) */
+  static const char *names[sizeof registry / sizeof registry[0]];
+  for (size_t i = 0; registry[i]; i++)
+    names[i] = registry[i]->name;
+  return names;
+}

@@ -54,3 +54,13 @@ credo__angle_deg (const double *a, const double *b, size_t n)
     c = -1;
   return acos (c) * (180.0 / M_PI);
 }
+
+const char *const *
+credo__reference_names (void)
+{
+  /* the registry's names, filled on first use (same every time) */
+  static const char *names[sizeof registry / sizeof registry[0]];
+  for (size_t i = 0; registry[i]; i++)
+    names[i] = registry[i]->name;
+  return names;
+}

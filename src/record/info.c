@@ -562,7 +562,7 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
   char *s, *cfg;
   double duration, t_end, rtol, atol;
   unsigned long long seed;
-  int have_t_end, euler;
+  int have_t_end, fixed;
 
   if (!path || !out)
     return credo__error (ctx, CREDO_EINVAL, "credo_file_info: missing argument");
@@ -611,13 +611,16 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
     char *method = attr_string (file, ".", "method");
     char *ls = attr_string (file, ".", "linear_solver");
     double dt;
-    /* engine_kind is newer than engine; either names the euler engine */
-    euler = (kind && strcmp (kind, "euler") == 0)
+    const char *name = engine && *engine ? engine : kind;
+    /* a fixed-step engine writes its step `dt`; files older than that
+     * attribute name the euler engine in engine_kind or engine */
+    int has_dt = attr_number (file, ".", "dt", H5T_NATIVE_DOUBLE, &dt) == 0;
+    fixed = has_dt || (kind && strcmp (kind, "euler") == 0)
             || (!kind && engine && strcmp (engine, "euler") == 0);
-    if (euler && attr_number (file, ".", "dt", H5T_NATIVE_DOUBLE, &dt) == 0)
-      fprintf (out, "%-16seuler, dt %g ms\n", "engine", dt);
-    else if (euler)
-      fprintf (out, "%-16seuler\n", "engine");
+    if (fixed && has_dt)
+      fprintf (out, "%-16s%s, dt %g ms\n", "engine", name ? name : "-", dt);
+    else if (fixed)
+      fprintf (out, "%-16s%s\n", "engine", name ? name : "-");
     else
       fprintf (out, "%-16s%s, %s, linear solver %s\n", "engine",
                engine && *engine ? engine : "-",
@@ -627,7 +630,7 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
     free (method);
     free (ls);
   }
-  if (!euler && attr_number (file, ".", "rtol", H5T_NATIVE_DOUBLE, &rtol) == 0
+  if (!fixed && attr_number (file, ".", "rtol", H5T_NATIVE_DOUBLE, &rtol) == 0
       && attr_number (file, ".", "atol", H5T_NATIVE_DOUBLE, &atol) == 0)
     fprintf (out, "%-16srtol %g, atol %g\n", "tolerances", rtol, atol);
   print_attr (out, file, "command line", "command_line");

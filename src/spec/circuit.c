@@ -241,6 +241,18 @@ parse_plasticity (spec_parser *p, credo_proj_spec *pj,
   if (!(ps->start < ps->stop) || ps->start < 0)
     return credo__spec_err (p, g, "learning window [start, stop) = [%g, %g) "
                             "is empty or negative", ps->start, ps->stop);
+  if (ps->rule->check)
+    {
+      /* settings the rule cannot honour (sizes are not known yet) */
+      credo_syn_view v = { 0 };
+      char msg[512] = "";
+      v.eta = ps->eta;
+      v.tau_w = ps->tau_w;
+      v.w_min = ps->w_min;
+      v.w_max = ps->w_max;
+      if (ps->rule->check (&v, msg, sizeof msg))
+        return credo__spec_err (p, g, "rule %s: %s", ps->rule->name, msg);
+    }
   return 0;
 }
 static const char *const dists[] = { "constant", "uniform", "normal", NULL };

@@ -9,13 +9,17 @@
  *              targets = "test_target_rates"; samples = 200;
  *              compare = "r"; };       # output port compared with targets
  *     classify = false;                # also the argmax accuracy
+ *     protocol = "continuous";         # the learning protocol
+ *     references = ["backprop"];       # gradients to compare updates with
  *   };
  *
  * The layers name the feed-forward chain the circuit approximates: each
- * layer k >= 1 must have a `basal` input port fed by exactly one dense
- * projection from layer k-1, and the SAC18 conductance and transfer
- * parameters (g_lk, g_B, optional g_A, transfer) that define the
- * equivalent feed-forward network u_k = g_B/(g_lk+g_B+g_A) W_k phi(u_{k-1}).
+ * layer k >= 1 must have a model with a feed-forward reading (its forward
+ * input port, e.g. the pyramidal `basal`, fed by exactly one dense
+ * projection from layer k-1; the gain and transfer function that define
+ * the equivalent network u_k = a_k W_k phi(u_{k-1})).  `protocol` names
+ * the learning protocol (default "continuous"), `references` the reference
+ * gradients the updates are compared with (default ["backprop"]).
  * Test data are read here, so `credo check` sees shape errors.
  */
 #include <errno.h>
@@ -24,10 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "learn/learn.h"
 #include "spec/parse.h"
 
 static const char *const learning_keys[] = { "every", "start", "stop",
                                              "layers", "test", "classify",
+                                             "protocol", "references",
                                              NULL };
 static const char *const test_keys[] = { "file", "inputs", "targets",
                                          "samples", "compare", NULL };
@@ -54,8 +60,9 @@ layer_pop (spec_parser *p, const config_setting_t *e, int *pop)
                           "layers%s", name, extra);
 }
 
-/* Layer k >= 1: the parameters of the equivalent feed-forward network and
- * its single dense basal projection from layer k-1. */
+/* Layer k >= 1: a model with a feed-forward reading (credo_model_type.ff:
+ * the forward input port, its gain, the transfer function) and a single
+ * dense projection from layer k-1 into that port. */
 static int
 check_layer (spec_parser *p, const config_setting_t *e, size_t k)
 {
@@ -64,21 +71,18 @@ check_layer (spec_parser *p, const config_setting_t *e, size_t k)
   const credo_pop_spec *ps = &spec->pops[l->layers[k]];
   const credo_pop_spec *prev = &spec->pops[l->layers[k - 1]];
   const credo_model_type *m = ps->model;
-  static const char *const need[] = { "g_lk", "g_B", "transfer" };
-  int basal = credo_model_input_index (m, "basal"), found = -1;
+  const char *rate = prev->model->ff ? prev->model->ff->rate : "r";
+  int basal = m->ff ? credo_model_input_index (m, m->ff->input) : -1;
+  int found = -1;
   char where[512];
 
-  if (basal < 0 || credo_model_var_index (m, "u") < 0)
+  if (basal < 0)
     return credo__spec_err (p, e, "learning layer '%s' (model %s) has no "
-                            "'basal' input port and 'u' potential: layers "
-                            "after the first must be dendritic (e.g. "
-                            "pyramidal)", ps->name, m->name);
-  for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-    if (credo_model_param_index (m, need[i]) < 0)
-      return credo__spec_err (p, e, "learning layer '%s' (model %s) has no "
-                              "parameter '%s' that defines the equivalent "
-                              "feed-forward network", ps->name, m->name,
-                              need[i]);
+                            "feed-forward reading (a forward input port "
+                            "like the pyramidal 'basal', its gain and "
+                            "transfer function): layers after the first "
+                            "must be dendritic (e.g. pyramidal)", ps->name,
+                            m->name);
   for (size_t j = 0; j < spec->n_projs; j++)
     {
       const credo_proj_spec *pj = &spec->projs[j];
@@ -101,17 +105,18 @@ check_layer (spec_parser *p, const config_setting_t *e, size_t k)
         return credo__spec_err (p, e, "learning layer '%s': projection '%s' "
                                 "is one-to-one; the forward chain needs "
                                 "dense weights", ps->name, pj->name);
-      if (credo_model_output_index (prev->model, "r") != pj->pre_port)
+      if (credo_model_output_index (prev->model, rate) != pj->pre_port)
         return credo__spec_err (p, e, "learning layer '%s': projection '%s' "
-                                "must come from %s.r (the rate), not %s.%s",
-                                ps->name, pj->name, prev->name, prev->name,
+                                "must come from %s.%s (the rate), not %s.%s",
+                                ps->name, pj->name, prev->name, rate,
+                                prev->name,
                                 prev->model->outputs[pj->pre_port].name);
       found = (int) j;
     }
   if (found < 0)
     return credo__spec_err (p, e, "learning layer '%s' gets no projection "
-                            "from '%s' into its basal port", ps->name,
-                            prev->name);
+                            "from '%s' into its %s port", ps->name,
+                            prev->name, m->ff->input);
   l->fwd[k] = found;
   return 0;
 }
@@ -257,6 +262,82 @@ parse_test (spec_parser *p, const config_setting_t *g)
   return 0;
 }
 
+/* protocol = "NAME": one of the protocol registry (learn/protocol.c). */
+static int
+parse_protocol (spec_parser *p, const config_setting_t *g)
+{
+  const config_setting_t *s = config_setting_get_member (g, "protocol");
+  const char *const *reg = credo__protocol_names (), *name;
+  char extra[1024];
+  size_t n = 0;
+  int rc;
+  if (!s)
+    return 0;
+  if ((rc = credo__spec_str (p, s, &name)))
+    return rc;
+  while (reg[n])
+    n++;
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (reg[i], name) == 0)
+      return (p->spec->learning.protocol = credo__strdup (name))
+                 ? 0
+                 : credo__spec_nomem (p);
+  credo__spec_hint_list (extra, sizeof extra, name, reg, n);
+  return credo__spec_err (p, s, "unknown learning protocol '%s'%s", name,
+                          extra);
+}
+
+/* references = ["backprop", ...]: names from the reference registry
+ * (learn/reference.c), each once. */
+static int
+parse_references (spec_parser *p, const config_setting_t *g)
+{
+  credo_learning_spec *l = &p->spec->learning;
+  const config_setting_t *s = config_setting_get_member (g, "references");
+  const char *const *reg = credo__reference_names ();
+  size_t n = 0, len;
+  int rc;
+  if (!s)
+    return 0;
+  while (reg[n])
+    n++;
+  if (!config_setting_is_array (s) && !config_setting_is_list (s))
+    return credo__spec_err (p, s, "'references' must be a list of names "
+                            "such as [\"backprop\"], not %s",
+                            credo__spec_type_name (s));
+  len = (size_t) config_setting_length (s);
+  if (len == 0)
+    return credo__spec_err (p, s, "'references' is empty; leave it out for "
+                            "the default [\"backprop\"]");
+  if (!(l->references = credo__calloc (len, sizeof *l->references)))
+    return credo__spec_nomem (p);
+  for (size_t k = 0; k < len; k++)
+    {
+      const config_setting_t *e = config_setting_get_elem (s, (unsigned) k);
+      const char *name;
+      char extra[1024];
+      size_t i;
+      if ((rc = credo__spec_str (p, e, &name)))
+        return rc;
+      for (i = 0; i < n && strcmp (reg[i], name) != 0; i++)
+        ;
+      if (i == n)
+        {
+          credo__spec_hint_list (extra, sizeof extra, name, reg, n);
+          return credo__spec_err (p, e, "unknown reference gradient '%s'%s",
+                                  name, extra);
+        }
+      for (i = 0; i < l->n_references; i++)
+        if (strcmp (l->references[i], name) == 0)
+          return credo__spec_err (p, e, "reference '%s' is listed twice",
+                                  name);
+      if (!(l->references[l->n_references] = credo__strdup (name)))
+        return credo__spec_nomem (p);
+      l->n_references++;
+    }
+  return 0;
+}
+
 int
 credo__spec_learning (spec_parser *p, config_setting_t *g)
 {
@@ -299,7 +380,8 @@ credo__spec_learning (spec_parser *p, config_setting_t *g)
                                 "%s", credo__spec_type_name (t));
       l->classify = config_setting_get_bool (t) != 0;
     }
-  if ((rc = parse_layers (p, g)))
+  if ((rc = parse_layers (p, g)) || (rc = parse_protocol (p, g))
+      || (rc = parse_references (p, g)))
     return rc;
   if (!(t = credo__spec_group (p, g, "test", &rc)))
     {
@@ -321,4 +403,8 @@ credo__spec_learning_free (credo_learning_spec *l)
   free (l->test_inputs);
   free (l->test_targets);
   free (l->test_source);
+  free (l->protocol);
+  for (size_t i = 0; i < l->n_references; i++)
+    free (l->references[i]);
+  free (l->references);
 }
