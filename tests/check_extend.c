@@ -1,0 +1,308 @@
+/* tests/check_extend.c -- what the layout promises a newcomer: an engine, a
+ * rule of a new form and a reference gradient are each one file plus one
+ * registry line, and each runs from a config.  The three added that way
+ * (src/engine/midpoint.c, models/rules/oja.c, src/learn/ref_hebbian.c) are
+ * checked against theory here:
+ *
+ *   - the explicit midpoint engine on the step-response circuit: error
+ *     against the exact solution falls 4x when dt halves (second order),
+ *     where the euler engine's falls 2x;
+ *   - Oja's rule: a linear neuron's weights converge to x / |x| for a
+ *     constant input x (Oja 1982), and the rule's J*v equals the central
+ *     difference of the RHS;
+ *   - the Hebbian reference: /learning/angle_hebbian_<W> at t = 0 equals
+ *     the angle, computed here by hand, between dW/dt and r_k r_{k-1}^T of
+ *     the feed-forward pass; adding it leaves the backprop columns bit for
+ *     bit as they were.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+#include <hdf5_hl.h>
+
+#include "testutil.h"
+
+/* ---- the midpoint engine ------------------------------------------------- */
+
+/* Max |u - exact| of the step circuit run by `engine` at step dt. */
+static double
+step_error (const char *engine, double dt)
+{
+  char solver[200], name[64];
+  const char *sets[] = { solver };
+  size_t rows, cols;
+  double *u, *t, err = 0;
+  run r;
+  snprintf (solver, sizeof solver, "solver={engine=\"%s\"; dt=%g;}", engine,
+            dt);
+  snprintf (name, sizeof name, "step_%s_%g.h5", engine, dt);
+  r = run_text (STEP_CIRCUIT, tmp_path (name), sets, 1);
+  run_free (&r);
+  u = read_2d (tmp_path (name), "/report/h/u/data", &rows, &cols);
+  t = read_2d (tmp_path (name), "/report/h/u/mapping/timestamps", &rows,
+               &cols);
+  ck_assert_uint_eq (rows, 401);
+  for (size_t i = 0; i < rows; i++)
+    {
+      double d = fabs (u[i] - step_exact (t[i]));
+      ck_assert_msg (isfinite (d), "non-finite sample at t = %g", t[i]);
+      err = fmax (err, d);
+    }
+  free (u), free (t);
+  return err;
+}
+
+START_TEST (test_midpoint_second_order)
+{
+  double e1 = step_error ("midpoint", 1.0), e2 = step_error ("midpoint", 0.5);
+  double f1 = step_error ("euler", 1.0), f2 = step_error ("euler", 0.5);
+  /* the local error of one step of -u/tau is (h/tau)^3 / 6 per unit */
+  ck_assert_msg (e1 < 5e-3 && e1 > 1e-6, "midpoint error at dt 1: %g", e1);
+  ck_assert_msg (e1 / e2 > 3.6 && e1 / e2 < 4.4,
+                 "midpoint: error ratio %g (%g / %g), expected 4", e1 / e2,
+                 e1, e2);
+  ck_assert_msg (f1 / f2 > 1.8 && f1 / f2 < 2.2,
+                 "euler: error ratio %g, expected 2", f1 / f2);
+  ck_assert_msg (e1 < f1 / 10, "midpoint %g not far below euler %g", e1, f1);
+}
+END_TEST
+
+START_TEST (test_midpoint_metadata)
+{
+  const char *sets[] = { "solver={engine=\"midpoint\"; dt=0.25;}" };
+  run r = run_text (STEP_CIRCUIT, tmp_path ("meta.h5"), sets, 1);
+  char *engine = h5_string_attr (tmp_path ("meta.h5"), "/", "engine");
+  ck_assert_str_eq (engine, "midpoint");
+  ck_assert (h5_attr (tmp_path ("meta.h5"), "/", "dt") == 0.25);
+  /* 200 ms in steps of 0.25 ms, three segments: 800 steps, 3 RHS each */
+  {
+    credo_solver_stats st;
+    credo_sim_stats (r.sim, &st);
+    ck_assert_int_eq (st.steps, 800);
+    ck_assert_int_eq (st.rhs_evals, 2400);
+  }
+  free (engine);
+  run_free (&r);
+  /* noise needs an engine that integrates it */
+  expect_fail_ov ("duration = 10.0;\n"
+                  "populations = { p = { model = \"pyramidal\"; size = 2;\n"
+                  "  params = { sigma = 0.25; }; }; };\n",
+                  sets, 1, 2, "the midpoint engine cannot integrate noise",
+                  NULL);
+}
+END_TEST
+
+/* ---- Oja's rule ----------------------------------------------------------- */
+
+/* x = (3, 4, 0) into a linear rate neuron, tau 1 ms, Oja's rule on W. */
+#define OJA_CIRCUIT                                                           \
+  "duration = 1000.0;\n"                                                      \
+  "populations = { x = { model = \"input\"; size = 3; };\n"                   \
+  "  y = { model = \"rate\"; size = 1; params = { tau = 1.0; transfer = "     \
+  "\"linear\"; }; }; };\n"                                                    \
+  "projections = ( { name = \"W\"; from = \"x.r\"; to = \"y.in\";\n"          \
+  "  init = { dist = \"constant\"; value = 0.1; };\n"                         \
+  "  plasticity = { rule = \"oja\"; eta = 0.002; }; } );\n"                   \
+  "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [3.0, 4.0, 0.0]; "  \
+  "} );\n"                                                                    \
+  "weights = { every = 1000.0; };\n"                                         \
+  "solver = { rtol = 1e-10; atol = 1e-12; };\n"
+
+START_TEST (test_oja_principal_component)
+{
+  run r = run_text (OJA_CIRCUIT, tmp_path ("oja.h5"), NULL, 0);
+  const double want[3] = { 0.6, 0.8, 0.0 };
+  double w[6];
+  hsize_t dims[3];
+  hid_t f = H5Fopen (tmp_path ("oja.h5"), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ck_assert (f >= 0);
+  /* snapshots at 0 and 1000 ms, 1 x 3 each */
+  ck_assert (H5LTget_dataset_info (f, "/weights/W/data", dims, NULL, NULL)
+             >= 0);
+  ck_assert (dims[0] == 2 && dims[1] == 1 && dims[2] == 3);
+  ck_assert (H5LTread_dataset_double (f, "/weights/W/data", w) >= 0);
+  H5Fclose (f);
+  for (int j = 0; j < 3; j++)
+    ck_assert_double_eq_tol (w[j], 0.1, 1e-15);
+  ck_assert_msg (max_diff (w + 3, want, 3) < 1e-7,
+                 "W -> (%.10g, %.10g, %.10g), expected x/|x| = (0.6, 0.8, 0)",
+                 w[3], w[4], w[5]);
+  run_free (&r);
+}
+END_TEST
+
+START_TEST (test_oja_jtimes)
+{
+  credo_ctx *ctx = credo_ctx_new ();
+  const char *sets[] = { "populations.y.size=2" };
+  credo_spec *spec = credo_spec_load_string (ctx, OJA_CIRCUIT, "oja.cfg",
+                                             sets, 1);
+  credo_net *net;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  double *y, *v, *jv, *fd, err = 0, scale = 0;
+  size_t n;
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  net = credo__net_build (ctx, spec);
+  ck_assert_msg (net != NULL, "%s", credo_errmsg (ctx));
+  n = net->n_state;
+  ck_assert_uint_eq (n, 2 + 6); /* two potentials, a 2 x 3 weight block */
+  y = calloc (n, sizeof *y), v = calloc (n, sizeof *v);
+  jv = calloc (n, sizeof *jv), fd = calloc (n, sizeof *fd);
+  gsl_rng_set (rng, 3);
+  for (size_t i = 0; i < n; i++)
+    {
+      y[i] = 2 * gsl_rng_uniform (rng) - 1;
+      v[i] = 2 * gsl_rng_uniform (rng) - 1;
+    }
+  credo__net_jac_setup (net, 5.0, y);
+  credo__net_jtimes (net, v, jv);
+  rhs_central_diff (net, 5.0, y, v, 1e-6, fd);
+  for (size_t i = 0; i < n; i++)
+    {
+      err = fmax (err, fabs (fd[i] - jv[i]));
+      scale = fmax (scale, fabs (jv[i]));
+      ck_assert_msg (isfinite (jv[i]), "J*v[%zu] = %g", i, jv[i]);
+    }
+  /* the weight rows must depend on the state: not a zero J*v */
+  ck_assert_msg (max_abs (jv + 2, 6) > 1e-4, "J*v of W vanishes");
+  ck_assert_msg (err < 1e-8 * fmax (1, scale), "J*v vs FD %g", err);
+  free (y), free (v), free (jv), free (fd);
+  gsl_rng_free (rng);
+  credo__net_free (net);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
+/* ---- the Hebbian reference ------------------------------------------------ */
+
+/* x (2) -> h (3) -> o (2), pyramidal, log(1 + e^u), both forward
+ * projections plastic, the output nudged. */
+#define CHAIN_CIRCUIT                                                         \
+  "duration = 20.0; seed = 5;\n"                                              \
+  "populations = { x = { model = \"input\"; size = 2; };\n"                   \
+  "  h = { model = \"pyramidal\"; size = 3; params = { threshold = 0.0; "     \
+  "scale = 1.0; }; };\n"                                                      \
+  "  o = { model = \"pyramidal\"; size = 2; params = { g_A = 0.0; "           \
+  "threshold = 0.0; scale = 1.0; }; }; };\n"                                  \
+  "projections = (\n"                                                         \
+  "  { name = \"W10\"; from = \"x.r\"; to = \"h.basal\";\n"                  \
+  "    init = { dist = \"uniform\"; low = -1.0; high = 1.0; };\n"             \
+  "    plasticity = { rule = \"dendritic_prediction\"; eta = 0.01; }; },\n"   \
+  "  { name = \"W21\"; from = \"h.r\"; to = \"o.basal\";\n"                  \
+  "    init = { dist = \"uniform\"; low = -1.0; high = 1.0; };\n"             \
+  "    plasticity = { rule = \"dendritic_prediction\"; eta = 0.01; }; },\n"   \
+  "  { name = \"W12\"; from = \"o.r\"; to = \"h.apical\";\n"                 \
+  "    init = { dist = \"uniform\"; low = -1.0; high = 1.0; }; } );\n"        \
+  "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [0.7, -0.4]; },\n"  \
+  "  { to = \"o.nudge\"; kind = \"constant\"; value = [1.5, -0.5]; },\n"      \
+  "  { to = \"o.gate\"; kind = \"constant\"; value = 1.0; } );\n"             \
+  "learning = { every = 10.0; layers = [\"x\", \"h\", \"o\"];\n"
+
+/* The angle between dW/dt at (0, y0) and r_k r_{k-1}^T of the feed-forward
+ * pass u_k = a_k W_k r_{k-1}, r = log(1 + e^u), by hand. */
+static void
+hebbian_by_hand (const credo_spec *spec, double angle[3])
+{
+  credo_ctx *ctx = credo_ctx_new ();
+  credo_net *net = credo__net_build (ctx, spec);
+  double *y = calloc (net->n_state, sizeof *y);
+  double *f = calloc (net->n_state, sizeof *f);
+  double r[3][3] = { { 0.7, -0.4 } }, a[3] = { 0, 1 / 1.9, 1 / 1.1 };
+  size_t n[3] = { 2, 3, 2 };
+  credo__net_init_state (net, y);
+  ck_assert_int_eq (credo__net_rhs (net, 0.0, y, f), 0);
+  for (int k = 1; k < 3; k++)
+    {
+      const credo_proj *pr = &net->projs[k - 1];
+      const double *W = y + pr->w_offset, *dW = f + pr->w_offset;
+      double ab = 0, aa = 0, bb = 0;
+      for (size_t i = 0; i < n[k]; i++)
+        {
+          double u = 0;
+          for (size_t j = 0; j < n[k - 1]; j++)
+            u += W[i * n[k - 1] + j] * r[k - 1][j];
+          r[k][i] = log1p (exp (a[k] * u));
+        }
+      for (size_t i = 0; i < n[k]; i++)
+        for (size_t j = 0; j < n[k - 1]; j++)
+          {
+            double d = r[k][i] * r[k - 1][j], g = dW[i * n[k - 1] + j];
+            ab += d * g, aa += d * d, bb += g * g;
+          }
+      angle[k] = acos (ab / sqrt (aa * bb)) * 180 / M_PI;
+    }
+  free (y), free (f);
+  credo__net_free (net);
+  credo_ctx_free (ctx);
+}
+
+START_TEST (test_hebbian_reference)
+{
+  run both = run_text (CHAIN_CIRCUIT
+                       "  references = [\"backprop\", \"hebbian\"]; };\n",
+                       tmp_path ("both.h5"), NULL, 0);
+  run bp = run_text (CHAIN_CIRCUIT "};\n", tmp_path ("bp.h5"), NULL, 0);
+  const char *cols[] = { "angle_W10", "angle_W21" };
+  double want[3];
+  size_t rows, c;
+  hebbian_by_hand (both.spec, want);
+  for (int k = 1; k < 3; k++)
+    {
+      char name[64];
+      double *got;
+      snprintf (name, sizeof name, "/learning/angle_hebbian_W%d%d", k, k - 1);
+      got = read_2d (tmp_path ("both.h5"), name, &rows, &c);
+      ck_assert_uint_eq (rows, 3); /* t = 0, 10, 20 ms */
+      ck_assert_msg (fabs (got[0] - want[k]) < 1e-9,
+                     "%s at t = 0: %.12g, by hand %.12g", name, got[0],
+                     want[k]);
+      ck_assert_msg (want[k] > 1 && want[k] < 179, "degenerate angle %g",
+                     want[k]);
+      free (got);
+    }
+  /* the backprop columns are the same with or without a second reference */
+  for (int k = 0; k < 2; k++)
+    {
+      char name[64];
+      size_t r1, r2;
+      double *a, *b;
+      snprintf (name, sizeof name, "/learning/%s", cols[k]);
+      a = read_2d (tmp_path ("both.h5"), name, &r1, &c);
+      b = read_2d (tmp_path ("bp.h5"), name, &r2, &c);
+      ck_assert_uint_eq (r1, r2);
+      ck_assert_msg (memcmp (a, b, r1 * sizeof *a) == 0, "%s changed", name);
+      ck_assert_msg (isfinite (a[0]), "%s is not finite", name);
+      free (a), free (b);
+    }
+  run_free (&both);
+  run_free (&bp);
+}
+END_TEST
+
+static Suite *
+extend_suite (void)
+{
+  Suite *s = suite_create ("extend");
+  TCase *tc = tcase_create ("extend");
+  tcase_add_checked_fixture (tc, ctx_setup, ctx_teardown);
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_midpoint_second_order);
+  tcase_add_test (tc, test_midpoint_metadata);
+  tcase_add_test (tc, test_oja_principal_component);
+  tcase_add_test (tc, test_oja_jtimes);
+  tcase_add_test (tc, test_hebbian_reference);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  return run_suite (extend_suite ());
+}
