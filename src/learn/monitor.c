@@ -330,13 +330,12 @@ test_set (monitor *m, double t, const double *y, double *row)
   const credo_pop *out = &net->pops[ls->layers[ls->n_layers - 1]];
   size_t no = out->n, ok = 0, good = 0;
   double err = 0;
-  net->clamp_pop = ls->layers[0];
-  net->clamp_port = ls->in_port;
-  net->mute_pop = ls->layers[ls->n_layers - 1];
   for (size_t i = 0; i < ls->n_test; i++)
     {
       const double *target = ls->test_targets + i * no, *o;
-      net->clamp_values = ls->test_inputs + i * in->n;
+      credo__net_clamp (net, ls->layers[0], ls->in_port,
+                        ls->layers[ls->n_layers - 1],
+                        ls->test_inputs + i * in->n);
       memcpy (m->y, y, net->n_state * sizeof *y);
       if (credo__steady_solve (m->steady, t, m->y))
         {
@@ -349,7 +348,7 @@ test_set (monitor *m, double t, const double *y, double *row)
       good += argmax (o, no) == argmax (target, no);
       ok++;
     }
-  net->clamp_values = NULL;
+  credo__net_clamp (net, -1, -1, -1, NULL);
   if (m->col_test >= 0)
     row[m->col_test] = ok == ls->n_test ? err / (double) ok : NAN;
   if (m->col_acc >= 0)

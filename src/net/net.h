@@ -57,11 +57,14 @@ typedef struct credo_net
   int has_plastic;
   double *atol;     /* per-state absolute tolerance */
   long rhs_evals;
-  /* Probe mode (learning.c evaluates the frozen circuit on test inputs):
-   * when clamp_values is set, the stimuli of populations clamp_pop and
-   * mute_pop are ignored and clamp_values feed clamp_pop's clamp_port. */
-  const double *clamp_values;
-  int clamp_pop, clamp_port, mute_pop;
+  /* Inputs set from outside instead of the stimuli (credo__net_clamp):
+   * while values is set, the stimuli of populations pop and mute are
+   * ignored and values feed pop's input port `port`. */
+  struct
+  {
+    const double *values;
+    int pop, port, mute;
+  } clamp;
   /* The driver integrates between discontinuities; piece_t is a time
    * inside the current segment (NaN: none set).  Which piece of a
    * piecewise stimulus or learning window applies is chosen at piece_t,
@@ -76,6 +79,12 @@ credo_net *credo__net_build (credo_ctx *ctx, const credo_spec *spec);
 void credo__net_system (credo_net *net, credo_system *sys);
 void credo__net_free (credo_net *net);
 void credo__net_init_state (const credo_net *net, double *y);
+/* Replaces the stimuli of population `pop` by `values` on its input port
+ * `port` and silences the stimuli of population `mute` (-1: none), until
+ * values = NULL: how a protocol presents a test input without teaching (or
+ * a free phase).  Borrows values. */
+void credo__net_clamp (credo_net *net, int pop, int port, int mute,
+                       const double *values);
 /* Stimuli, outputs and summed inputs at (t, y): fills every pop's in/out. */
 void credo__net_eval (credo_net *net, double t, const double *y);
 /* dy/dt at (t, y).  Returns 0, or 1 (recoverable) when ydot is not finite. */

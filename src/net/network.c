@@ -194,39 +194,33 @@ atol_for (const credo_solver_spec *s, const credo_var_desc *v)
   return s->atol * v->atol_scale;
 }
 
-credo_net *
-credo__net_build (credo_ctx *ctx, const credo_spec *spec)
+/* Weights of projection spec ps: post x pre, or post for one-to-one. */
+static size_t
+weight_count (const credo_spec *spec, const credo_proj_spec *ps)
 {
-  credo_net *net = credo__calloc (1, sizeof *net);
-  gsl_rng *rng = NULL;
+  return ps->conn == CREDO_CONN_ONE_TO_ONE
+             ? spec->pops[ps->post].size
+             : spec->pops[ps->post].size * spec->pops[ps->pre].size;
+}
+
+/* The state layout: population slices, then each plastic projection's W
+ * and its rule's blocks.  0 or an error code. */
+static int
+layout (credo_net *net)
+{
+  const credo_spec *spec = net->spec;
   size_t off = 0;
-  int rc = CREDO_ENOMEM;
-  if (!net)
-    goto fail;
-  net->ctx = ctx;
-  net->clamp_pop = net->clamp_port = net->mute_pop = -1;
-  net->piece_t = NAN;
-  net->spec = spec;
-  net->n_pops = spec->n_pops;
-  net->n_projs = spec->n_projs;
-  net->n_stims = spec->n_stims;
-  net->pops = credo__calloc (spec->n_pops, sizeof *net->pops);
-  net->projs = credo__calloc (spec->n_projs, sizeof *net->projs);
-  if (!net->pops || !net->projs)
-    goto fail;
+  int rc;
   for (size_t p = 0; p < spec->n_pops; p++)
     {
       if (pop_init (&net->pops[p], &spec->pops[p], off))
-        goto fail;
+        return CREDO_ENOMEM;
       off += spec->pops[p].size * spec->pops[p].model->n_var;
     }
   net->n_neuron = off;
   for (size_t k = 0; k < spec->n_projs; k++)
     {
       const credo_proj_spec *ps = &spec->projs[k];
-      size_t nw = ps->conn == CREDO_CONN_ONE_TO_ONE
-                      ? spec->pops[ps->post].size
-                      : spec->pops[ps->post].size * spec->pops[ps->pre].size;
       credo_proj *pr = &net->projs[k];
       if (!ps->plast.rule)
         continue;
@@ -237,16 +231,24 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
                net, pr, spec->pops[ps->post].size,
                ps->conn == CREDO_CONN_ONE_TO_ONE ? 1
                                                  : spec->pops[ps->pre].size)))
-        goto fail;
-      rc = CREDO_ENOMEM;
+        return rc;
       pr->w_offset = off;
-      off += nw * (1 + pr->n_blocks);
+      off += weight_count (spec, ps) * (1 + pr->n_blocks);
     }
   net->n_state = off;
-  net->atol = credo__calloc (off, sizeof *net->atol);
-  net->y_jac = credo__calloc (off, sizeof *net->y_jac);
+  return 0;
+}
+
+/* Per-component absolute tolerances: each variable's (or weight block's)
+ * by name, else the solver's atol times its scale. */
+static int
+fill_atol (credo_net *net)
+{
+  const credo_spec *spec = net->spec;
+  net->atol = credo__calloc (net->n_state, sizeof *net->atol);
+  net->y_jac = credo__calloc (net->n_state, sizeof *net->y_jac);
   if (!net->atol || !net->y_jac)
-    goto fail;
+    return CREDO_ENOMEM;
   for (size_t p = 0; p < net->n_pops; p++)
     {
       credo_pop *pop = &net->pops[p];
@@ -258,10 +260,7 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
   for (size_t k = 0; k < spec->n_projs; k++)
     {
       credo_proj *pr = &net->projs[k];
-      size_t nw = spec->projs[k].conn == CREDO_CONN_ONE_TO_ONE
-                      ? spec->pops[spec->projs[k].post].size
-                      : spec->pops[spec->projs[k].post].size
-                            * spec->pops[spec->projs[k].pre].size;
+      size_t nw = weight_count (spec, &spec->projs[k]);
       if (!pr->plastic)
         continue;
       for (size_t i = 0; i < nw; i++)
@@ -276,12 +275,21 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
                 = atol_for (&spec->solver, &block);
         }
     }
+  return 0;
+}
 
-  rng = gsl_rng_alloc (gsl_rng_mt19937);
+/* Every projection's weights from its initialiser (one seeded stream, in
+ * projection order) and the plastic ones' rule bindings. */
+static int
+init_projections (credo_net *net)
+{
+  const credo_spec *spec = net->spec;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  int rc = 0;
   if (!rng)
-    goto fail;
+    return CREDO_ENOMEM;
   gsl_rng_set (rng, spec->seed);
-  for (size_t k = 0; k < spec->n_projs; k++)
+  for (size_t k = 0; rc == 0 && k < spec->n_projs; k++)
     {
       credo_proj *pr = &net->projs[k];
       pr->spec = &spec->projs[k];
@@ -290,20 +298,43 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
       pr->rows = pr->post->n;
       pr->cols = pr->spec->conn == CREDO_CONN_ONE_TO_ONE ? 1 : pr->pre->n;
       if (!(pr->w = credo__calloc (pr->rows * pr->cols, sizeof *pr->w)))
-        goto fail;
+        rc = CREDO_ENOMEM;
       pr->w_cur = pr->w;
-      if ((rc = proj_init_weights (net, pr, rng)))
-        goto fail;
-      if (pr->plastic && (rc = credo__plast_resolve (net, pr)))
-        goto fail;
+      if (rc == 0)
+        rc = proj_init_weights (net, pr, rng);
+      if (rc == 0 && pr->plastic)
+        rc = credo__plast_resolve (net, pr);
     }
   gsl_rng_free (rng);
+  return rc;
+}
+
+credo_net *
+credo__net_build (credo_ctx *ctx, const credo_spec *spec)
+{
+  credo_net *net = credo__calloc (1, sizeof *net);
+  int rc = CREDO_ENOMEM;
+  if (!net)
+    goto fail;
+  net->ctx = ctx;
+  net->clamp.pop = net->clamp.port = net->clamp.mute = -1;
+  net->piece_t = NAN;
+  net->spec = spec;
+  net->n_pops = spec->n_pops;
+  net->n_projs = spec->n_projs;
+  net->n_stims = spec->n_stims;
+  net->pops = credo__calloc (spec->n_pops, sizeof *net->pops);
+  net->projs = credo__calloc (spec->n_projs, sizeof *net->projs);
+  if (!net->pops || !net->projs)
+    goto fail;
+  if ((rc = layout (net)) || (rc = fill_atol (net))
+      || (rc = init_projections (net)))
+    goto fail;
   return net;
 
 fail:
   if (rc == CREDO_ENOMEM)
     credo__error (ctx, rc, "out of memory building the network");
-  gsl_rng_free (rng);
   credo__net_free (net);
   return NULL;
 }
@@ -362,6 +393,16 @@ project (const credo_proj *pr, const double *W, const double *out, double *in)
 /* ---- evaluation ------------------------------------------------------- */
 
 void
+credo__net_clamp (credo_net *net, int pop, int port, int mute,
+                  const double *values)
+{
+  net->clamp.pop = pop;
+  net->clamp.port = port;
+  net->clamp.mute = mute;
+  net->clamp.values = values;
+}
+
+void
 credo__net_eval (credo_net *net, double t, const double *y)
 {
   for (size_t p = 0; p < net->n_pops; p++)
@@ -373,15 +414,15 @@ credo__net_eval (credo_net *net, double t, const double *y)
   for (size_t s = 0; s < net->n_stims; s++)
     {
       const credo_stim_spec *st = &net->spec->stims[s];
-      if (net->clamp_values
-          && (st->pop == net->clamp_pop || st->pop == net->mute_pop))
+      if (net->clamp.values
+          && (st->pop == net->clamp.pop || st->pop == net->clamp.mute))
         continue;
       credo__stim_add (st, t, credo__net_piece_time (net, t),
                        net->pops[st->pop].in[st->port]);
     }
-  if (net->clamp_values)
-    memcpy (net->pops[net->clamp_pop].in[net->clamp_port], net->clamp_values,
-            net->pops[net->clamp_pop].n * sizeof (double));
+  if (net->clamp.values)
+    memcpy (net->pops[net->clamp.pop].in[net->clamp.port], net->clamp.values,
+            net->pops[net->clamp.pop].n * sizeof (double));
   for (size_t p = 0; p < net->n_pops; p++)
     {
       credo_pop *pop = &net->pops[p];
