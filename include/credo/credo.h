@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "credo/model.h"
+#include "credo/rule.h"
 #include "credo/transfer.h"
 
 #ifdef __cplusplus

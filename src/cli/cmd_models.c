@@ -1,5 +1,6 @@
-/* src/cli/cmd_models.c -- `credo models [NAME]`: the model registry, or one
- * model's ports, state variables and parameters from its own tables.
+/* src/cli/cmd_models.c -- `credo models [NAME]`: the model and rule
+ * registries, or one model's ports, state variables and parameters (one
+ * rule's signals and state) from its own tables.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
@@ -11,9 +12,10 @@
 const char cli_usage_models[]
     = "usage: credo models [NAME]\n"
       "\n"
-      "Without NAME: every model with a one-line description.\n"
-      "With NAME: its ports, state variables and parameters (default, unit,\n"
-      "meaning), read from the model's own tables.\n";
+      "Without NAME: every model and plasticity rule with a one-line\n"
+      "description.  With NAME: a model's ports, state variables and\n"
+      "parameters (default, unit, meaning), or a rule's signals and state,\n"
+      "read from their own tables.\n";
 
 /* Width of the name column of `credo models NAME`: the longest name of a
  * port, variable or parameter, at least 12. */
@@ -73,6 +75,29 @@ print_model (const credo_model_type *m)
     }
 }
 
+static const char *const signal_kinds[] = {
+  "the constant 0", "output port", "input port",
+  "the input port the projection feeds",
+  "the prediction <fed port>_pred of the port the projection feeds",
+};
+
+/* A rule: what it reads of the post population and the state it keeps. */
+static void
+print_rule (const credo_rule_type *r)
+{
+  printf ("plasticity rule %s\n  %s\n\nsignals read from the post-synaptic "
+          "population:\n", r->name, r->doc);
+  for (size_t k = 0; k < r->n_signal; k++)
+    printf ("  %zu  %s%s%s\n", k, signal_kinds[r->signals[k].kind],
+            r->signals[k].port ? " " : "",
+            r->signals[k].port ? r->signals[k].port : "");
+  printf ("\nstate: the weights w");
+  for (size_t b = 0; r->n_blocks && r->block_names && r->block_names[b]; b++)
+    printf (", %s (when the rule keeps it)", r->block_names[b]);
+  printf ("\nsettings (plasticity group): eta, tau_w, w_min, w_max, start, "
+          "stop\n");
+}
+
 int
 cli_cmd_models (int argc, char **argv)
 {
@@ -84,11 +109,20 @@ cli_cmd_models (int argc, char **argv)
     }
   if (argc == 2)
     {
+      const credo_rule_type *const *rules = credo_rule_list ();
       for (size_t i = 0; list[i]; i++)
         printf ("%-14s %s\n", list[i]->name, list[i]->doc);
+      printf ("\nplasticity rules:\n");
+      for (size_t i = 0; rules[i]; i++)
+        printf ("%-20s %s\n", rules[i]->name, rules[i]->doc);
       return 0;
     }
   const credo_model_type *m = credo_model_find (argv[2]);
+  if (!m && credo_rule_find (argv[2]))
+    {
+      print_rule (credo_rule_find (argv[2]));
+      return 0;
+    }
   if (!m)
     {
       fprintf (stderr, "credo: unknown model '%s' (see `credo models`)\n",
