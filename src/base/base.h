@@ -1,7 +1,9 @@
-/* src/base/base.h -- the bottom layer: the context (errors,
- * logging), allocation and string helpers, time grids, reading matrices from
- * CSV and HDF5 files.  Includes nothing of the library above it.  Never
- * installed
+/* src/base/base.h -- the bottom layer: the context (errors, logging),
+ * allocation and string helpers, "did you mean" hints, time grids, reading
+ * matrices from CSV and HDF5 files.  Never installed.
+ *
+ * May include: the public headers (include/credo) and system libraries;
+ * nothing of src/ above it.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */

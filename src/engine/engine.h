@@ -9,6 +9,7 @@
  * settings, never the network, the spec's circuit or the recorder.  Adding
  * an engine: one file here defining a credo_engine_type, one line in
  * engine/registry.c.  `solver.engine` in a circuit file names it.
+ * May include: net/system.h, spec/spec.h (solver settings), base/.
  */
 #ifndef CREDO_ENGINE_H
 #define CREDO_ENGINE_H

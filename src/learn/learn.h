@@ -12,6 +12,7 @@
  * one line in its registry (learn/protocol.c, learn/reference.c).
  * Sign convention: every direction is what would be ADDED to the weights
  * (minus the gradient of the loss), like a rule's dW/dt.
+ * May include: net/net.h and what it includes; never engine/ or record/.
  */
 #ifndef CREDO_LEARN_H
 #define CREDO_LEARN_H

@@ -1,7 +1,10 @@
-/* src/net/net.h -- the network built from a spec:
- * populations, projections, stimuli and plastic weights laid out in one
- * state vector, with its right-hand side and analytic Jacobians.  Engines,
- * the learning monitor and the driver use it.  Never installed
+/* src/net/net.h -- the network built from a spec: populations,
+ * projections, stimuli and plastic weights laid out in one state vector,
+ * with its right-hand side and analytic Jacobians.  Never installed.
+ *
+ * May include: spec/spec.h (types only), base/, the public model and rule
+ * tables.  Used by learn/ and run/; engines see only its system view
+ * (net/system.h).
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */

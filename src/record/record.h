@@ -1,5 +1,8 @@
-/* src/record/record.h -- the HDF5 recorder's interface to the
- * run driver.  Never installed
+/* src/record/record.h -- the HDF5 recorder's interface to the run
+ * driver, and `credo info`.  Never installed.
+ *
+ * The recorder receives names and arrays (credo_rec_sources), never the
+ * network.  May include: spec/spec.h, base/, HDF5; never net/.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */

@@ -1,8 +1,11 @@
-/* src/spec/spec.h -- the validated content of a circuit
- * file as plain data (no numeric state is allocated yet).  Every layer may
- * read these types; the parsers that fill them (the .c files of src/spec/) sit at the top,
- * beside the run driver, and look names up in the registries.  Never
- * installed
+/* src/spec/spec.h -- the validated content of a circuit file as plain
+ * data (no numeric state is allocated yet).  Never installed.
+ *
+ * Every layer may read these types; this header includes only base/ and
+ * the public headers.  The parsers that fill them (the .c files of
+ * src/spec/) sit at the top, beside the run driver: they call the
+ * registries they look names up in (engine/engine.h, learn/learn.h, the
+ * public model and rule registries) and nothing else above base/.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
