@@ -80,121 +80,220 @@ parse_number (const char *f, double *out)
   return end != f && *end == '\0' && isfinite (*out);
 }
 
+/* One CSV file being read: position, field buffer and the rows so far. */
+typedef struct csv_reader
+{
+  credo_ctx *ctx;
+  const char *path;
+  long lineno;
+  char **fields;
+  size_t fields_cap;
+  double *v;
+  size_t cap, n_rows, n_cols, first_row_line;
+  int seen_content; /* a header or a data row has been read */
+} csv_reader;
+
+/* A non-numeric line is the header before any content, else an error. */
+static int
+csv_non_numeric (csv_reader *r, size_t nf)
+{
+  size_t j;
+  double x;
+  if (!r->seen_content)
+    {
+      r->seen_content = 1; /* the header line */
+      return 0;
+    }
+  for (j = 0; j < nf && parse_number (r->fields[j], &x); j++)
+    ;
+  return credo__error (r->ctx, CREDO_ECONFIG,
+                       "%s:%ld: '%s' is not a finite number", r->path,
+                       r->lineno, r->fields[j]);
+}
+
+/* Appends a numeric row; every row must be as wide as the first. */
+static int
+csv_append_row (csv_reader *r, size_t nf)
+{
+  if (r->n_rows == 0)
+    {
+      r->n_cols = nf;
+      r->first_row_line = (size_t) r->lineno;
+    }
+  else if (nf != r->n_cols)
+    return credo__error (r->ctx, CREDO_ECONFIG,
+                         "%s:%ld: %zu values, expected %zu as on line %zu",
+                         r->path, r->lineno, nf, r->n_cols, r->first_row_line);
+  if ((r->n_rows + 1) * r->n_cols > r->cap)
+    {
+      size_t ncap = r->cap ? 2 * r->cap : 64 * r->n_cols;
+      double *nv;
+      while (ncap < (r->n_rows + 1) * r->n_cols)
+        ncap *= 2;
+      nv = realloc (r->v, ncap * sizeof *nv);
+      if (!nv)
+        return credo__error (r->ctx, CREDO_ENOMEM, "%s: out of memory",
+                             r->path);
+      r->v = nv;
+      r->cap = ncap;
+    }
+  for (size_t j = 0; j < nf; j++)
+    parse_number (r->fields[j], &r->v[r->n_rows * r->n_cols + j]);
+  r->n_rows++;
+  return 0;
+}
+
+/* Takes in one line: skipped (blank, comment), the header or a data row. */
+static int
+csv_line (csv_reader *r, char *line, ssize_t len)
+{
+  size_t nf;
+  long nfl;
+  char *s = line;
+  int numeric = 1;
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    line[--len] = '\0';
+  while (*s == ' ' || *s == '\t')
+    s++;
+  if (!*s || *s == '#')
+    return 0;
+  nfl = split_fields (s, &r->fields, &r->fields_cap);
+  if (nfl == -2)
+    return credo__error (r->ctx, CREDO_ENOMEM, "%s: out of memory", r->path);
+  if (nfl < 0)
+    return credo__error (r->ctx, CREDO_ECONFIG, "%s:%ld: empty field",
+                         r->path, r->lineno);
+  nf = (size_t) nfl;
+  for (size_t j = 0; j < nf && numeric; j++)
+    {
+      double x;
+      numeric = parse_number (r->fields[j], &x);
+    }
+  if (!numeric)
+    return csv_non_numeric (r, nf);
+  r->seen_content = 1;
+  return csv_append_row (r, nf);
+}
+
 static int
 read_csv (credo_ctx *ctx, const char *path, double **data, size_t *rows,
           size_t *cols)
 {
   FILE *f = fopen (path, "r");
-  char *line = NULL, **fields = NULL;
-  size_t line_cap = 0, fields_cap = 0, n_rows = 0, n_cols = 0, cap = 0;
-  size_t first_row_line = 0;
-  double *v = NULL;
-  long lineno = 0;
-  int seen_content = 0, rc = 0;
+  csv_reader r = { .ctx = ctx, .path = path };
+  char *line = NULL;
+  size_t line_cap = 0;
+  int rc = 0;
   ssize_t len;
 
   if (!f)
     return credo__error (ctx, CREDO_ECONFIG, "%s: cannot open: %s", path,
                          strerror (errno));
-  while ((len = getline (&line, &line_cap, f)) >= 0)
+  while (!rc && (len = getline (&line, &line_cap, f)) >= 0)
     {
-      size_t nf;
-      long nfl;
-      char *s = line;
-      int numeric = 1;
-      lineno++;
-      while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-        line[--len] = '\0';
-      while (*s == ' ' || *s == '\t')
-        s++;
-      if (!*s || *s == '#')
-        continue;
-      nfl = split_fields (s, &fields, &fields_cap);
-      if (nfl == -2)
-        {
-          rc = credo__error (ctx, CREDO_ENOMEM, "%s: out of memory", path);
-          break;
-        }
-      if (nfl < 0)
-        {
-          rc = credo__error (ctx, CREDO_ECONFIG, "%s:%ld: empty field",
-                             path, lineno);
-          break;
-        }
-      nf = (size_t) nfl;
-      for (size_t j = 0; j < nf && numeric; j++)
-        {
-          double x;
-          numeric = parse_number (fields[j], &x);
-        }
-      if (!numeric)
-        {
-          size_t j;
-          double x;
-          if (!seen_content)
-            {
-              seen_content = 1; /* the header line */
-              continue;
-            }
-          for (j = 0; j < nf && parse_number (fields[j], &x); j++)
-            ;
-          rc = credo__error (ctx, CREDO_ECONFIG,
-                             "%s:%ld: '%s' is not a finite number", path,
-                             lineno, fields[j]);
-          break;
-        }
-      seen_content = 1;
-      if (n_rows == 0)
-        {
-          n_cols = nf;
-          first_row_line = (size_t) lineno;
-        }
-      else if (nf != n_cols)
-        {
-          rc = credo__error (ctx, CREDO_ECONFIG,
-                             "%s:%ld: %zu values, expected %zu as on line %zu",
-                             path, lineno, nf, n_cols, first_row_line);
-          break;
-        }
-      if ((n_rows + 1) * n_cols > cap)
-        {
-          size_t ncap = cap ? 2 * cap : 64 * n_cols;
-          double *nv;
-          while (ncap < (n_rows + 1) * n_cols)
-            ncap *= 2;
-          nv = realloc (v, ncap * sizeof *nv);
-          if (!nv)
-            {
-              rc = credo__error (ctx, CREDO_ENOMEM, "%s: out of memory", path);
-              break;
-            }
-          v = nv;
-          cap = ncap;
-        }
-      for (size_t j = 0; j < nf; j++)
-        parse_number (fields[j], &v[n_rows * n_cols + j]);
-      n_rows++;
+      r.lineno++;
+      rc = csv_line (&r, line, len);
     }
   if (!rc && ferror (f))
     rc = credo__error (ctx, CREDO_ECONFIG, "%s: read error: %s", path,
                        strerror (errno));
-  if (!rc && n_rows == 0)
+  if (!rc && r.n_rows == 0)
     rc = credo__error (ctx, CREDO_ECONFIG, "%s: no data rows", path);
   fclose (f);
   free (line);
-  free (fields);
+  free (r.fields);
   if (rc)
     {
-      free (v);
+      free (r.v);
       return rc;
     }
-  *data = v;
-  *rows = n_rows;
-  *cols = n_cols;
+  *data = r.v;
+  *rows = r.n_rows;
+  *cols = r.n_cols;
   return 0;
 }
 
 /* ---- HDF5 --------------------------------------------------------------- */
+
+/* The HDF5 objects one read holds open, closed together by h5_close. */
+typedef struct h5_handles
+{
+  hid_t file, dset, space, type;
+} h5_handles;
+
+/* Closes whatever h5_open_matrix got open, on success and failure alike. */
+static void
+h5_close (h5_handles *h)
+{
+  if (h->space >= 0)
+    H5Sclose (h->space);
+  if (h->type >= 0)
+    H5Tclose (h->type);
+  if (h->dset >= 0)
+    H5Dclose (h->dset);
+  if (h->file >= 0)
+    H5Fclose (h->file);
+}
+
+/* Opens `dataset`, refusing all but a non-empty numeric 1-D or 2-D one. */
+static int
+h5_open_matrix (credo_ctx *ctx, const char *path, const char *dataset,
+                h5_handles *h, hsize_t dims[2])
+{
+  H5T_class_t cls;
+  int ndims;
+
+  h->file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (h->file < 0)
+    return credo__error (ctx, CREDO_ECONFIG, "%s: not a readable HDF5 file",
+                         path);
+  /* H5Lexists fails (negative) when an intermediate group is missing */
+  if (H5Lexists (h->file, dataset, H5P_DEFAULT) <= 0
+      || (h->dset = H5Dopen2 (h->file, dataset, H5P_DEFAULT)) < 0)
+    return credo__error (ctx, CREDO_ECONFIG, "%s: no dataset '%s'", path,
+                         dataset);
+  h->type = H5Dget_type (h->dset);
+  cls = h->type >= 0 ? H5Tget_class (h->type) : H5T_NO_CLASS;
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+    return credo__error (ctx, CREDO_ECONFIG,
+                         "%s: dataset '%s' does not hold numbers", path,
+                         dataset);
+  h->space = H5Dget_space (h->dset);
+  ndims = h->space >= 0 ? H5Sget_simple_extent_ndims (h->space) : -1;
+  if (ndims != 1 && ndims != 2)
+    return credo__error (ctx, CREDO_ECONFIG,
+                         "%s: dataset '%s' has %d dimensions, expected 1 or 2",
+                         path, dataset, ndims);
+  H5Sget_simple_extent_dims (h->space, dims, NULL);
+  if (ndims == 1)
+    dims[1] = 1;
+  if (dims[0] == 0 || dims[1] == 0)
+    return credo__error (ctx, CREDO_ECONFIG, "%s: dataset '%s' is empty",
+                         path, dataset);
+  return 0;
+}
+
+/* Reads the matrix into a new *v (the caller frees it), finite values only. */
+static int
+h5_read_values (credo_ctx *ctx, const char *path, const char *dataset,
+                hid_t dset, const hsize_t dims[2], double **v)
+{
+  size_t n = (size_t) dims[0] * (size_t) dims[1];
+  if (!(*v = credo__calloc (n, sizeof **v)))
+    return credo__error (ctx, CREDO_ENOMEM, "%s: out of memory", path);
+  if (H5Dread (dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *v)
+      < 0)
+    return credo__error (ctx, CREDO_ECONFIG,
+                         "%s: cannot read dataset '%s' as numbers", path,
+                         dataset);
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite ((*v)[i]))
+      return credo__error (ctx, CREDO_ECONFIG,
+                           "%s: dataset '%s' has a non-finite value at "
+                           "[%zu, %zu]", path, dataset,
+                           i / (size_t) dims[1], i % (size_t) dims[1]);
+  return 0;
+}
 
 static int
 read_h5 (credo_ctx *ctx, const char *path, const char *dataset, double **data,
@@ -202,12 +301,10 @@ read_h5 (credo_ctx *ctx, const char *path, const char *dataset, double **data,
 {
   H5E_auto2_t old_func;
   void *old_data;
-  hid_t file = -1, dset = -1, space = -1, type = -1;
+  h5_handles h = { -1, -1, -1, -1 };
   hsize_t dims[2] = { 1, 1 };
-  int ndims, rc = 0;
-  H5T_class_t cls;
   double *v = NULL;
-  size_t n = 0;
+  int rc;
   FILE *probe;
 
   if (!dataset || !dataset[0])
@@ -221,81 +318,10 @@ read_h5 (credo_ctx *ctx, const char *path, const char *dataset, double **data,
 
   H5Eget_auto2 (H5E_DEFAULT, &old_func, &old_data);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
-
-  file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0)
-    {
-      rc = credo__error (ctx, CREDO_ECONFIG, "%s: not a readable HDF5 file",
-                         path);
-      goto done;
-    }
-  /* H5Lexists fails (negative) when an intermediate group is missing */
-  if (H5Lexists (file, dataset, H5P_DEFAULT) <= 0
-      || (dset = H5Dopen2 (file, dataset, H5P_DEFAULT)) < 0)
-    {
-      rc = credo__error (ctx, CREDO_ECONFIG, "%s: no dataset '%s'", path,
-                         dataset);
-      goto done;
-    }
-  type = H5Dget_type (dset);
-  cls = type >= 0 ? H5Tget_class (type) : H5T_NO_CLASS;
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT)
-    {
-      rc = credo__error (ctx, CREDO_ECONFIG,
-                         "%s: dataset '%s' does not hold numbers", path,
-                         dataset);
-      goto done;
-    }
-  space = H5Dget_space (dset);
-  ndims = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
-  if (ndims != 1 && ndims != 2)
-    {
-      rc = credo__error (ctx, CREDO_ECONFIG,
-                         "%s: dataset '%s' has %d dimensions, expected 1 or 2",
-                         path, dataset, ndims);
-      goto done;
-    }
-  H5Sget_simple_extent_dims (space, dims, NULL);
-  if (ndims == 1)
-    dims[1] = 1;
-  if (dims[0] == 0 || dims[1] == 0)
-    {
-      rc = credo__error (ctx, CREDO_ECONFIG, "%s: dataset '%s' is empty",
-                         path, dataset);
-      goto done;
-    }
-  n = (size_t) dims[0] * (size_t) dims[1];
-  if (!(v = credo__calloc (n, sizeof *v)))
-    {
-      rc = credo__error (ctx, CREDO_ENOMEM, "%s: out of memory", path);
-      goto done;
-    }
-  if (H5Dread (dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
-    {
-      rc = credo__error (ctx, CREDO_ECONFIG,
-                         "%s: cannot read dataset '%s' as numbers", path,
-                         dataset);
-      goto done;
-    }
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite (v[i]))
-      {
-        rc = credo__error (ctx, CREDO_ECONFIG,
-                           "%s: dataset '%s' has a non-finite value at "
-                           "[%zu, %zu]", path, dataset,
-                           i / (size_t) dims[1], i % (size_t) dims[1]);
-        goto done;
-      }
-
-done:
-  if (space >= 0)
-    H5Sclose (space);
-  if (type >= 0)
-    H5Tclose (type);
-  if (dset >= 0)
-    H5Dclose (dset);
-  if (file >= 0)
-    H5Fclose (file);
+  rc = h5_open_matrix (ctx, path, dataset, &h, dims);
+  if (!rc)
+    rc = h5_read_values (ctx, path, dataset, h.dset, dims, &v);
+  h5_close (&h);
   H5Eset_auto2 (H5E_DEFAULT, old_func, old_data);
   if (rc)
     {

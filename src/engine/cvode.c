@@ -190,13 +190,26 @@ fail (cvode_engine *e, const char *what, int flag)
   return -1;
 }
 
-static void *
-engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
-              const double *y0)
+/* Passes on a setup call's flag, reporting a failure; 0 or -1. */
+static int
+setup_flag (cvode_engine *e, int flag)
+{
+  return flag ? fail (e, "setup", flag) : 0;
+}
+
+/* Reports an allocation that failed while setting up CVODE; returns -1. */
+static int
+fail_nomem (cvode_engine *e)
+{
+  credo__error (e->ctx, CREDO_ENOMEM, "out of memory setting up CVODE");
+  return -1;
+}
+
+/* The engine with its SUNDIALS context and nothing else; NULL on failure. */
+static cvode_engine *
+engine_new (const credo_system *sys, const credo_solver_spec *s, double t0)
 {
   cvode_engine *e = credo__calloc (1, sizeof *e);
-  sunindextype n = (sunindextype) sys->n;
-  int flag;
   if (!e)
     {
       credo__error (sys->ctx, CREDO_ENOMEM, "out of memory");
@@ -213,87 +226,134 @@ engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
       free (e);
       return NULL;
     }
+  return e;
+}
+
+/* The state vectors, y holding y0; stateless networks get a dummy length 1. */
+static int
+state_vectors (cvode_engine *e, sunindextype n, const double *y0)
+{
   /* a network of clamped inputs only has no ODE: keep a copy of nothing */
   e->y = N_VNew_Serial (n ? n : 1, e->sun);
   e->ytmp = N_VNew_Serial (n ? n : 1, e->sun);
   if (!e->y || !e->ytmp)
-    goto nomem;
+    return fail_nomem (e);
   credo__nvector_fast (e->y); /* before any clone: clones copy the ops */
   credo__nvector_fast (e->ytmp);
   if (n)
     memcpy (N_VGetArrayPointer (e->y), y0, (size_t) n * sizeof (double));
-  if (!n)
-    return e;
+  return 0;
+}
 
+/* The integrator itself: method, tolerances and step limits of the spec. */
+static int
+cvode_init (cvode_engine *e, sunindextype n, double t0)
+{
+  const credo_solver_spec *s = e->spec;
   e->mem = CVodeCreate (s->method == CREDO_METHOD_ADAMS ? CV_ADAMS : CV_BDF,
                         e->sun);
   if (!e->mem)
-    goto nomem;
+    return fail_nomem (e);
   CVodeSetErrHandlerFn (e->mem, cb_error, e);
-  if ((flag = CVodeInit (e->mem, cb_rhs, t0, e->y)))
-    goto cvfail;
+  if (setup_flag (e, CVodeInit (e->mem, cb_rhs, t0, e->y)))
+    return -1;
   e->atol = N_VNew_Serial (n, e->sun);
   if (!e->atol)
-    goto nomem;
+    return fail_nomem (e);
   credo__nvector_fast (e->atol);
-  memcpy (N_VGetArrayPointer (e->atol), sys->atol, (size_t) n * sizeof (double));
-  if ((flag = CVodeSVtolerances (e->mem, s->rtol, e->atol)))
-    goto cvfail;
+  memcpy (N_VGetArrayPointer (e->atol), e->sys->atol,
+          (size_t) n * sizeof (double));
+  if (setup_flag (e, CVodeSVtolerances (e->mem, s->rtol, e->atol)))
+    return -1;
   CVodeSetUserData (e->mem, e);
   CVodeSetMaxNumSteps (e->mem, s->max_steps > 0 ? s->max_steps : -1);
   if (s->max_step > 0)
     CVodeSetMaxStep (e->mem, s->max_step);
   if (s->init_step > 0)
     CVodeSetInitStep (e->mem, s->init_step);
+  return 0;
+}
 
+/* Adams runs are non-stiff: fixed-point iteration needs no linear solver. */
+static int
+use_fixedpoint (cvode_engine *e)
+{
+  e->NLS = SUNNonlinSol_FixedPoint (e->y, 0, e->sun);
+  if (!e->NLS)
+    return fail_nomem (e);
+  return setup_flag (e, CVodeSetNonlinearSolver (e->mem, e->NLS));
+}
+
+/* Small stiff systems: Newton with the analytic dense Jacobian. */
+static int
+use_dense (cvode_engine *e, sunindextype n)
+{
+  e->A = SUNDenseMatrix (n, n, e->sun);
+  e->LS = e->A ? SUNLinSol_Dense (e->y, e->A, e->sun) : NULL;
+  if (!e->LS)
+    return fail_nomem (e);
+  if (setup_flag (e, CVodeSetLinearSolver (e->mem, e->LS, e->A)))
+    return -1;
+  return setup_flag (e, CVodeSetJacFn (e->mem, cb_jac_dense));
+}
+
+/* Large stiff systems: matrix-free SPGMR, Jacobi-preconditioned. */
+static int
+use_spgmr (cvode_engine *e, sunindextype n)
+{
+  e->pdiag = N_VNew_Serial (n, e->sun);
+  if (e->pdiag)
+    credo__nvector_fast (e->pdiag);
+  e->LS = e->pdiag ? SUNLinSol_SPGMR (e->y, SUN_PREC_LEFT,
+                                      e->spec->krylov_dim, e->sun)
+                   : NULL;
+  if (!e->LS)
+    return fail_nomem (e);
+  if (setup_flag (e, CVodeSetLinearSolver (e->mem, e->LS, NULL))
+      || setup_flag (e, CVodeSetJacTimes (e->mem, cb_jtsetup, cb_jtimes)))
+    return -1;
+  return setup_flag (e, CVodeSetPreconditioner (e->mem, cb_psetup,
+                                                cb_psolve));
+}
+
+static void *
+engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
+              const double *y0)
+{
+  cvode_engine *e = engine_new (sys, s, t0);
+  sunindextype n = (sunindextype) sys->n;
+  const char *linear;
+  int rc;
+  if (!e)
+    return NULL;
+  if (state_vectors (e, n, y0))
+    goto failed;
+  if (!n)
+    return e;
+  if (cvode_init (e, n, t0))
+    goto failed;
   if (s->method == CREDO_METHOD_ADAMS)
     {
-      e->NLS = SUNNonlinSol_FixedPoint (e->y, 0, e->sun);
-      if (!e->NLS)
-        goto nomem;
-      if ((flag = CVodeSetNonlinearSolver (e->mem, e->NLS)))
-        goto cvfail;
-      e->linear = "fixedpoint";
+      linear = "fixedpoint";
+      rc = use_fixedpoint (e);
     }
   else if (s->linear == CREDO_LINEAR_DENSE
            || (s->linear == CREDO_LINEAR_AUTO && (size_t) n <= s->dense_max))
     {
-      e->A = SUNDenseMatrix (n, n, e->sun);
-      e->LS = e->A ? SUNLinSol_Dense (e->y, e->A, e->sun) : NULL;
-      if (!e->LS)
-        goto nomem;
-      if ((flag = CVodeSetLinearSolver (e->mem, e->LS, e->A)))
-        goto cvfail;
-      if ((flag = CVodeSetJacFn (e->mem, cb_jac_dense)))
-        goto cvfail;
-      e->linear = "dense";
+      linear = "dense";
+      rc = use_dense (e, n);
     }
   else
     {
-      e->pdiag = N_VNew_Serial (n, e->sun);
-      if (e->pdiag)
-        credo__nvector_fast (e->pdiag);
-      e->LS = e->pdiag ? SUNLinSol_SPGMR (e->y, SUN_PREC_LEFT, s->krylov_dim,
-                                          e->sun)
-                       : NULL;
-      if (!e->LS)
-        goto nomem;
-      if ((flag = CVodeSetLinearSolver (e->mem, e->LS, NULL)))
-        goto cvfail;
-      if ((flag = CVodeSetJacTimes (e->mem, cb_jtsetup, cb_jtimes)))
-        goto cvfail;
-      if ((flag = CVodeSetPreconditioner (e->mem, cb_psetup, cb_psolve)))
-        goto cvfail;
-      e->linear = "spgmr";
+      linear = "spgmr";
+      rc = use_spgmr (e, n);
     }
+  if (rc)
+    goto failed;
+  e->linear = linear;
   return e;
 
-nomem:
-  credo__error (sys->ctx, CREDO_ENOMEM, "out of memory setting up CVODE");
-  engine_free (e);
-  return NULL;
-cvfail:
-  fail (e, "setup", flag);
+failed:
   engine_free (e);
   return NULL;
 }

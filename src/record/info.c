@@ -222,6 +222,64 @@ first_last (hid_t g, const char *name, hsize_t n, double *first, double *last)
   return rc;
 }
 
+/* The dtype, stored and raw columns: how the data is kept and compressed. */
+static void
+describe_storage (hid_t d, hid_t type, int rank, const hsize_t dims[2],
+                  row *rw)
+{
+  size_t tsize = 0;
+  char a[64], b[64];
+  if (type >= 0)
+    {
+      tsize = H5Tget_size (type);
+      if (H5Tget_class (type) == H5T_FLOAT)
+        snprintf (rw->col[COL_DTYPE], sizeof rw->col[COL_DTYPE], "float%zu",
+                  8 * tsize);
+      else
+        snprintf (rw->col[COL_DTYPE], sizeof rw->col[COL_DTYPE], "%zu-byte",
+                  tsize);
+    }
+  if (d >= 0)
+    {
+      double stored = (double) H5Dget_storage_size (d);
+      human_size (stored, a, sizeof a);
+      snprintf (rw->col[COL_STORED], sizeof rw->col[COL_STORED], "%s", a);
+      if (rank == 2 && tsize)
+        {
+          double raw = (double) dims[0] * (double) dims[1] * (double) tsize;
+          human_size (raw, b, sizeof b);
+          snprintf (rw->col[COL_RAW], sizeof rw->col[COL_RAW], "%s", b);
+          if (raw > 0)
+            snprintf (rw->col[COL_STORED], sizeof rw->col[COL_STORED],
+                      "%s (%.0f%%)", a, 100.0 * stored / raw);
+        }
+    }
+}
+
+/* A report's sampling interval, from older files too; -1 when unknown. */
+static double
+sampling_interval (hid_t g)
+{
+  double every = -1, triple[3];
+  /* the group's attribute, else SONATA's time */
+  if (attr_number (g, ".", "every", H5T_NATIVE_DOUBLE, &every) < 0
+      && H5Lexists (g, "mapping", H5P_DEFAULT) > 0
+      && H5Lexists (g, "mapping/time", H5P_DEFAULT) > 0)
+    {
+      hid_t td = H5Dopen2 (g, "mapping/time", H5P_DEFAULT);
+      hid_t ts = td >= 0 ? H5Dget_space (td) : H5I_INVALID_HID;
+      if (ts >= 0 && H5Sget_simple_extent_npoints (ts) == 3
+          && H5Dread (td, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                      triple) >= 0)
+        every = triple[2];
+      if (ts >= 0)
+        H5Sclose (ts);
+      if (td >= 0)
+        H5Dclose (td);
+    }
+  return every;
+}
+
 /* Fills the table row of report group `var` in population group pg. */
 static void
 describe_report (hid_t pg, const char *pop, const char *var, row *rw)
@@ -229,9 +287,8 @@ describe_report (hid_t pg, const char *pop, const char *var, row *rw)
   hid_t g = H5Gopen2 (pg, var, H5P_DEFAULT);
   hid_t d = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
   hsize_t dims[2] = { 0, 0 };
-  size_t tsize = 0;
-  double every = -1, triple[3], first, last;
-  char *unit = NULL, a[64], b[64];
+  double every, first, last;
+  char *unit = NULL;
   int rank = -1, i;
 
   for (i = 0; i < N_COLS; i++)
@@ -259,48 +316,9 @@ describe_report (hid_t pg, const char *pop, const char *var, row *rw)
       snprintf (rw->col[COL_SAMPLES], sizeof rw->col[COL_SAMPLES], "%llu",
                 (unsigned long long) dims[0]);
     }
-  if (type >= 0)
-    {
-      tsize = H5Tget_size (type);
-      if (H5Tget_class (type) == H5T_FLOAT)
-        snprintf (rw->col[COL_DTYPE], sizeof rw->col[COL_DTYPE], "float%zu",
-                  8 * tsize);
-      else
-        snprintf (rw->col[COL_DTYPE], sizeof rw->col[COL_DTYPE], "%zu-byte",
-                  tsize);
-    }
-  if (d >= 0)
-    {
-      double stored = (double) H5Dget_storage_size (d);
-      human_size (stored, a, sizeof a);
-      snprintf (rw->col[COL_STORED], sizeof rw->col[COL_STORED], "%s", a);
-      if (rank == 2 && tsize)
-        {
-          double raw = (double) dims[0] * (double) dims[1] * (double) tsize;
-          human_size (raw, b, sizeof b);
-          snprintf (rw->col[COL_RAW], sizeof rw->col[COL_RAW], "%s", b);
-          if (raw > 0)
-            snprintf (rw->col[COL_STORED], sizeof rw->col[COL_STORED],
-                      "%s (%.0f%%)", a, 100.0 * stored / raw);
-        }
-    }
+  describe_storage (d, type, rank, dims, rw);
 
-  /* sampling: the interval from the group's attribute, else SONATA's time */
-  if (attr_number (g, ".", "every", H5T_NATIVE_DOUBLE, &every) < 0
-      && H5Lexists (g, "mapping", H5P_DEFAULT) > 0
-      && H5Lexists (g, "mapping/time", H5P_DEFAULT) > 0)
-    {
-      hid_t td = H5Dopen2 (g, "mapping/time", H5P_DEFAULT);
-      hid_t ts = td >= 0 ? H5Dget_space (td) : H5I_INVALID_HID;
-      if (ts >= 0 && H5Sget_simple_extent_npoints (ts) == 3
-          && H5Dread (td, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                      triple) >= 0)
-        every = triple[2];
-      if (ts >= 0)
-        H5Sclose (ts);
-      if (td >= 0)
-        H5Dclose (td);
-    }
+  every = sampling_interval (g);
   if (every == 0)
     snprintf (rw->col[COL_SAMPLING], sizeof rw->col[COL_SAMPLING],
               "every step");
@@ -552,21 +570,14 @@ count_lines (const char *s)
   return n + (s[-1] != '\n');
 }
 
-/* Prints what `credo info PATH` shows.  Returns 0, or CREDO_ECONFIG when
- * the file is missing, unreadable or not written by credo. */
-int
-credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
+/* Opens `path` read-only, telling a missing file from a non-HDF5 one. */
+static int
+open_output (credo_ctx *ctx, const char *path, hid_t *file)
 {
   struct stat st;
-  hid_t fapl, file = H5I_INVALID_HID;
-  char *s, *cfg;
-  double duration, t_end, rtol, atol;
-  unsigned long long seed;
-  int have_t_end, fixed;
+  hid_t fapl;
 
-  if (!path || !out)
-    return credo__error (ctx, CREDO_EINVAL, "credo_file_info: missing argument");
-  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  *file = H5I_INVALID_HID;
   if (stat (path, &st) != 0)
     return credo__error (ctx, CREDO_ECONFIG, "%s: cannot open: %s", path,
                          strerror (errno));
@@ -575,12 +586,93 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
                          "%s: not a credo output file (not HDF5)", path);
   fapl = H5Pcreate (H5P_FILE_ACCESS);
   if (fapl >= 0 && H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG) >= 0)
-    file = H5Fopen (path, H5F_ACC_RDONLY, fapl);
+    *file = H5Fopen (path, H5F_ACC_RDONLY, fapl);
   if (fapl >= 0)
     H5Pclose (fapl);
-  if (file < 0)
+  if (*file < 0)
     return credo__error (ctx, CREDO_ECONFIG,
                          "%s: cannot open as HDF5 (is it being written?)", path);
+  return 0;
+}
+
+/* The "duration" line, saying whether the run reached its end. */
+static void
+print_duration (FILE *out, hid_t file)
+{
+  double duration, t_end;
+  int have_t_end;
+  have_t_end = attr_number (file, ".", "t_end", H5T_NATIVE_DOUBLE, &t_end) == 0;
+  if (attr_number (file, ".", "duration", H5T_NATIVE_DOUBLE, &duration) == 0)
+    {
+      if (have_t_end)
+        fprintf (out, "%-16s%g ms (reached t = %g ms)\n", "duration", duration,
+                 t_end);
+      else
+        fprintf (out, "%-16s%g ms (no end time: the run did not finish)\n",
+                 "duration", duration);
+    }
+}
+
+/* The "engine" line; 1 for a fixed-step engine, which has no tolerances. */
+static int
+print_engine (FILE *out, hid_t file)
+{
+  char *engine = attr_string (file, ".", "engine");
+  char *kind = attr_string (file, ".", "engine_kind");
+  char *method = attr_string (file, ".", "method");
+  char *ls = attr_string (file, ".", "linear_solver");
+  double dt;
+  const char *name = engine && *engine ? engine : kind;
+  /* a fixed-step engine writes its step `dt`; files older than that
+   * attribute name the euler engine in engine_kind or engine */
+  int has_dt = attr_number (file, ".", "dt", H5T_NATIVE_DOUBLE, &dt) == 0;
+  int fixed = has_dt || (kind && strcmp (kind, "euler") == 0)
+              || (!kind && engine && strcmp (engine, "euler") == 0);
+  if (fixed && has_dt)
+    fprintf (out, "%-16s%s, dt %g ms\n", "engine", name ? name : "-", dt);
+  else if (fixed)
+    fprintf (out, "%-16s%s\n", "engine", name ? name : "-");
+  else
+    fprintf (out, "%-16s%s, %s, linear solver %s\n", "engine",
+             engine && *engine ? engine : "-",
+             method && *method ? method : "-", ls && *ls ? ls : "-");
+  free (engine);
+  free (kind);
+  free (method);
+  free (ls);
+  return fixed;
+}
+
+/* The "libraries" line: the versions the run was built against. */
+static void
+print_libraries (FILE *out, hid_t file)
+{
+  char *sv = attr_string (file, ".", "sundials_version");
+  char *hv = attr_string (file, ".", "hdf5_version");
+  char *bl = attr_string (file, ".", "blas");
+  fprintf (out, "%-16ssundials %s, hdf5 %s, blas %s\n", "libraries",
+           sv ? sv : "-", hv ? hv : "-", bl && *bl ? bl : "-");
+  free (sv);
+  free (hv);
+  free (bl);
+}
+
+/* Prints what `credo info PATH` shows.  Returns 0, or CREDO_ECONFIG when
+ * the file is missing, unreadable or not written by credo. */
+int
+credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
+{
+  hid_t file = H5I_INVALID_HID;
+  char *s, *cfg;
+  double rtol, atol;
+  unsigned long long seed;
+  int rc, fixed;
+
+  if (!path || !out)
+    return credo__error (ctx, CREDO_EINVAL, "credo_file_info: missing argument");
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  if ((rc = open_output (ctx, path, &file)))
+    return rc;
   s = attr_string (file, ".", "credo_version");
   if (!s)
     {
@@ -593,59 +685,17 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
   fprintf (out, "%-16s%s\n", "credo version", s);
   free (s);
   print_attr (out, file, "status", "status");
-  have_t_end = attr_number (file, ".", "t_end", H5T_NATIVE_DOUBLE, &t_end) == 0;
-  if (attr_number (file, ".", "duration", H5T_NATIVE_DOUBLE, &duration) == 0)
-    {
-      if (have_t_end)
-        fprintf (out, "%-16s%g ms (reached t = %g ms)\n", "duration", duration,
-                 t_end);
-      else
-        fprintf (out, "%-16s%g ms (no end time: the run did not finish)\n",
-                 "duration", duration);
-    }
+  print_duration (out, file);
   if (attr_number (file, ".", "seed", H5T_NATIVE_ULLONG, &seed) == 0)
     fprintf (out, "%-16s%llu\n", "seed", seed);
-  {
-    char *engine = attr_string (file, ".", "engine");
-    char *kind = attr_string (file, ".", "engine_kind");
-    char *method = attr_string (file, ".", "method");
-    char *ls = attr_string (file, ".", "linear_solver");
-    double dt;
-    const char *name = engine && *engine ? engine : kind;
-    /* a fixed-step engine writes its step `dt`; files older than that
-     * attribute name the euler engine in engine_kind or engine */
-    int has_dt = attr_number (file, ".", "dt", H5T_NATIVE_DOUBLE, &dt) == 0;
-    fixed = has_dt || (kind && strcmp (kind, "euler") == 0)
-            || (!kind && engine && strcmp (engine, "euler") == 0);
-    if (fixed && has_dt)
-      fprintf (out, "%-16s%s, dt %g ms\n", "engine", name ? name : "-", dt);
-    else if (fixed)
-      fprintf (out, "%-16s%s\n", "engine", name ? name : "-");
-    else
-      fprintf (out, "%-16s%s, %s, linear solver %s\n", "engine",
-               engine && *engine ? engine : "-",
-               method && *method ? method : "-", ls && *ls ? ls : "-");
-    free (engine);
-    free (kind);
-    free (method);
-    free (ls);
-  }
+  fixed = print_engine (out, file);
   if (!fixed && attr_number (file, ".", "rtol", H5T_NATIVE_DOUBLE, &rtol) == 0
       && attr_number (file, ".", "atol", H5T_NATIVE_DOUBLE, &atol) == 0)
     fprintf (out, "%-16srtol %g, atol %g\n", "tolerances", rtol, atol);
   print_attr (out, file, "command line", "command_line");
   print_attr (out, file, "started", "start_time");
   print_attr (out, file, "host", "host");
-  {
-    char *sv = attr_string (file, ".", "sundials_version");
-    char *hv = attr_string (file, ".", "hdf5_version");
-    char *bl = attr_string (file, ".", "blas");
-    fprintf (out, "%-16ssundials %s, hdf5 %s, blas %s\n", "libraries",
-             sv ? sv : "-", hv ? hv : "-", bl && *bl ? bl : "-");
-    free (sv);
-    free (hv);
-    free (bl);
-  }
+  print_libraries (out, file);
   cfg = attr_string (file, ".", "config");
   s = attr_string (file, ".", "config_path");
   fprintf (out, "%-16s%zu lines embedded (from %s)\n", "config",
