@@ -27,6 +27,17 @@
 
 #include "testutil.h"
 
+/* |got - want| <= atol + rtol |want| everywhere, and everything finite. */
+static void
+expect_close (const double *got, const double *want, size_t n, double atol,
+              double rtol, const char *what)
+{
+  for (size_t i = 0; i < n; i++)
+    ck_assert_msg (isfinite (got[i]) && isfinite (want[i])
+                       && fabs (got[i] - want[i]) <= atol + rtol * fabs (want[i]),
+                   "%s [%zu]: %.17g vs %.17g", what, i, got[i], want[i]);
+}
+
 /* ---- the midpoint engine ------------------------------------------------- */
 
 /* Max |u - exact| of the step circuit run by `engine` at step dt. */
@@ -285,6 +296,70 @@ START_TEST (test_hebbian_reference)
 }
 END_TEST
 
+/* ---- outputs that depend on inputs, feeding projections ------------------ */
+
+/* p's basal prediction basal_hat = g_B/(g_lk+g_B+g_A) v_B (a derived
+ * output) drives q: the network sums it after p's inputs, and the exact
+ * J*v and dense Jacobian follow the chain. */
+#define DERIVED_CIRCUIT                                                       \
+  "duration = 10.0; seed = 9;\n"                                             \
+  "populations = { x = { model = \"input\"; size = 2; };\n"                 \
+  "  p = { model = \"pyramidal\"; size = 3; };\n"                           \
+  "  q = { model = \"pyramidal\"; size = 2; params = { g_A = 0.0; }; }; };\n" \
+  "projections = (\n"                                                       \
+  "  { name = \"A\"; from = \"x.r\"; to = \"p.basal\";\n"                 \
+  "    init = { dist = \"normal\"; std = 1.0; }; },\n"                     \
+  "  { name = \"B\"; from = \"p.basal_hat\"; to = \"q.basal\";\n"         \
+  "    init = { dist = \"normal\"; std = 1.0; }; } );\n"                   \
+  "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [0.3, -1.2]; } );\n"
+
+START_TEST (test_derived_source)
+{
+  credo_ctx *ctx = credo_ctx_new ();
+  credo_spec *spec = credo_spec_load_string (ctx, DERIVED_CIRCUIT, "d.cfg",
+                                             NULL, 0);
+  credo_net *net;
+  double y[5], v[5], jv[5], fd[5], J[25], want[2];
+  const double a = 1.0 / (0.1 + 1.0 + 0.8); /* p's basal attenuation */
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  net = credo__net_build (ctx, spec);
+  ck_assert_msg (net != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_uint_eq (net->n_state, 5);
+  for (int i = 0; i < 5; i++)
+    y[i] = 0.3 * i - 0.5, v[i] = 1.0 - 0.37 * i;
+  credo__net_eval (net, 1.0, y);
+  /* q.basal = B (a A x): the chain summed in the right order */
+  {
+    const credo_proj *A = &net->projs[0], *B = &net->projs[1];
+    const double x[2] = { 0.3, -1.2 };
+    for (int i = 0; i < 2; i++)
+      {
+        want[i] = 0;
+        for (int j = 0; j < 3; j++)
+          want[i] += B->w[i * 3 + j] * a
+                     * (A->w[j * 2] * x[0] + A->w[j * 2 + 1] * x[1]);
+      }
+    expect_close (net->pops[2].in[0], want, 2, 1e-14, 1e-14, "q.basal");
+  }
+  credo__net_jac_setup (net, 1.0, y);
+  credo__net_jtimes (net, v, jv);
+  rhs_central_diff (net, 1.0, y, v, 1e-6, fd);
+  expect_close (jv, fd, 5, 1e-8, 1e-8, "J*v vs central difference");
+  credo__net_jac_dense (net, J, 5);
+  for (int i = 0; i < 5; i++)
+    {
+      double d = 0;
+      for (int j = 0; j < 5; j++)
+        d += J[j * 5 + i] * v[j];
+      fd[i] = d;
+    }
+  expect_close (fd, jv, 5, 1e-14, 1e-14, "dense J v vs J*v");
+  credo__net_free (net);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
 static Suite *
 extend_suite (void)
 {
@@ -297,6 +372,7 @@ extend_suite (void)
   tcase_add_test (tc, test_oja_principal_component);
   tcase_add_test (tc, test_oja_jtimes);
   tcase_add_test (tc, test_hebbian_reference);
+  tcase_add_test (tc, test_derived_source);
   suite_add_tcase (s, tc);
   return s;
 }

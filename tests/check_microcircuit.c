@@ -506,12 +506,13 @@ START_TEST (test_bad_microcircuits)
               "projections = ( { from = \"x\"; to = \"p.basal\";\n"
               "  plasticity = { rule = \"dendritic_predction\"; eta = 0.1; }; } );\n",
               "did you mean 'dendritic_prediction'");
-  /* a derived output cannot feed a projection */
+  /* a derived output may feed a projection, but not in a loop */
   expect_bad ("duration = 10.0;\n"
               "populations = { p = { model = \"pyramidal\"; size = 2; };\n"
               "  q = { model = \"pyramidal\"; size = 2; }; };\n"
-              "projections = ( { from = \"p.basal_hat\"; to = \"q.basal\"; } );\n",
-              "cannot feed a projection");
+              "projections = ( { from = \"p.basal_hat\"; to = \"q.basal\"; },\n"
+              "  { name = \"back\"; from = \"q.basal_hat\"; to = \"p.basal\"; } );\n",
+              "is on a loop through outputs that depend on");
 }
 END_TEST
 

@@ -74,6 +74,12 @@ typedef struct credo_net
    * so the RHS at a segment's end is the left limit: the step that lands
    * on a switch never sees the next sample. */
   double piece_t;
+  /* The order of summing projections and computing derived outputs
+   * (spec/order.c); derived_sources: some derived output feeds a
+   * projection, so the Jacobian is assembled from J*v columns. */
+  credo_eval_step *steps;
+  size_t n_steps;
+  int derived_sources;
 } credo_net;
 
 credo_net *credo__net_build (credo_ctx *ctx, const credo_spec *spec);

@@ -309,6 +309,29 @@ init_projections (credo_net *net)
   return rc;
 }
 
+/* The order of projections and derived outputs (acyclic: the parser
+ * rejected loops). */
+static int
+eval_order (credo_net *net)
+{
+  const credo_spec *spec = net->spec;
+  net->steps = credo__calloc (spec->n_projs + spec->n_pops + 1,
+                              sizeof *net->steps);
+  if (!net->steps)
+    return CREDO_ENOMEM;
+  if (credo__spec_eval_order (spec, net->steps, &net->n_steps, NULL))
+    return credo__error (net->ctx, CREDO_ECONFIG, "projections form a loop "
+                         "through outputs that depend on inputs");
+  for (size_t k = 0; k < net->n_projs; k++)
+    {
+      const credo_proj *pr = &net->projs[k];
+      if (pr->pre->model->outputs[pr->spec->pre_port].flags
+          & CREDO_PORT_DERIVED)
+        net->derived_sources = 1;
+    }
+  return 0;
+}
+
 credo_net *
 credo__net_build (credo_ctx *ctx, const credo_spec *spec)
 {
@@ -328,7 +351,7 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
   if (!net->pops || !net->projs)
     goto fail;
   if ((rc = layout (net)) || (rc = fill_atol (net))
-      || (rc = init_projections (net)))
+      || (rc = init_projections (net)) || (rc = eval_order (net)))
     goto fail;
   return net;
 
@@ -353,6 +376,7 @@ credo__net_free (credo_net *net)
       free (net->projs[k].r_saved);
     }
   free (net->y_jac);
+  free (net->steps);
   free (net->pops);
   free (net->projs);
   free (net->atol);
@@ -428,20 +452,20 @@ credo__net_eval (credo_net *net, double t, const double *y)
       credo_pop *pop = &net->pops[p];
       pop->model->output (&pop->view, t, y + pop->offset, pop->out);
     }
-  for (size_t k = 0; k < net->n_projs; k++)
-    {
-      credo_proj *pr = &net->projs[k];
-      if (pr->plastic)
-        pr->w_cur = y + pr->w_offset;
-      project (pr, pr->w_cur, pr->pre->out[pr->spec->pre_port],
-               pr->post->in[pr->spec->post_port]);
-    }
-  for (size_t p = 0; p < net->n_pops; p++)
-    {
-      credo_pop *pop = &net->pops[p];
-      if (pop->model->derived)
+  for (size_t s = 0; s < net->n_steps; s++)
+    if (net->steps[s].kind == CREDO_STEP_PROJECT)
+      {
+        credo_proj *pr = &net->projs[net->steps[s].index];
+        if (pr->plastic)
+          pr->w_cur = y + pr->w_offset;
+        project (pr, pr->w_cur, pr->pre->out[pr->spec->pre_port],
+                 pr->post->in[pr->spec->post_port]);
+      }
+    else
+      {
+        credo_pop *pop = &net->pops[net->steps[s].index];
         pop->model->derived (&pop->view, t, y + pop->offset, pop->out);
-    }
+      }
 }
 
 int
@@ -527,20 +551,23 @@ credo__net_jtimes (credo_net *net, const double *v, double *jv)
         memset (pop->din[q], 0, pop->n * sizeof (double));
       output_jvp (pop, v, 0);
     }
-  /* propagate them through the projections: d(W out) = W dout + dW out */
-  for (size_t k = 0; k < net->n_projs; k++)
-    {
-      const credo_proj *pr = &net->projs[k];
-      double *din = pr->post->din[pr->spec->post_port];
-      if (pr->pre->model->n_var)
-        project (pr, pr->plastic ? y + pr->w_offset : pr->w,
-                 pr->pre->dout[pr->spec->pre_port], din);
-      if (pr->plastic)
-        project (pr, v + pr->w_offset, pr->r_saved, din);
-    }
-  for (size_t p = 0; p < net->n_pops; p++)
-    if (net->pops[p].model->derived)
-      output_jvp (&net->pops[p], v, 1);
+  /* propagate them through the projections, d(W out) = W dout + dW out,
+   * and the derived outputs, in the order of evaluation */
+  for (size_t s = 0; s < net->n_steps; s++)
+    if (net->steps[s].kind == CREDO_STEP_PROJECT)
+      {
+        const credo_proj *pr = &net->projs[net->steps[s].index];
+        const credo_port_desc *src
+            = &pr->pre->model->outputs[pr->spec->pre_port];
+        double *din = pr->post->din[pr->spec->post_port];
+        if (pr->pre->model->n_var || (src->flags & CREDO_PORT_DERIVED))
+          project (pr, pr->plastic ? y + pr->w_offset : pr->w,
+                   pr->pre->dout[pr->spec->pre_port], din);
+        if (pr->plastic)
+          project (pr, v + pr->w_offset, pr->r_saved, din);
+      }
+    else
+      output_jvp (&net->pops[net->steps[s].index], v, 1);
   /* local part plus the input part */
   for (size_t p = 0; p < net->n_pops; p++)
     {
@@ -584,10 +611,11 @@ void
 credo__net_jac_dense (credo_net *net, double *J, size_t ld)
 {
   size_t N = net->n_state;
-  if (net->has_plastic)
+  if (net->has_plastic || net->derived_sources)
     {
-      /* weights in the state: assemble J column by column from the exact
-       * J*v (n products; the Krylov solver is the right choice here) */
+      /* weights in the state, or chains through derived outputs: assemble
+       * J column by column from the exact J*v (n products; the Krylov
+       * solver is the right choice for large such systems) */
       double *e = credo__calloc (N, sizeof *e);
       if (!e)
         return;
@@ -603,10 +631,35 @@ credo__net_jac_dense (credo_net *net, double *J, size_t ld)
   credo__net_jac_neurons (net, J, ld);
 }
 
+/* The neuron block of J from J*v columns (weights held: their
+ * perturbation is 0), for chains through derived outputs. */
+static void
+neuron_columns (credo_net *net, double *J, size_t ld)
+{
+  size_t N = net->n_neuron;
+  double *e = credo__calloc (net->n_state + 1, sizeof *e);
+  double *col = credo__calloc (net->n_state + 1, sizeof *col);
+  if (e && col)
+    for (size_t c = 0; c < N; c++)
+      {
+        e[c] = 1.0;
+        credo__net_jtimes (net, e, col);
+        memcpy (J + c * ld, col, N * sizeof *col);
+        e[c] = 0.0;
+      }
+  free (e);
+  free (col);
+}
+
 void
 credo__net_jac_neurons (credo_net *net, double *J, size_t ld)
 {
   size_t N = net->n_neuron;
+  if (net->derived_sources)
+    {
+      neuron_columns (net, J, ld);
+      return;
+    }
   for (size_t c = 0; c < N; c++)
     memset (J + c * ld, 0, N * sizeof (double));
   /* unit-local blocks: diagonal in the unit index */

@@ -564,6 +564,41 @@ parse_proj_init (spec_parser *p, size_t i, const config_setting_t *g,
   return parse_init (p, i, s, list);
 }
 
+/* Outputs that depend on inputs may feed projections (a controller's
+ * u = k_i u_int + k_p e) but not in a loop: that would be an algebraic
+ * equation, not an ODE. */
+static int
+check_loops (spec_parser *p)
+{
+  const credo_spec *spec = p->spec;
+  credo_eval_step *steps = credo__calloc (spec->n_projs + spec->n_pops + 1,
+                                          sizeof *steps);
+  size_t n;
+  int stuck = 0, rc;
+  char where[512];
+  if (!steps)
+    return credo__spec_nomem (p);
+  rc = credo__spec_eval_order (spec, steps, &n, &stuck);
+  free (steps);
+  if (rc == CREDO_ENOMEM)
+    return credo__spec_nomem (p);
+  if (rc == 0)
+    return 0;
+  {
+    const credo_proj_spec *pj = &spec->projs[stuck];
+    const credo_pop_spec *pre = &spec->pops[pj->pre];
+    return credo__error (p->ctx, CREDO_ECONFIG,
+                         "%s: projection '%s' is on a loop through outputs "
+                         "that depend on their population's inputs (such as "
+                         "%s.%s): that is an algebraic equation, not an "
+                         "ODE; break it with a state (e.g. a model with a "
+                         "time constant)",
+                         credo__loc_str (&pj->loc, where, sizeof where),
+                         pj->name, pre->name,
+                         pre->model->outputs[pj->pre_port].name);
+  }
+}
+
 int
 credo__spec_projections (spec_parser *p, config_setting_t *list)
 {
@@ -629,13 +664,6 @@ credo__spec_projections (spec_parser *p, config_setting_t *list)
               "%zu units and '%s' has %zu",
               pj->name, pre->name, pre->size, post->name, post->size);
       }
-      if (pre->model->outputs[pj->pre_port].flags & CREDO_PORT_DERIVED)
-        return credo__spec_err (p, config_setting_get_member (g, "from"),
-                                "output '%s' of model %s depends on the "
-                                "population's inputs and cannot feed a "
-                                "projection",
-                                pre->model->outputs[pj->pre_port].name,
-                                pre->model->name);
       {
         config_setting_t *pl = config_setting_get_member (g, "plasticity");
         if (pl && (rc = parse_plasticity (p, pj, pl)))
@@ -644,5 +672,5 @@ credo__spec_projections (spec_parser *p, config_setting_t *list)
       if ((rc = parse_proj_init (p, i, g, list)))
         return rc;
     }
-  return 0;
+  return check_loops (p);
 }

@@ -246,4 +246,20 @@ struct credo_spec
 
 
 
+/* ---- evaluation order (spec/order.c) ------------------------------------ */
+
+/* One step of evaluating the network's inputs: sum projection `index`, or
+ * compute population `index`'s derived outputs. */
+typedef struct credo_eval_step
+{
+  enum { CREDO_STEP_PROJECT, CREDO_STEP_DERIVE } kind;
+  int index;
+} credo_eval_step;
+
+/* The order of those steps into steps[] (room for n_projs + n_pops).  0;
+ * 1 when derived outputs form a loop (*stuck, if not NULL, = a projection
+ * on it); CREDO_ENOMEM. */
+int credo__spec_eval_order (const credo_spec *spec, credo_eval_step *steps,
+                            size_t *n_steps, int *stuck);
+
 #endif /* CREDO_SPEC_H */
