@@ -419,9 +419,9 @@ START_TEST (test_transfer_derivatives)
       double fd[7];
       for (int i = 0; i < 7; i++)
         fd[i] = (rp[i] - rm[i]) / (2 * h);
-      /* r finite everywhere (a value is close to itself only when it is
-       * finite), the derivative within 1e-6 of the central difference */
-      assert_close (r, r, 7, 0, 0, credo_transfer_names[k]);
+      /* r finite everywhere, the derivative within 1e-6 of the central
+       * difference */
+      assert_finite (r, 7, credo_transfer_names[k]);
       assert_close (fd, dr, 7, 1e-6, 0, credo_transfer_names[k]);
     }
   /* spot values: softplus is SAC18's gamma log(1+exp(beta(u-theta))) */

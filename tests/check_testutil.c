@@ -121,6 +121,9 @@ START_TEST (test_assert_close_passes)
   assert_close (ref, ref, 4, 0, 0, "equal vectors");
   assert_close1 (1.0, 1.0 + 1e-12, 1e-11, 0, "scalar");
   assert_close1 (200.0, 201.0, 0, 5e-3, "scalar, relative");
+  assert_finite (ref, 4, "finite vector");
+  const double huge[2] = { 1e308, -1e308 };
+  assert_finite (huge, 2, "large but finite");
 }
 END_TEST
 
@@ -157,6 +160,14 @@ START_TEST (test_assert_close_fails_difference)
 }
 END_TEST
 
+START_TEST (test_assert_finite_fails_inf)
+{
+  double v[4];
+  with_bad (v, -INFINITY);
+  assert_finite (v, 4, "-Inf");
+}
+END_TEST
+
 START_TEST (test_assert_close1_fails_nan)
 {
   assert_close1 (NAN, 0.0, INFINITY, 0, "scalar NaN");
@@ -178,6 +189,7 @@ testutil_suite (void)
   tcase_add_exit_test (tc, test_assert_close_fails_minus_inf, 1);
   tcase_add_exit_test (tc, test_assert_close_fails_difference, 1);
   tcase_add_exit_test (tc, test_assert_close1_fails_nan, 1);
+  tcase_add_exit_test (tc, test_assert_finite_fails_inf, 1);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -11,6 +11,7 @@
 #define CREDO_TESTUTIL_H
 
 #include <check.h>
+#include <math.h>
 #include <stddef.h>
 
 #include <hdf5.h>
@@ -213,6 +214,11 @@ long describe_not_close (char *msg, size_t len, const double *got,
 
 /* The same for two scalars. */
 #define assert_close1(got, want, atol, rtol, what)                              do                                                                              {                                                                               const double ck_got_ = (got), ck_want_ = (want);                              assert_close (&ck_got_, &ck_want_, 1, (atol), (rtol), (what));             }                                                                           while (0)
+
+/* Fails the test unless every a[i] is finite (within an infinite distance
+ * of 0), naming the first that is not. */
+#define assert_finite(a, n, what)                                             \
+  assert_close ((a), NULL, (n), INFINITY, 0, (what))
 
 /* max |a[i]|, or NaN when any a[i] is not finite, so that every ordered
  * comparison built on it (`< tol` and `> floor` alike) fails then. */
