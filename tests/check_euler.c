@@ -362,10 +362,11 @@ END_TEST
  * AR(1) sequence with lag-one correlation phi = a^10 = 0.904; N = 400200
  * samples in all.  For a stationary Gaussian AR(1) sequence the standard
  * errors of the estimates are
- *   mean:           sqrt (var / N * (1 + phi) / (1 - phi))         = 0.0079
- *   variance:       var sqrt (2 / N * (1 + phi^2) / (1 - phi^2))   = 0.0071 var
+ *   mean:      sqrt (var / N * (1 + phi) / (1 - phi))          = 0.0079
+ *   variance:  var sqrt (2 / N * (1 + phi^2) / (1 - phi^2))    = 0.0071 var
  *   autocorrelation at lag m samples (Bartlett, m = 10):
- *     sqrt (((1 + phi^2) (1 - phi^2m) / (1 - phi^2) - 2 m phi^2m) / N) = 0.0039
+ *     sqrt (((1 + phi^2) (1 - phi^2m) / (1 - phi^2) - 2 m phi^2m) / N)
+ *                                                              = 0.0039
  * (the factors are N / the effective number of independent samples), and
  * each estimate must be within 4 standard errors (two-sided false-failure
  * probability 6e-5 for an arbitrary seed; seed 5 is fixed, so the outcome is

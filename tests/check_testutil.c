@@ -28,7 +28,7 @@ with_bad (double *v, double bad)
 
 static const double ref[4] = { 1.0, -2.0, 3.0, 0.5 };
 
-/* ---- the predicate -------------------------------------------------------- */
+/* ---- the predicate ------------------------------------------------------ */
 
 START_TEST (test_equal_is_close)
 {
@@ -114,7 +114,7 @@ START_TEST (test_max_abs_and_diff)
 }
 END_TEST
 
-/* ---- the assertion -------------------------------------------------------- */
+/* ---- the assertion ------------------------------------------------------ */
 
 START_TEST (test_assert_close_passes)
 {

@@ -210,10 +210,26 @@ long describe_not_close (char *msg, size_t len, const double *got,
 /* Fails the test (at the caller's line) unless got[0..n) is close to
  * want[0..n) (0 when want is NULL) as first_not_close defines it, naming
  * the first bad index and both values. */
-#define assert_close(got, want, n, atol, rtol, what)                            do                                                                              {                                                                               char ck_close_msg_[512];                                                      ck_assert_msg (describe_not_close (ck_close_msg_,                                                                sizeof ck_close_msg_, (got),                                                  (want), (n), (atol), (rtol),                                                  (what)) < 0,                                              "%s", ck_close_msg_);                                        }                                                                           while (0)
+#define assert_close(got, want, n, atol, rtol, what)                          \
+  do                                                                          \
+    {                                                                         \
+      char ck_close_msg_[512];                                                \
+      ck_assert_msg (describe_not_close (ck_close_msg_,                       \
+                                         sizeof ck_close_msg_, (got),         \
+                                         (want), (n), (atol), (rtol),         \
+                                         (what)) < 0,                         \
+                     "%s", ck_close_msg_);                                    \
+    }                                                                         \
+  while (0)
 
 /* The same for two scalars. */
-#define assert_close1(got, want, atol, rtol, what)                              do                                                                              {                                                                               const double ck_got_ = (got), ck_want_ = (want);                              assert_close (&ck_got_, &ck_want_, 1, (atol), (rtol), (what));             }                                                                           while (0)
+#define assert_close1(got, want, atol, rtol, what)                            \
+  do                                                                          \
+    {                                                                         \
+      const double ck_got_ = (got), ck_want_ = (want);                        \
+      assert_close (&ck_got_, &ck_want_, 1, (atol), (rtol), (what));          \
+    }                                                                         \
+  while (0)
 
 /* Fails the test unless every a[i] is finite (within an infinite distance
  * of 0), naming the first that is not. */
