@@ -356,19 +356,14 @@ START_TEST (test_run)
   for (size_t k = 0; k < 20; k++)
     {
       size_t j = 2 * k + 1, s = k % 5; /* t = 10 k + 5 */
-      for (size_t i = 0; i < 3; i++)
-        ck_assert_msg (fabs (x[j * 3 + i] - in[s * 3 + i]) < 1e-12,
-                       "x.r[%zu] at t = %zu: %g, want %g", i, 10 * k + 5,
-                       x[j * 3 + i], in[s * 3 + i]);
-      for (size_t i = 0; i < 2; i++)
-        ck_assert_msg (fabs (nu[j * 2 + i] - tg[s * 2 + i]) < 1e-12,
-                       "out.nudge[%zu] at t = %zu: %g, want %g", i,
-                       10 * k + 5, nu[j * 2 + i], tg[s * 2 + i]);
+      char what[64];
+      snprintf (what, sizeof what, "x.r at t = %zu", 10 * k + 5);
+      assert_close (x + j * 3, in + s * 3, 3, 1e-12, 0, what);
+      snprintf (what, sizeof what, "out.nudge at t = %zu", 10 * k + 5);
+      assert_close (nu + j * 2, tg + s * 2, 2, 1e-12, 0, what);
       /* at the switch time t = 10 k itself the new sample is recorded */
-      for (size_t i = 0; i < 3; i++)
-        ck_assert_msg (fabs (x[(j - 1) * 3 + i] - in[s * 3 + i]) < 1e-12,
-                       "x.r[%zu] at the switch t = %zu: %g, want %g", i,
-                       10 * k, x[(j - 1) * 3 + i], in[s * 3 + i]);
+      snprintf (what, sizeof what, "x.r at the switch t = %zu", 10 * k);
+      assert_close (x + (j - 1) * 3, in + s * 3, 3, 1e-12, 0, what);
     }
   free (x);
   free (nu);
@@ -480,15 +475,11 @@ START_TEST (test_teacher)
               u[i] *= 10;
             }
           credo_transfer_eval (&o.phi, 3, u, r, NULL);
-          for (size_t i = 0; i < 3; i++)
-            {
-              ck_assert_msg (fabs (tg[k * 3 + i] - u[i]) < 1e-12,
-                             "target [%zu, %zu] %g, forward pass %g", k, i,
-                             tg[k * 3 + i], u[i]);
-              ck_assert (fabs (rt[k * 3 + i] - r[i]) < 1e-12);
-              /* 0.1 log(1 + exp(u - 3)) */
-              ck_assert (fabs (r[i] - 0.1 * log1p (exp (u[i] - 3))) < 1e-12);
-            }
+          assert_close (tg + k * 3, u, 3, 1e-12, 0, "target vs forward pass");
+          assert_close (rt + k * 3, r, 3, 1e-12, 0, "target rate vs phi(u)");
+          for (size_t i = 0; i < 3; i++) /* 0.1 log(1 + exp(u - 3)) */
+            assert_close1 (r[i], 0.1 * log1p (exp (u[i] - 3)), 1e-12, 0,
+                           "phi(u) vs 0.1 log(1 + exp(u - 3))");
         }
       free (in);
       free (tg);
@@ -598,8 +589,7 @@ START_TEST (test_bars)
         {
           double want = i == c ? 1.0 : 0.1;
           ck_assert_double_eq (r[k * 3 + (size_t) i], want);
-          ck_assert_msg (fabs (phi[i] - want) < 1e-12, "phi(target) %g",
-                         phi[i]);
+          assert_close1 (phi[i], want, 1e-12, 0, "phi(target) vs rate");
         }
     }
   for (int w = 0; w < 8; w++)
@@ -610,27 +600,37 @@ START_TEST (test_bars)
   free (r);
   free (lab);
 
-  /* noise and copies: the clean patterns plus N(0, sigma^2), by seed */
+  /* noise and copies: the clean patterns plus N(0, sigma^2), by seed.  The
+   * 8 bars (3 rows, 3 columns, 2 diagonals) repeated `copies` times give
+   * n_rows = 8 copies rows of 9 pixels, n = 9 n_rows independent noise
+   * values.  Their mean has standard error sigma / sqrt(n) and their RMS
+   * sigma / sqrt(2 n) (normal samples); both must be within 4 standard
+   * errors: 0.0133 and 0.0094 for sigma = 0.2, n = 3600. */
   o.noise = 0.2;
   o.copies = 50;
+  const size_t n_rows = 8 * o.copies, n = 9 * n_rows;
   ck_assert_int_eq (credo_dataset_bars (test_ctx, q, &o), 0);
-  x2 = h5_get (q, "inputs", 400, 9);
+  x2 = h5_get (q, "inputs", n_rows, 9);
   {
     double sum = 0, sum2 = 0;
-    for (size_t k = 0; k < 400; k++)
+    for (size_t k = 0; k < n_rows; k++)
       for (size_t j = 0; j < 9; j++)
         {
           double d = x2[k * 9 + j] - x[(k % 8) * 9 + j];
           sum += d;
           sum2 += d * d;
         }
-    ck_assert_double_eq_tol (sum / 3600, 0, 0.02);
-    ck_assert_double_eq_tol (sqrt (sum2 / 3600), 0.2, 0.02);
+    printf ("# bars noise: mean %.5f, RMS %.5f (sigma %g, n %zu)\n",
+            sum / (double) n, sqrt (sum2 / (double) n), o.noise, n);
+    assert_close1 (sum / (double) n, 0, 4 * o.noise / sqrt ((double) n), 0,
+                   "noise mean");
+    assert_close1 (sqrt (sum2 / (double) n), o.noise,
+                   4 * o.noise / sqrt (2.0 * (double) n), 0, "noise RMS");
   }
   ck_assert_int_eq (credo_dataset_bars (test_ctx, p, &o), 0);
   {
-    double *again = h5_get (p, "inputs", 400, 9);
-    ck_assert (memcmp (again, x2, 3600 * sizeof *x2) == 0);
+    double *again = h5_get (p, "inputs", n_rows, 9);
+    ck_assert (memcmp (again, x2, n * sizeof *x2) == 0);
     free (again);
   }
   free (x2);
@@ -645,8 +645,8 @@ START_TEST (test_bars)
     {
       double v;
       credo_transfer_eval (&o.phi, 1, &t[i], &v, NULL);
-      ck_assert (fabs (v - (i % 3 == (i / 3 < 3 ? 0 : i / 3 < 6 ? 1 : 2)
-                            ? 1.0 : 0.1)) < 1e-12);
+      assert_close1 (v, i % 3 == (i / 3 < 3 ? 0 : i / 3 < 6 ? 1 : 2)
+                         ? 1.0 : 0.1, 1e-12, 0, "phi(target) vs rate");
     }
   free (t);
   /* a rate phi cannot reach */

@@ -47,7 +47,7 @@ step_error (const char *engine, double dt)
   char solver[200], name[64];
   const char *sets[] = { solver };
   size_t rows, cols;
-  double *u, *t, err = 0;
+  double *u, *t, *ex, err;
   run r;
   snprintf (solver, sizeof solver, "solver={engine=\"%s\"; dt=%g;}", engine,
             dt);
@@ -58,13 +58,10 @@ step_error (const char *engine, double dt)
   t = read_2d (tmp_path (name), "/report/h/u/mapping/timestamps", &rows,
                &cols);
   ck_assert_uint_eq (rows, 401);
-  for (size_t i = 0; i < rows; i++)
-    {
-      double d = fabs (u[i] - step_exact (t[i]));
-      ck_assert_msg (isfinite (d), "non-finite sample at t = %g", t[i]);
-      err = fmax (err, d);
-    }
-  free (u), free (t);
+  ex = step_exact_at (t, 0, rows);
+  assert_finite (u, rows, "u(t)");
+  err = max_diff (u, ex, rows);
+  free (u), free (t), free (ex);
   return err;
 }
 
@@ -140,9 +137,7 @@ START_TEST (test_oja_principal_component)
   H5Fclose (f);
   for (int j = 0; j < 3; j++)
     ck_assert_double_eq_tol (w[j], 0.1, 1e-15);
-  ck_assert_msg (max_diff (w + 3, want, 3) < 1e-7,
-                 "W -> (%.10g, %.10g, %.10g), expected x/|x| = (0.6, 0.8, 0)",
-                 w[3], w[4], w[5]);
+  assert_close (w + 3, want, 3, 1e-7, 0, "W vs x/|x| = (0.6, 0.8, 0)");
   run_free (&r);
 }
 END_TEST
@@ -155,7 +150,7 @@ START_TEST (test_oja_jtimes)
                                              sets, 1);
   credo_net *net;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  double *y, *v, *jv, *fd, err = 0, scale = 0;
+  double *y, *v, *jv, *fd, scale;
   size_t n;
   ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
   net = credo__net_build (ctx, spec);
@@ -173,15 +168,10 @@ START_TEST (test_oja_jtimes)
   credo__net_jac_setup (net, 5.0, y);
   credo__net_jtimes (net, v, jv);
   rhs_central_diff (net, 5.0, y, v, 1e-6, fd);
-  for (size_t i = 0; i < n; i++)
-    {
-      err = fmax (err, fabs (fd[i] - jv[i]));
-      scale = fmax (scale, fabs (jv[i]));
-      ck_assert_msg (isfinite (jv[i]), "J*v[%zu] = %g", i, jv[i]);
-    }
+  scale = max_abs (jv, n);
   /* the weight rows must depend on the state: not a zero J*v */
   ck_assert_msg (max_abs (jv + 2, 6) > 1e-4, "J*v of W vanishes");
-  ck_assert_msg (err < 1e-8 * fmax (1, scale), "J*v vs FD %g", err);
+  assert_close (fd, jv, n, 1e-8 * fmax (1, scale), 0, "FD vs J*v");
   free (y), free (v), free (jv), free (fd);
   gsl_rng_free (rng);
   credo__net_free (net);
@@ -270,9 +260,7 @@ START_TEST (test_hebbian_reference)
       snprintf (name, sizeof name, "/learning/angle_hebbian_W%d%d", k, k - 1);
       got = read_2d (tmp_path ("both.h5"), name, &rows, &c);
       ck_assert_uint_eq (rows, 3); /* t = 0, 10, 20 ms */
-      ck_assert_msg (fabs (got[0] - want[k]) < 1e-9,
-                     "%s at t = 0: %.12g, by hand %.12g", name, got[0],
-                     want[k]);
+      assert_close1 (got[0], want[k], 1e-9, 0, name);
       ck_assert_msg (want[k] > 1 && want[k] < 179, "degenerate angle %g",
                      want[k]);
       free (got);

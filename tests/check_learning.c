@@ -161,13 +161,11 @@ START_TEST (test_sps_test_error_closed_form)
   snprintf (out, sizeof out, "%s/sps.h5", tmpdir);
   r = run_text (cfg, out, NULL, 0);
   read_series (out, "test_error", got, 3);
-  for (int k = 0; k < 3; k++)
-    ck_assert_msg (fabs (got[k] - want) < 1e-10 * want,
-                   "test_error[%d] = %.15g, feed-forward closed form %.15g", k,
-                   got[k], want);
-  ck_assert_msg (fabs (h5_attr (out, "/learning", "mean_predictor_error")
-                       - mpe) < 1e-14,
-                 "mean predictor error");
+  const double wants[3] = { want, want, want };
+  assert_close (got, wants, 3, 0, 1e-10,
+                "test_error vs feed-forward closed form");
+  assert_close1 (h5_attr (out, "/learning", "mean_predictor_error"), mpe,
+                 1e-14, 0, "mean predictor error");
   run_free (&r);
 }
 END_TEST
@@ -211,8 +209,7 @@ START_TEST (test_test_error_matches_simulation)
     }
   fprintf (stderr, "non-SPS test error: Newton %.12g, simulated %.12g, "
            "feed-forward %.12g\n", got[1], want, ff);
-  ck_assert_msg (fabs (got[1] - want) < 1e-8 * want, "Newton %.15g vs "
-                 "simulation %.15g", got[1], want);
+  assert_close1 (got[1], want, 0, 1e-8, "test error: Newton vs simulation");
   /* and the check can fail: the apical input moved the output */
   ck_assert_msg (fabs (ff - want) > 1e-3 * want, "no apical effect");
   run_free (&b);

@@ -391,10 +391,32 @@ START_TEST (test_summary)
   HAS ("fb           out.r->hidden.in     50 x 4, gain 1, init transpose "
        "of hidden.r->out.in");
   HAS ("every step");
-  /* hidden.u: 3 units, [0, 500) every 1 ms: 501 samples of 3 x 4 + 8 bytes */
-  HAS ("501 samples, float32, ~9.8 KiB");
-  HAS ("hidden.u (variable) 3 units, [0, 500] ms");
-  HAS ("estimated output 87.9 KiB plus every-step records");
+  /* The estimate from the config: a record of n units with S samples takes
+   * S (n e + 8) bytes (e = 4 for float32, 8 for float64; 8 for the time).
+   * hidden.u: 3 units, [0, 500] every 1 ms, float32: 501 samples of
+   * 3 x 4 + 8 bytes = 10020 B.  out.in: all 4 units, the default every
+   * = 1 ms, stop 5000 clamped to the duration 2000: 2001 samples of 4 x 8 +
+   * 8 bytes = 80040 B.  hidden.r (every step) has no estimate.  The total,
+   * 90060 B, is 87.949 KiB. */
+  {
+    const double hid_u = 501.0 * (3 * 4 + 8), out_in = 2001.0 * (4 * 8 + 8);
+    char frag[128];
+    HAS ("hidden.u (variable) 3 units, [0, 500] ms");
+    snprintf (frag, sizeof frag, "501 samples, float32, ~%.1f KiB",
+              hid_u / 1024);
+    HAS (frag);
+    ck_assert_str_eq (frag, "501 samples, float32, ~9.8 KiB");
+    HAS ("out.in (input) 4 units, [0, 2000] ms");
+    snprintf (frag, sizeof frag, "2001 samples, float64, ~%.1f KiB",
+              out_in / 1024);
+    HAS (frag);
+    snprintf (frag, sizeof frag,
+              "estimated output %.1f KiB plus every-step records",
+              (hid_u + out_in) / 1024);
+    HAS (frag);
+    ck_assert_str_eq (frag, "estimated output 87.9 KiB plus every-step "
+                            "records");
+  }
   HAS ("solver      adams, linear spgmr");
   free (buf);
   credo_spec_free (spec);

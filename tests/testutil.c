@@ -367,15 +367,60 @@ step_exact (double t)
   return 0.5 + (u2 - 0.5) * exp (-(t - t2) / tau);
 }
 
+double *
+step_exact_at (const double *t, double every, size_t n)
+{
+  double *u = malloc ((n ? n : 1) * sizeof *u);
+  ck_assert_ptr_nonnull (u);
+  for (size_t k = 0; k < n; k++)
+    u[k] = step_exact (t ? t[k] : every * (double) k);
+  return u;
+}
+
 /* ---- numbers ------------------------------------------------------------ */
+
+/* Whether g is within atol + rtol |w| of w, both finite; written as
+ * `d <= bound` so that a NaN bound is not met either. */
+static int
+is_close (double g, double w, double atol, double rtol)
+{
+  return isfinite (g) && isfinite (w)
+         && fabs (g - w) <= atol + rtol * fabs (w);
+}
+
+long
+first_not_close (const double *got, const double *want, size_t n,
+                 double atol, double rtol)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!is_close (got[i], want ? want[i] : 0.0, atol, rtol))
+      return (long) i;
+  return -1;
+}
+
+long
+describe_not_close (char *msg, size_t len, const double *got,
+                    const double *want, size_t n, double atol, double rtol,
+                    const char *what)
+{
+  long i = first_not_close (got, want, n, atol, rtol);
+  double g, w;
+  msg[0] = '\0';
+  if (i < 0)
+    return i;
+  g = got[i];
+  w = want ? want[i] : 0.0;
+  snprintf (msg, len,
+            "%s: element %ld of %zu: got %.17g, want %.17g "
+            "(|difference| %.3g, allowed %.3g + %.3g * |want|)",
+            what, i, n, g, w, fabs (g - w), atol, rtol);
+  return i;
+}
 
 double
 max_abs (const double *a, size_t n)
 {
-  double m = 0;
-  for (size_t i = 0; i < n; i++)
-    m = fmax (m, fabs (a[i]));
-  return m;
+  return max_diff (a, NULL, n);
 }
 
 double
@@ -383,7 +428,13 @@ max_diff (const double *a, const double *b, size_t n)
 {
   double m = 0;
   for (size_t i = 0; i < n; i++)
-    m = fmax (m, fabs (a[i] - b[i]));
+    {
+      double d = fabs (a[i] - (b ? b[i] : 0.0));
+      if (!isfinite (a[i]) || (b && !isfinite (b[i])))
+        return NAN;
+      if (d > m)
+        m = d;
+    }
   return m;
 }
 

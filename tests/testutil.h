@@ -11,6 +11,7 @@
 #define CREDO_TESTUTIL_H
 
 #include <check.h>
+#include <math.h>
 #include <stddef.h>
 
 #include <hdf5.h>
@@ -183,10 +184,65 @@ void rhs_central_diff (credo_net *net, double t, const double *y,
 
 /* ---- numbers ------------------------------------------------------------ */
 
-/* max |a[i]|: for "is this vector zero" checks with a tolerance. */
+/* No comparison here passes on NaN or Inf.  fmax ignores NaN (fmax (0, NaN)
+ * is 0), so a loop `m = fmax (m, fabs (d))` turns a vector of NaN into 0,
+ * which passes every `< tol` check: the tests use these helpers instead.
+ * Check's own ck_assert_double_eq_tol (X, Y, T) tests
+ * `fabsl (Y - X) < T` (check.h 0.15), which is false for a NaN on either
+ * side and for Inf - Inf, so it fails there and needs no guard; these
+ * helpers add the relative part, vectors and the first bad index. */
+
+/* The index of the first i at which got[i] is not close to want[i] (to 0
+ * when want is NULL): got[i] or want[i] is not finite, or
+ * |got[i] - want[i]| > atol + rtol |want[i]| (a NaN bound counts as
+ * exceeded); -1 when every element is close.  The one predicate behind
+ * assert_close and describe_not_close. */
+long first_not_close (const double *got, const double *want, size_t n,
+                      double atol, double rtol);
+
+/* first_not_close, and when it finds an index, writes into msg (len bytes)
+ * a line naming `what`, the index, both values, their difference and the
+ * bound; msg is "" when it returns -1. */
+long describe_not_close (char *msg, size_t len, const double *got,
+                         const double *want, size_t n, double atol,
+                         double rtol, const char *what);
+
+/* Fails the test (at the caller's line) unless got[0..n) is close to
+ * want[0..n) (0 when want is NULL) as first_not_close defines it, naming
+ * the first bad index and both values. */
+#define assert_close(got, want, n, atol, rtol, what)                          \
+  do                                                                          \
+    {                                                                         \
+      char ck_close_msg_[512];                                                \
+      ck_assert_msg (describe_not_close (ck_close_msg_,                       \
+                                         sizeof ck_close_msg_, (got),         \
+                                         (want), (n), (atol), (rtol),         \
+                                         (what)) < 0,                         \
+                     "%s", ck_close_msg_);                                    \
+    }                                                                         \
+  while (0)
+
+/* The same for two scalars. */
+#define assert_close1(got, want, atol, rtol, what)                            \
+  do                                                                          \
+    {                                                                         \
+      const double ck_got_ = (got), ck_want_ = (want);                        \
+      assert_close (&ck_got_, &ck_want_, 1, (atol), (rtol), (what));          \
+    }                                                                         \
+  while (0)
+
+/* Fails the test unless every a[i] is finite (within an infinite distance
+ * of 0), naming the first that is not. */
+#define assert_finite(a, n, what)                                             \
+  assert_close ((a), NULL, (n), INFINITY, 0, (what))
+
+/* max |a[i]|, or NaN when any a[i] is not finite, so that every ordered
+ * comparison built on it (`< tol` and `> floor` alike) fails then. */
 double max_abs (const double *a, size_t n);
 
-/* max |a[i] - b[i]|: for comparing two vectors with a tolerance. */
+/* max |a[i] - b[i]| (b NULL: max_abs), NaN when any a[i] or b[i] is not
+ * finite: for measured errors (convergence ratios) rather than pass/fail
+ * comparisons, which assert_close does. */
 double max_diff (const double *a, const double *b, size_t n);
 
 /* ---- the step-response circuit ------------------------------------------ */
@@ -208,6 +264,10 @@ double max_diff (const double *a, const double *b, size_t n);
 
 /* Its exact u(t): tau du/dt = -u + s(t), u(0) = 0. */
 double step_exact (double t);
+
+/* step_exact at the n times t[k], or at k * every when t is NULL, in a new
+ * array: the reference the recorded step responses are compared with. */
+double *step_exact_at (const double *t, double every, size_t n);
 
 /* ---- main --------------------------------------------------------------- */
 
