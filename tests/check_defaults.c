@@ -51,6 +51,13 @@ typedef struct pin
   const char *choice;
 } pin;
 
+/* The rest of a dendritic-microcircuit neuron's table: SAC18's soft
+ * rectifier 0.1 log(1 + e^{u - 3}), no noise, resting at 0. */
+#define SAC18_SOMA(model)                                                     \
+  { model, "transfer", 0, "softplus" }, { model, "gain", 1.0, NULL },         \
+  { model, "threshold", 3.0, NULL }, { model, "scale", 0.1, NULL },           \
+  { model, "sigma", 0.0, NULL }, { model, "u0", 0.0, NULL }
+
 static const pin pins[] = {
   { "input", "bias", 0.0, NULL },
 
@@ -67,23 +74,13 @@ static const pin pins[] = {
   { "pyramidal", "g_B", 1.0, NULL },
   { "pyramidal", "g_A", 0.8, NULL },
   { "pyramidal", "g_som", 0.8, NULL },
-  { "pyramidal", "transfer", 0, "softplus" },
-  { "pyramidal", "gain", 1.0, NULL },
-  { "pyramidal", "threshold", 3.0, NULL },
-  { "pyramidal", "scale", 0.1, NULL },
-  { "pyramidal", "sigma", 0.0, NULL },
-  { "pyramidal", "u0", 0.0, NULL },
+  SAC18_SOMA ("pyramidal"),
 
   /* SAC18 */
   { "interneuron", "g_lk", 0.1, NULL },
   { "interneuron", "g_D", 1.0, NULL },
   { "interneuron", "g_som", 0.8, NULL },
-  { "interneuron", "transfer", 0, "softplus" },
-  { "interneuron", "gain", 1.0, NULL },
-  { "interneuron", "threshold", 3.0, NULL },
-  { "interneuron", "scale", 0.1, NULL },
-  { "interneuron", "sigma", 0.0, NULL },
-  { "interneuron", "u0", 0.0, NULL },
+  SAC18_SOMA ("interneuron"),
 };
 #define N_PINS (sizeof pins / sizeof pins[0])
 
@@ -119,8 +116,8 @@ model_unpinned (const credo_model_type *m, char *msg, size_t len)
                          "pinned %s", m->name, d->name,
                          d->choices[(size_t) d->def], p->choice), -1;
       if (!p->choice && d->def != p->value)
-        return snprintf (msg, len, "model %s parameter %s: default %.17g, "
-                         "pinned %.17g", m->name, d->name, d->def, p->value),
+        return snprintf (msg, len, "model %s parameter %s: default %.15g, "
+                         "pinned %.15g", m->name, d->name, d->def, p->value),
                -1;
     }
   return 0;
@@ -168,7 +165,7 @@ START_TEST (test_new_parameter_unpinned)
   m.n_param = pyr->n_param;
   ck_assert_int_eq (model_unpinned (&m, msg, sizeof msg), -1);
   ck_assert_str_eq (msg, "model pyramidal parameter g_som: default 0.5, "
-                         "pinned 0.80000000000000004");
+                         "pinned 0.8");
 }
 END_TEST
 

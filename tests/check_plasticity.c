@@ -53,6 +53,9 @@ typedef struct plast
   double w0[NW];
   double tau_w, w_min, w_max, start, stop;
   double duration, every;
+  /* switch a stimulus 0.25 ms before and after each window edge: the
+   * engine restarts there, as at the sample switches of a data set */
+  int near_edges;
 } plast;
 
 /* sum of the gate over [0, t] weighted by the filter's rise */
@@ -92,7 +95,7 @@ opt_num (char *buf, size_t len, const char *key, double v)
 static double *
 run_snapshots (const plast *p, const char *name, size_t *n)
 {
-  char cfg[4096], keys[5][64], path[512], csv[512];
+  char cfg[4096], keys[5][64], path[512], csv[512], edges[512] = "";
   size_t rows, cols;
   hsize_t dims[3];
   double *w, *times;
@@ -105,6 +108,14 @@ run_snapshots (const plast *p, const char *name, size_t *n)
   opt_num (keys[2], 64, "w_max", p->w_max);
   opt_num (keys[3], 64, "start", p->start);
   opt_num (keys[4], 64, "stop", p->stop);
+  /* the nudge does nothing without a gate: only the restarts count */
+  if (p->near_edges)
+    snprintf (edges, sizeof edges,
+              ",\n  { to = \"y.nudge\"; kind = \"steps\"; times = [0.0, "
+              "%.17e, %.17e, %.17e, %.17e]; values = [0.0, 1.0, 2.0, 3.0, "
+              "4.0]; }",
+              p->start - 0.25, p->start + 0.25, p->stop - 0.25,
+              p->stop + 0.25);
   snprintf (cfg, sizeof cfg,
             "duration = %.17e;\n"
             "populations = { x = { model = \"input\"; size = 4; };\n"
@@ -119,11 +130,12 @@ run_snapshots (const plast *p, const char *name, size_t *n)
             "%s%s%s%s%s}; } );\n"
             "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [%.17e, "
             "%.17e, %.17e, %.17e]; },\n"
-            "  { to = \"y.apical\"; kind = \"constant\"; value = %.17e; } );\n"
+            "  { to = \"y.apical\"; kind = \"constant\"; value = %.17e; }%s "
+            ");\n"
             "weights = { every = %.17e; };\n"
             "solver = { rtol = 1e-10; atol = 1e-12; };\n",
             p->duration, U, csv, ETA, keys[0], keys[1], keys[2], keys[3],
-            keys[4], R[0], R[1], R[2], R[3], U, p->every);
+            keys[4], R[0], R[1], R[2], R[3], U, edges, p->every);
   path_in_tmp (path, sizeof path, name);
   r = run_text (cfg, path, NULL, 0);
   run_free (&r);
@@ -170,14 +182,16 @@ expect_closed_form (const plast *p, const char *name, double tol)
 
 /* From W = 0 every weight drifts linearly to the bound it points to:
  * w_max = 1.6 at t = 6.4 and 12.8 ms, w_min = -2.2 at t = 4.4 and 8.8. */
-static const plast inside = { { 0, 0, 0, 0 }, 0, -2.2, 1.6, 0, INFINITY,
-                              20.0, 0.5 };
+static const plast inside = { .w0 = { 0, 0, 0, 0 }, .w_min = -2.2,
+                              .w_max = 1.6, .stop = INFINITY,
+                              .duration = 20.0, .every = 0.5 };
 
 /* Beyond the bounds: W0 = -3 < w_min drifts up across the whole range to
  * w_max (t = 18.4); W2 = 2.5 > w_max drifts down to w_min (t = 9.4);
  * W1 = 2 > w_max and W3 = -2.5 < w_min drift outwards: held. */
-static const plast beyond = { { -3.0, 2.0, 2.5, -2.5 }, 0, -2.2, 1.6, 0,
-                              INFINITY, 20.0, 0.5 };
+static const plast beyond = { .w0 = { -3.0, 2.0, 2.5, -2.5 },
+                              .w_min = -2.2, .w_max = 1.6, .stop = INFINITY,
+                              .duration = 20.0, .every = 0.5 };
 
 START_TEST (test_bounds_linear)
 {
@@ -206,8 +220,8 @@ END_TEST
  * the last bit, however long the drift pushes. */
 START_TEST (test_bounds_held_exactly)
 {
-  plast p = { { 1.6, 1.6, -2.2, -2.2 }, 0, -2.2, 1.6, 0, INFINITY, 20.0,
-              5.0 };
+  plast p = { .w0 = { 1.6, 1.6, -2.2, -2.2 }, .w_min = -2.2, .w_max = 1.6,
+              .stop = INFINITY, .duration = 20.0, .every = 5.0 };
   size_t n;
   double *w = run_snapshots (&p, "held.h5", &n);
   for (size_t s = 0; s < n; s++)
@@ -222,8 +236,10 @@ END_TEST
 
 /* No bounds, window [20, 60): constant before 20, the closed-form rate
  * inside, constant after 60; snapshots every 0.5 ms around both edges. */
-static const plast window = { { 0.1, -0.2, 0.3, 0.0 }, 0, -INFINITY,
-                              INFINITY, 20.0, 60.0, 100.0, 0.5 };
+static const plast window = { .w0 = { 0.1, -0.2, 0.3, 0.0 },
+                              .w_min = -INFINITY, .w_max = INFINITY,
+                              .start = 20.0, .stop = 60.0, .duration = 100.0,
+                              .every = 0.5 };
 
 START_TEST (test_window)
 {
@@ -236,6 +252,20 @@ START_TEST (test_window_filtered)
   plast p = window;
   p.tau_w = 30.0;
   expect_closed_form (&p, "window_tau.h5", 1e-7);
+}
+END_TEST
+
+/* The window is [start, stop) at every time, not only between the engine's
+ * restarts: with segments [start - 0.25, start], [start, start + 0.25],
+ * [stop - 0.25, stop] and [stop, stop + 0.25], an edge off by a fraction of
+ * a millisecond changes W. */
+START_TEST (test_window_between_restarts)
+{
+  plast p = window;
+  p.near_edges = 1;
+  expect_closed_form (&p, "window_near.h5", 1e-7);
+  p.tau_w = 30.0;
+  expect_closed_form (&p, "window_near_tau.h5", 1e-7);
 }
 END_TEST
 
@@ -271,6 +301,7 @@ plasticity_suite (void)
   tcase_add_test (tc, test_bounds_held_exactly);
   tcase_add_test (tc, test_window);
   tcase_add_test (tc, test_window_filtered);
+  tcase_add_test (tc, test_window_between_restarts);
   tcase_add_test (tc, test_window_edges_exact);
   suite_add_tcase (s, tc);
   return s;
