@@ -6,8 +6,8 @@
 set -u
 src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${CREDO_BUILDDIR:-$src}/credo
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$src/tests/taplib.sh"
+make_tmp
 
 files=$(ls "$src"/tests/configs/bad/*.cfg)
 n=$(echo "$files" | wc -l)
@@ -18,7 +18,7 @@ for f in $files; do
   name=$(basename "$f")
   expect=$(sed -n '1s/^# expect: //p' "$f")
   out="$tmp/out-$i.h5"
-  "$bin" run -q "$f" -o "$out" >"$tmp/stdout" 2>"$tmp/stderr"
+  limit 60 "$bin" run -q "$f" -o "$out" >"$tmp/stdout" 2>"$tmp/stderr"
   rc=$?
   msg=$(cat "$tmp/stderr")
   if [ "$rc" -ne 2 ]; then
@@ -34,7 +34,7 @@ done
 
 # a missing circuit file
 i=$((i + 1))
-"$bin" run -q "$tmp/absent.cfg" -o "$tmp/x.h5" 2>"$tmp/stderr"
+limit 60 "$bin" run -q "$tmp/absent.cfg" -o "$tmp/x.h5" 2>"$tmp/stderr"
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "absent.cfg" "$tmp/stderr" && [ ! -e "$tmp/x.h5" ]; then
   echo "ok $i - missing circuit file"
@@ -44,7 +44,7 @@ fi
 
 # a bad --set override
 i=$((i + 1))
-"$bin" run -q "$src/examples/rate_network/rate_network.cfg" -o "$tmp/y.h5" \
+limit 60 "$bin" run -q "$src/examples/rate_network/rate_network.cfg" -o "$tmp/y.h5" \
   --set solver.rtol=-1 2>"$tmp/stderr"
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "rtol" "$tmp/stderr" && [ ! -e "$tmp/y.h5" ]; then
