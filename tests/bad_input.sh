@@ -1,7 +1,9 @@
 #!/bin/sh
 # tests/bad_input.sh -- every broken circuit file in tests/configs/bad/ must
 # be rejected with exit code 2, a message naming the file and line (the
-# "# expect:" regex on its first line), and no output file left behind.
+# "# expect:" regex on its first line: the whole message, anchored with ^
+# and $, so that it matches no other file's message), and no output file
+# left behind.
 # Output: TAP.
 set -u
 src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
