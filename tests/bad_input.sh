@@ -1,13 +1,15 @@
 #!/bin/sh
 # tests/bad_input.sh -- every broken circuit file in tests/configs/bad/ must
 # be rejected with exit code 2, a message naming the file and line (the
-# "# expect:" regex on its first line), and no output file left behind.
+# "# expect:" regex on its first line: the whole message, anchored with ^
+# and $, so that it matches no other file's message), and no output file
+# left behind.
 # Output: TAP.
 set -u
 src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${CREDO_BUILDDIR:-$src}/credo
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$src/tests/taplib.sh"
+make_tmp
 
 files=$(ls "$src"/tests/configs/bad/*.cfg)
 n=$(echo "$files" | wc -l)
@@ -18,7 +20,7 @@ for f in $files; do
   name=$(basename "$f")
   expect=$(sed -n '1s/^# expect: //p' "$f")
   out="$tmp/out-$i.h5"
-  "$bin" run -q "$f" -o "$out" >"$tmp/stdout" 2>"$tmp/stderr"
+  limit 60 "$bin" run -q "$f" -o "$out" >"$tmp/stdout" 2>"$tmp/stderr"
   rc=$?
   msg=$(cat "$tmp/stderr")
   if [ "$rc" -ne 2 ]; then
@@ -34,7 +36,7 @@ done
 
 # a missing circuit file
 i=$((i + 1))
-"$bin" run -q "$tmp/absent.cfg" -o "$tmp/x.h5" 2>"$tmp/stderr"
+limit 60 "$bin" run -q "$tmp/absent.cfg" -o "$tmp/x.h5" 2>"$tmp/stderr"
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "absent.cfg" "$tmp/stderr" && [ ! -e "$tmp/x.h5" ]; then
   echo "ok $i - missing circuit file"
@@ -44,7 +46,7 @@ fi
 
 # a bad --set override
 i=$((i + 1))
-"$bin" run -q "$src/examples/rate_network/rate_network.cfg" -o "$tmp/y.h5" \
+limit 60 "$bin" run -q "$src/examples/rate_network/rate_network.cfg" -o "$tmp/y.h5" \
   --set solver.rtol=-1 2>"$tmp/stderr"
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "rtol" "$tmp/stderr" && [ ! -e "$tmp/y.h5" ]; then

@@ -4,16 +4,13 @@
 set -u
 src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${CREDO_BUILDDIR:-$src}/credo
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-i=0
-ok () { i=$((i + 1)); echo "ok $i - $1"; }
-notok () { i=$((i + 1)); echo "not ok $i - $1"; }
+. "$src/tests/taplib.sh"
+make_tmp
 check () { # description, then a command that must succeed
   d=$1; shift
-  if "$@" >"$tmp/last" 2>&1; then ok "$d"; else notok "$d: $(tail -3 "$tmp/last")"; fi
+  if limit 60 "$@" >"$tmp/last" 2>&1; then ok "$d"; else notok "$d: $(tail -3 "$tmp/last")"; fi
 }
-echo "1..19"
+plan 19
 
 q="$src/examples/rate_network/rate_network.cfg"
 check "quickstart runs" "$bin" run "$q" -o "$tmp/q.h5" --set duration=300 -q
@@ -29,7 +26,7 @@ check "--version names the BLAS (OpenBLAS)" sh -c "'$bin' --version | grep -i 'b
 check "--help on every command" sh -c "'$bin' --help >/dev/null && '$bin' run --help >/dev/null && '$bin' check --help >/dev/null && '$bin' models --help >/dev/null && '$bin' info --help >/dev/null"
 
 # solver failure: exit 1, message with the time, file closed with status failed
-"$bin" run -q "$src/tests/configs/good/blowup.cfg" -o "$tmp/b.h5" 2>"$tmp/err"
+limit 60 "$bin" run -q "$src/tests/configs/good/blowup.cfg" -o "$tmp/b.h5" 2>"$tmp/err"
 rc=$?
 if [ $rc -eq 1 ] && grep -q "t = " "$tmp/err" && "$bin" info "$tmp/b.h5" | grep -qi "failed"; then
   ok "solver failure exits 1 and keeps a clean file"
@@ -37,17 +34,41 @@ else
   notok "solver failure: rc $rc, $(cat "$tmp/err")"
 fi
 
-# SIGINT: exit 1, file closed, status interrupted
-"$bin" run "$src/tests/configs/good/long.cfg" -o "$tmp/l.h5" 2>"$tmp/err" &
+# SIGINT: exit 1, file closed, status interrupted.  The signal goes once
+# the run is under way -- its first progress line on stderr (after 1 s of
+# wall time; the run would take minutes) -- and it must stop within 30 s.
+# waitfor TENTHS COMMAND...: polls COMMAND every 0.1 s, at most TENTHS times
+waitfor () {
+  n=$1; shift
+  while [ "$n" -gt 0 ]; do
+    "$@" && return 0
+    sleep 0.1
+    n=$((n - 1))
+  done
+  return 1
+}
+"$bin" run "$src/tests/configs/good/long.cfg" -o "$tmp/l.h5" \
+  >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-sleep 3
-kill -INT $pid
-wait $pid
-rc=$?
-if [ $rc -eq 1 ] && "$bin" info "$tmp/l.h5" | grep -qi "interrupted"; then
-  ok "SIGINT stops the run and closes the file"
+if ! waitfor 600 grep -q "ETA" "$tmp/err"; then
+  kill -KILL $pid 2>/dev/null
+  wait $pid
+  notok "SIGINT: no progress line within 60 s (rc $?): $(tail -3 "$tmp/err")"
 else
-  notok "SIGINT: rc $rc, $(cat "$tmp/err")"
+  kill -INT $pid
+  if waitfor 300 sh -c "! kill -0 $pid 2>/dev/null"; then
+    wait $pid
+    rc=$?
+    if [ $rc -eq 1 ] && "$bin" info "$tmp/l.h5" | grep -qi "interrupted"; then
+      ok "SIGINT stops the run and closes the file"
+    else
+      notok "SIGINT: rc $rc, $(cat "$tmp/err")"
+    fi
+  else
+    kill -KILL $pid 2>/dev/null
+    wait $pid
+    notok "SIGINT: the run did not stop within 30 s: $(tail -3 "$tmp/err")"
+  fi
 fi
 check "progress was shown on stderr" grep -q "ETA" "$tmp/err"
 check "progress counts the samples" grep -qE "[0-9]+ samples" "$tmp/err"
@@ -55,8 +76,13 @@ check "progress counts the samples" grep -qE "[0-9]+ samples" "$tmp/err"
 check "progress in a log has no carriage returns" sh -c "! tr '\\r' '@' < '$tmp/err' | grep -q @"
 
 # -q: nothing on stdout or stderr for a good run
-"$bin" run -q "$q" -o "$tmp/q2.h5" --set duration=50 >"$tmp/out" 2>&1
-if [ ! -s "$tmp/out" ]; then ok "-q is quiet"; else notok "-q printed: $(cat "$tmp/out")"; fi
+limit 60 "$bin" run -q "$q" -o "$tmp/q2.h5" --set duration=50 >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ ! -s "$tmp/out" ]; then
+  ok "-q is quiet"
+else
+  notok "-q: rc $rc, printed: $(cat "$tmp/out")"
+fi
 
 # a network without state variables still records (cvode and euler)
 check "stateless network records (cvode)" sh -c "'$bin' run -q '$src/tests/configs/good/stateless.cfg' -o '$tmp/s.h5' && '$bin' info '$tmp/s.h5' | grep -E 'input +r .* 21 +every'"

@@ -8,18 +8,16 @@ src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${CREDO_BUILDDIR:-$src}/credo
 plot=$src/tools/credo-plot
 
-# the Python credo-plot will use: the same search as tools/credo-plot
+# the Python credo-plot will use: need_python exports it as PYTHON3, the
+# first one tools/credo-plot tries
 . "$src/tests/taplib.sh"
-find_python numpy h5py matplotlib
-if [ -z "$py" ]; then
-  echo "1..0 # SKIP no python3 with numpy/h5py/matplotlib"
-  exit 0
-fi
+plan 18
+need_python numpy h5py matplotlib
 make_tmp
 
 check () { # description, then a command that must succeed
   d=$1; shift
-  if "$@" >"$tmp/last" 2>&1; then ok "$d"; else notok "$d: $(tail -3 "$tmp/last")"; fi
+  if limit 120 "$@" >"$tmp/last" 2>&1; then ok "$d"; else notok "$d: $(tail -3 "$tmp/last")"; fi
 }
 
 # png_header FILE: succeeds if FILE has the PNG signature and an IHDR chunk
@@ -43,7 +41,7 @@ png_header () {
 # blank: pixel values vary, and some pixels are coloured (plotted lines,
 # not only black axes and text on white)
 png_drawn () {
-  "$py" - "$1" <<'EOF'
+  limit 120 "$py" - "$1" <<'EOF'
 import sys
 import matplotlib
 matplotlib.use("Agg")
@@ -72,7 +70,7 @@ png_ok () {
 # message matching REGEX on stderr and no Python traceback
 fails () {
   d=$1; re=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
+  limit 120 "$@" >"$tmp/out" 2>"$tmp/err"
   rc=$?
   if [ $rc -eq 2 ] && grep -Eq -- "$re" "$tmp/err" && ! grep -q Traceback "$tmp/err"; then
     ok "$d: $(head -1 "$tmp/err")"
@@ -80,8 +78,6 @@ fails () {
     notok "$d: rc $rc, $(head -5 "$tmp/err")"
   fi
 }
-
-echo "1..18"
 
 q="$src/examples/rate_network/rate_network.cfg"
 check "quickstart runs" "$bin" run "$q" --set duration=200 -q -o "$tmp/q.h5"

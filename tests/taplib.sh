@@ -1,24 +1,70 @@
 # tests/taplib.sh -- shared by the shell tests (sourced, not run): TAP
-# counters, a scratch directory, and the Python that analysis scripts need.
+# counters, time limits for the commands a test runs, a scratch directory,
+# and the Python that analysis scripts need.
+#
+# No test skips: everything a test needs is installed by tools/setup (the
+# Debian packages, python3-numpy/-h5py/-matplotlib among them), so a missing
+# piece is a broken setup and a failure, never a SKIP that would let a
+# release pass untested.
 
 i=0
 ok () { i=$((i + 1)); echo "ok $i - $1"; }
 notok () { i=$((i + 1)); echo "not ok $i - $1"; }
-skip () { i=$((i + 1)); echo "ok $i # SKIP $1"; }
+
+# plan N: prints the TAP plan "1..N" and remembers N (for need_python).
+plan () { planned=$1; echo "1..$1"; }
+
+# limit SECONDS COMMAND [ARG]...: runs COMMAND under coreutils timeout
+# (SIGTERM to its process group after SECONDS, SIGKILL 5 s later), so one
+# hung run fails its own TAP line instead of using up the whole test's
+# limit (Makefile.am); after a timeout it says so on stderr, where the
+# TAP line's message picks it up.  Returns COMMAND's exit status, 124 (or
+# 137) after a timeout.
+limit () {
+  lim=$1
+  shift
+  timeout -k 5 "$lim" "$@"
+  rc_limit=$?
+  case $rc_limit in
+    124) echo "timed out after $lim s: $*" >&2 ;;
+    137) echo "killed (timed out after $lim s and ignored SIGTERM?): $*" >&2 ;;
+  esac
+  return $rc_limit
+}
 
 # find_python MODULE...: sets py to the first of $PYTHON3, /usr/bin/python3
 # and python3 that imports every MODULE (the PATH python3 may lack them),
-# or to "" when none does.
+# or to "" when none does.  CREDO_TEST_PYTHON, when set, is the only one
+# tried (to pin an interpreter, or to test the failure path below with a
+# nonexistent one).
 find_python () {
   py=
   mods=$(echo "$@" | tr ' ' ',')
-  for p in "${PYTHON3:-}" /usr/bin/python3 python3; do
-    [ -n "$p" ] || continue
+  if [ -n "${CREDO_TEST_PYTHON:-}" ]; then
+    candidates=$CREDO_TEST_PYTHON
+  else
+    candidates="${PYTHON3:-} /usr/bin/python3 python3"
+  fi
+  for p in $candidates; do
     if "$p" -c "import $mods" >/dev/null 2>&1; then
       py=$p
       return 0
     fi
   done
+  return 1
+}
+
+# need_python MODULE...: after plan, sets py as find_python does and
+# exports it as PYTHON3 (so tools/credo-plot uses the same one); when no
+# Python imports every MODULE, all the planned tests are "not ok" with the
+# reason and the script exits 1 -- tools/setup installs them.
+need_python () {
+  find_python "$@" && { PYTHON3=$py; export PYTHON3; return 0; }
+  why="python3 with $(echo "$@" | sed 's/ \([^ ]*\)$/ and \1/; s/ \([^ ]*\) and/, \1 and/g') not found (tried ${CREDO_TEST_PYTHON:-${PYTHON3:+$PYTHON3, }/usr/bin/python3, python3}): run tools/setup"
+  while [ "$i" -lt "$planned" ]; do
+    notok "$why"
+  done
+  exit 1
 }
 
 # make_tmp: a scratch directory $tmp removed on exit; matplotlib keeps a
