@@ -16,12 +16,16 @@ extern const credo_model_type credo_model_input;
 extern const credo_model_type credo_model_rate;
 extern const credo_model_type credo_model_pyramidal;
 extern const credo_model_type credo_model_interneuron;
+extern const credo_model_type credo_model_dfc_neuron;
+extern const credo_model_type credo_model_pi_controller;
 
 static const credo_model_type *const registry[] = {
   &credo_model_input,
   &credo_model_rate,
   &credo_model_pyramidal,
   &credo_model_interneuron,
+  &credo_model_dfc_neuron,
+  &credo_model_pi_controller,
   NULL
 };
 
@@ -79,11 +83,13 @@ credo_model_param_index (const credo_model_type *m, const char *name)
 extern const credo_rule_type credo_rule_dendritic_prediction;
 extern const credo_rule_type credo_rule_apical_silencing;
 extern const credo_rule_type credo_rule_oja;
+extern const credo_rule_type credo_rule_dfc;
 
 static const credo_rule_type *const rule_registry[] = {
   &credo_rule_dendritic_prediction,
   &credo_rule_apical_silencing,
   &credo_rule_oja,
+  &credo_rule_dfc,
   NULL
 };
 

@@ -81,6 +81,24 @@ static const pin pins[] = {
   { "interneuron", "g_D", 1.0, NULL },
   { "interneuron", "g_som", 0.8, NULL },
   SAC18_SOMA ("interneuron"),
+
+  /* Meulemans et al. 2021: tanh hidden layers, instantaneous apical
+   * compartment in the forward phase; the controller of the authors' code
+   * (leak on u, k_i = 1) */
+  { "dfc_neuron", "tau_v", 1.0, NULL },
+  { "dfc_neuron", "tau_A", 0.0, NULL },
+  { "dfc_neuron", "bias", 0.0, NULL },
+  { "dfc_neuron", "transfer", 0, "tanh" },
+  { "dfc_neuron", "gain", 1.0, NULL },
+  { "dfc_neuron", "threshold", 0.0, NULL },
+  { "dfc_neuron", "scale", 1.0, NULL },
+  { "dfc_neuron", "sigma", 0.0, NULL },
+  { "dfc_neuron", "v0", 0.0, NULL },
+  { "pi_controller", "k_i", 1.0, NULL },
+  { "pi_controller", "k_p", 0.0, NULL },
+  { "pi_controller", "alpha", 0.0, NULL },
+  { "pi_controller", "tau_u", 1.0, NULL },
+  { "pi_controller", "form", 0, "code" },
 };
 #define N_PINS (sizeof pins / sizeof pins[0])
 
@@ -131,7 +149,7 @@ START_TEST (test_model_defaults_pinned)
   for (; list[n_models]; n_models++)
     ck_assert_msg (model_unpinned (list[n_models], msg, sizeof msg) == 0,
                    "%s", msg);
-  ck_assert_uint_eq (n_models, 4);
+  ck_assert_uint_eq (n_models, 6);
   /* and no pin is stale */
   for (size_t i = 0; i < N_PINS; i++)
     {
@@ -185,6 +203,9 @@ static const rule_pin rule_pins[] = {
   { "apical_silencing", 2,
     { { CREDO_SIGNAL_ZERO, NULL }, { CREDO_SIGNAL_OWN_INPUT, NULL } }, 0, 1 },
   { "oja", 1, { { CREDO_SIGNAL_OUTPUT, "r" } }, 0, -1 },
+  { "dfc", 2,
+    { { CREDO_SIGNAL_OUTPUT, "r" }, { CREDO_SIGNAL_OUTPUT, "basal_pred" } }, 0,
+    1 },
 };
 #define N_RULE_PINS (sizeof rule_pins / sizeof rule_pins[0])
 

@@ -440,11 +440,16 @@ START_TEST (test_cvode_refuses_noise)
       if (!reg[m]->noise || credo_model_param_index (reg[m], "sigma") < 0
           || reg[m]->n_var == 0)
         continue;
+      /* noise in a compartment with a time constant of 1 ms where the
+       * model needs one (the DFC neuron's apical noise) */
       snprintf (cfg, sizeof cfg,
                 "duration = 10.0;\n"
                 "populations = { p = { model = \"%s\"; size = 2;\n"
-                "  params = { sigma = 0.25; }; }; };\n",
-                reg[m]->name);
+                "  params = { sigma = 0.25;%s }; }; };\n",
+                reg[m]->name,
+                credo_model_param_index (reg[m], "tau_A") >= 0
+                    ? " tau_A = 1.0;"
+                    : "");
       ctx = credo_ctx_new ();
       spec = credo_spec_load_string (ctx, cfg, "noise.cfg", NULL, 0);
       ck_assert_msg (spec == NULL, "model %s: CVODE accepted noise",

@@ -93,7 +93,8 @@ typedef struct credo_local_jac
 /* How a model reads as one layer of the equivalent feed-forward network,
  * for reference gradients (backprop, Gauss-Newton...): at rest, without
  * teaching and with the error ports silent, a unit's potential is
- * u = gain(p) * (summed input of port `input`) and its rate phi(u). */
+ * u = gain(p) * (summed input of port `input`) + offset(p) and its rate
+ * phi(u). */
 typedef struct credo_ff_desc
 {
   const char *input;               /* the port forward projections feed */
@@ -106,6 +107,8 @@ typedef struct credo_ff_desc
   /* input ports whose sum is the unit's error compartment (the apical
    * potential), NULL-terminated; NULL: none */
   const char *const *error;
+  /* a constant added to the forward input (a bias), or NULL (none) */
+  double (*offset) (const double *p);
 } credo_ff_desc;
 
 typedef struct credo_model_type

@@ -184,6 +184,7 @@ static const char *const pyr_error_ports[] = { "apical", "topdown", NULL };
 
 static const credo_ff_desc pyr_ff = {
   "basal", pyr_ff_gain, pyr_ff_phi, "r", "nudge", "gate", pyr_error_ports,
+  NULL,
 };
 
 const credo_model_type credo_model_pyramidal = {

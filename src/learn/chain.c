@@ -105,6 +105,12 @@ credo__chain_forward (credo_ff_chain *c, const double *y)
       cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) pr->rows,
                    (int) pr->cols, L->a, c->W[k], (int) pr->cols,
                    c->L[k - 1].r, 1, 0.0, L->u, 1);
+      if (L->pop->model->ff->offset)
+        {
+          double b = L->pop->model->ff->offset (L->pop->spec->params);
+          for (size_t i = 0; i < L->n; i++)
+            L->u[i] += b;
+        }
       credo_transfer_eval (&L->phi, L->n, L->u, L->r, L->d);
     }
   if (out->gate_port >= 0)

@@ -36,6 +36,30 @@ inputs_done (const credo_spec *spec, size_t p, const char *proj_done)
   return 1;
 }
 
+/* A projection on a loop of pending ones: every pending projection comes
+ * from a population whose derived outputs wait for a pending projection
+ * into it, so walking back n_pops + 1 times ends inside a loop. */
+static int
+on_loop (const credo_spec *spec, const char *pd)
+{
+  int last = -1, q = -1;
+  for (size_t k = 0; k < spec->n_projs && q < 0; k++)
+    if (!pd[k])
+      q = spec->projs[k].pre;
+  for (size_t step = 0; q >= 0 && step <= spec->n_pops; step++)
+    {
+      int found = -1;
+      for (size_t k = 0; k < spec->n_projs && found < 0; k++)
+        if (!pd[k] && spec->projs[k].post == q)
+          found = (int) k;
+      if (found < 0)
+        break;
+      last = found;
+      q = spec->projs[found].pre;
+    }
+  return last < 0 ? 0 : last;
+}
+
 int
 credo__spec_eval_order (const credo_spec *spec, credo_eval_step *steps,
                         size_t *n_steps, int *stuck)
@@ -71,13 +95,8 @@ credo__spec_eval_order (const credo_spec *spec, credo_eval_step *steps,
           }
       if (todo == before)
         {
-          /* a loop: name a projection on it */
-          for (size_t k = 0; k < spec->n_projs && stuck; k++)
-            if (!pd[k])
-              {
-                *stuck = (int) k;
-                break;
-              }
+          if (stuck)
+            *stuck = on_loop (spec, pd);
           rc = 1;
           break;
         }
