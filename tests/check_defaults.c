@@ -99,6 +99,7 @@ static const pin pins[] = {
   { "pi_controller", "alpha", 0.0, NULL },
   { "pi_controller", "tau_u", 1.0, NULL },
   { "pi_controller", "form", 0, "code" },
+  { "pi_controller", "u_max", 1e6, NULL },
 };
 #define N_PINS (sizeof pins / sizeof pins[0])
 

@@ -314,6 +314,57 @@ START_TEST (test_dfc_jtimes)
 }
 END_TEST
 
+/* ---- an unstable loop ---------------------------------------------------------- */
+
+/* Feedback of the wrong sign, Q = -(0.5, 1): J Q = -1.25 < -alpha = 0, so
+ * the loop is unstable (with an instantaneous network, tau_u du/dt =
+ * -(J Q + alpha) u + delta grows at 1.25 / tau_u).  With tau_v = 0.2 ms the
+ * state (v_h, v_y, u_int) obeys y' = A y + b, A = [[-5, 0, -2.5], [2.5,
+ * -5, -5], [0, -1, 0]] per ms, b = (10, 0, 1.5): eigenvalues -5.50 +-
+ * 0.89i and +1.0058, and the exact solution from 0 crosses |u_int| = 1e6
+ * at t = 14.14 ms.  The run must stop at the first step after that with
+ * an error naming the time and the controller, and close its file as
+ * failed. */
+START_TEST (test_dfc_diverging_controller)
+{
+  const char *sets[] = { "projections.[3].init.value=-0.5",
+                         "projections.[4].init.value=-1.0" };
+  char path[512];
+  credo_ctx *ctx = credo_ctx_new ();
+  credo_spec *spec;
+  credo_sim *sim;
+  const char *msg, *at;
+  double t;
+  int rc;
+  snprintf (path, sizeof path, "%s/examples/dfc_chain/dfc_chain.cfg",
+            srcdir ());
+  spec = credo_spec_load (ctx, path, sets, 2);
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  sim = credo_sim_new (ctx, spec, tmp_path ("div.h5"));
+  ck_assert_msg (sim != NULL, "%s", credo_errmsg (ctx));
+  rc = credo_sim_run (sim);
+  msg = credo_errmsg (ctx);
+  ck_assert_int_eq (rc, CREDO_ESOLVER);
+  ck_assert_int_eq (credo_exit_code (rc), 1);
+  ck_assert_msg (strstr (msg, "population 'ctrl' (model pi_controller): "
+                              "the controller diverges"),
+                 "message: %s", msg);
+  at = strstr (msg, "t = ");
+  ck_assert_msg (at && sscanf (at, "t = %lf", &t) == 1, "no time: %s", msg);
+  ck_assert_msg (t >= 14.13 && t < 14.4, "diverged at t = %g ms, expected "
+                 "the first step after 14.14 ms", t);
+  credo_sim_free (sim);
+  {
+    char *status = h5_string_attr (tmp_path ("div.h5"), "/", "status");
+    ck_assert_msg (status && strncmp (status, "failed: ", 8) == 0,
+                   "status %s", status ? status : "(none)");
+    free (status);
+  }
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
 /* ---- bad input --------------------------------------------------------------- */
 
 #define CTRL_CIRCUIT(params, extra)                                           \
@@ -353,6 +404,7 @@ dfc_suite (void)
   tcase_add_test (tc, test_dfc_chain_closed_form);
   tcase_add_test (tc, test_dfc_linear_steady_state);
   tcase_add_test (tc, test_dfc_jtimes);
+  tcase_add_test (tc, test_dfc_diverging_controller);
   tcase_add_test (tc, test_dfc_bad_input);
   suite_add_tcase (s, tc);
   return s;

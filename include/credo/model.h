@@ -159,6 +159,12 @@ typedef struct credo_model_type
   /* Its feed-forward reading, or NULL (the model cannot be a layer of a
    * chain that reference gradients are computed for). */
   const credo_ff_desc *ff;
+
+  /* Whether the state is still meaningful (e.g. a controller that has not
+   * diverged), checked after every engine step: 0, or -1 with a message
+   * naming the unit and what to change.  May be NULL. */
+  int (*guard)(const credo_pop_view *v, const double *y, char *msg,
+               size_t len);
 } credo_model_type;
 
 /* The registry of built-in models (src/models.c). */

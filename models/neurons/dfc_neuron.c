@@ -210,4 +210,5 @@ const credo_model_type credo_model_dfc_neuron = {
   dfc_noise,
   dfc_derived,
   &dfc_ff,
+  NULL, /* no guard */
 };

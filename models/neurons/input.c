@@ -47,4 +47,5 @@ const credo_model_type credo_model_input = {
   NULL, /* noise */
   NULL, /* derived */
   NULL, /* no feed-forward reading */
+  NULL, /* no guard */
 };

@@ -140,4 +140,5 @@ const credo_model_type credo_model_interneuron = {
   int_noise,
   int_derived,
   NULL, /* no feed-forward reading */
+  NULL, /* no guard */
 };

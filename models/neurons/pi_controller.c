@@ -20,12 +20,18 @@
  * I)^-1 delta_L.  `u` depends on the input e (k_p e): it is a derived
  * output, summed after e (credo orders projections through such outputs;
  * a loop through them is refused).
+ *
+ * A controller whose loop is unstable (an eigenvalue of -(J Q + alpha I)
+ * with positive real part, e.g. feedback of the wrong sign) drives u
+ * without bound; once |u_int| passes u_max the run stops with an error
+ * naming the time and the population.
  */
+#include <math.h>
 #include <stdio.h>
 
 #include "credo/model.h"
 
-enum { P_KI, P_KP, P_ALPHA, P_TAU_U, P_FORM };
+enum { P_KI, P_KP, P_ALPHA, P_TAU_U, P_FORM, P_U_MAX };
 enum { FORM_CODE, FORM_PAPER };
 enum { IN_ERROR, N_IN };
 enum { OUT_U, OUT_UINT, N_OUT };
@@ -53,6 +59,9 @@ static const credo_param_desc params[] = {
   { "form", FORM_CODE, "", 0, 1, forms,
     "where the leak acts: \"code\" on u (the authors' code), \"paper\" on "
     "u_int (the paper's equations)" },
+  { "u_max", 1e6, "1", 1e-12, 1e300, NULL,
+    "|u_int| beyond which the controller counts as diverged (a runtime "
+    "error)" },
 };
 
 static void
@@ -108,6 +117,21 @@ pi_jacobian (const credo_pop_view *v, double t, const double *y,
     }
 }
 
+static int
+pi_guard (const credo_pop_view *v, const double *y, char *msg, size_t len)
+{
+  for (size_t i = 0; i < v->n; i++)
+    if (!(fabs (y[i]) <= v->p[P_U_MAX]))
+      {
+        snprintf (msg, len, "the controller diverges: |u_int| of unit %zu "
+                  "is %g > u_max = %g (the loop is unstable: check the sign "
+                  "of the feedback Q or raise alpha)", i, fabs (y[i]),
+                  v->p[P_U_MAX]);
+        return -1;
+      }
+  return 0;
+}
+
 const credo_model_type credo_model_pi_controller = {
   CREDO_MODEL_VERSION,
   "pi_controller",
@@ -126,4 +150,5 @@ const credo_model_type credo_model_pi_controller = {
   NULL,
   pi_derived,
   NULL,
+  pi_guard,
 };

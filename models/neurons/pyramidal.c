@@ -205,4 +205,5 @@ const credo_model_type credo_model_pyramidal = {
   pyr_noise,
   pyr_derived,
   &pyr_ff,
+  NULL, /* no guard */
 };

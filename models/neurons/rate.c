@@ -94,4 +94,5 @@ const credo_model_type credo_model_rate = {
   NULL, /* noise */
   NULL, /* derived */
   NULL, /* no feed-forward reading */
+  NULL, /* no guard */
 };

@@ -416,7 +416,7 @@ engine_advance (void *ev, double t_stop, const credo_observer *obs)
 {
   cvode_engine *e = ev;
   double tret, ts;
-  int flag;
+  int flag, rc;
   if (!e->mem)
     {
       /* no state: sample the grid up to t_stop and stop there */
@@ -454,8 +454,11 @@ engine_advance (void *ev, double t_stop, const credo_observer *obs)
             return CREDO_EIO;
         }
       e->t = tret;
-      if (obs->step && obs->step (obs->ud, tret, N_VGetArrayPointer (e->y)))
-        return e->ctx->stop_requested ? CREDO_EINTR : CREDO_EIO;
+      if (obs->step
+          && (rc = obs->step (obs->ud, tret, N_VGetArrayPointer (e->y))))
+        return e->ctx->stop_requested ? CREDO_EINTR
+               : rc < 0               ? rc
+                                      : CREDO_EIO;
       if (e->ctx->stop_requested)
         return credo__error (e->ctx, CREDO_EINTR,
                              "interrupted at t = %.6g ms", tret);

@@ -37,7 +37,9 @@ typedef struct credo_observer
   double (*next_time) (void *ud);
   /* Sample at time t with state y (interpolated). Nonzero = stop. */
   int (*sample) (void *ud, double t, const double *y);
-  /* Called after every internal step (t, y at the step). Nonzero = stop. */
+  /* Called after every internal step (t, y at the step).  Nonzero = stop;
+   * a negative CREDO_E* code (with the message in the context) is what
+   * the engine returns. */
   int (*step) (void *ud, double t, const double *y);
   void *ud;
 } credo_observer;

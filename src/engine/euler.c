@@ -260,8 +260,10 @@ engine_advance (void *ev, double t_stop, const credo_observer *obs)
         }
       swap = e->y, e->y = e->ynew, e->ynew = swap;
       e->t = tn;
-      if (obs->step && obs->step (obs->ud, tn, e->y))
-        return e->ctx->stop_requested ? CREDO_EINTR : CREDO_EIO;
+      if (obs->step && (rc = obs->step (obs->ud, tn, e->y)))
+        return e->ctx->stop_requested ? CREDO_EINTR
+               : rc < 0               ? rc
+                                      : CREDO_EIO;
       if (e->ctx->stop_requested)
         return credo__error (e->ctx, CREDO_EINTR,
                              "interrupted at t = %.6g ms", tn);

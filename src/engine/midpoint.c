@@ -133,8 +133,8 @@ mp_advance (void *ev, double t_stop, const credo_observer *obs)
       e->t = t1;
       e->k++;
       e->steps++;
-      if (obs->step && obs->step (obs->ud, t1, e->y))
-        return ctx->stop_requested ? CREDO_EINTR : CREDO_EIO;
+      if (obs->step && (rc = obs->step (obs->ud, t1, e->y)))
+        return ctx->stop_requested ? CREDO_EINTR : rc < 0 ? rc : CREDO_EIO;
       if (ctx->stop_requested)
         return credo__error (ctx, CREDO_EINTR, "interrupted at t = %.6g ms",
                              t1);

@@ -94,6 +94,9 @@ void credo__net_init_state (const credo_net *net, double *y);
  * a free phase).  Borrows values. */
 void credo__net_clamp (credo_net *net, int pop, int port, int mute,
                        const double *values);
+/* Every model's guard on the state y reached at time t: 0, or
+ * CREDO_ESOLVER with "t = ... ms: population 'P' (model M): ..." in ctx. */
+int credo__net_guard (credo_net *net, double t, const double *y);
 /* Stimuli, outputs and summed inputs at (t, y): fills every pop's in/out. */
 void credo__net_eval (credo_net *net, double t, const double *y);
 /* dy/dt at (t, y).  Returns 0, or 1 (recoverable) when ydot is not finite. */

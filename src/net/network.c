@@ -426,6 +426,22 @@ credo__net_clamp (credo_net *net, int pop, int port, int mute,
   net->clamp.values = values;
 }
 
+int
+credo__net_guard (credo_net *net, double t, const double *y)
+{
+  for (size_t p = 0; p < net->n_pops; p++)
+    {
+      const credo_pop *pop = &net->pops[p];
+      char msg[512] = "";
+      if (pop->model->guard
+          && pop->model->guard (&pop->view, y + pop->offset, msg, sizeof msg))
+        return credo__error (net->ctx, CREDO_ESOLVER,
+                             "t = %g ms: population '%s' (model %s): %s", t,
+                             pop->spec->name, pop->model->name, msg);
+    }
+  return 0;
+}
+
 void
 credo__net_eval (credo_net *net, double t, const double *y)
 {

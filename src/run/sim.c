@@ -180,7 +180,10 @@ static int
 obs_step (void *ud, double t, const double *y)
 {
   credo_sim *sim = ud;
+  int rc;
   progress (sim, t, 0);
+  if ((rc = credo__net_guard (sim->net, t, y)))
+    return rc;
   if (sim->rec && credo__rec_wants_steps (sim->rec))
     return credo__rec_sample (sim->rec, t, y, 1);
   return 0;
