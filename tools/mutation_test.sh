@@ -4,6 +4,7 @@
 #
 #   tools/mutation_test.sh [--list FILE] [--only N,M,...] [-j N]
 #                          [--run-equivalent] [--keep]
+#   tools/mutation_test.sh --relocate [--list FILE]
 #
 # Each entry of the list (default tests/mutations.txt) is one single-line
 # fault, `path:line:sed-expression`, optionally followed by
@@ -32,6 +33,12 @@
 # mutant, the survivors, and `killed K, survived S, equivalent E, stale T
 # of N`.  Exit status: 0, or 1 when a mutant not marked equivalent survived
 # (or is stale), 2 on a usage or setup error.  `make mutation` runs it.
+#
+# --relocate keeps the list usable as the code moves: for every entry whose
+# expression no longer changes its line, it looks for the one line of the
+# file that the expression does change and rewrites the entry's line
+# number in the list (in place); entries with no or several such lines are
+# reported and left alone.  Nothing is built or run.
 set -u
 
 list=
@@ -39,6 +46,7 @@ only=
 jobs=$(nproc 2>/dev/null || echo 1)
 run_equiv=0
 keep=0
+relocate=0
 while [ $# -gt 0 ]; do
   case $1 in
     --list) list=$2; shift 2 ;;
@@ -49,6 +57,7 @@ while [ $# -gt 0 ]; do
     -j*) jobs=${1#-j}; shift ;;
     --run-equivalent) run_equiv=1; shift ;;
     --keep) keep=1; shift ;;
+    --relocate) relocate=1; shift ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "mutation_test: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -59,6 +68,42 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 case $list in /*) ;; *) list=$(pwd)/$list ;; esac
 [ -r "$list" ] || { echo "mutation_test: cannot read $list" >&2; exit 2; }
 case $jobs in ''|*[!0-9]*|0) echo "mutation_test: -j needs a number" >&2; exit 2 ;; esac
+
+# ---- --relocate: follow the code's moves ------------------------------------
+# lines_changed FILE EXPR: the numbers of the lines EXPR changes
+lines_changed () {
+  sed -n -e "$2" -e 't hit' -e 'd' -e ':hit' -e '=' "$1"
+}
+if [ "$relocate" = 1 ]; then
+  out=$(mktemp) || exit 2
+  moved=0 lost=0
+  while IFS= read -r raw; do
+    case $raw in ''|'#'*|[[:space:]]*) printf '%s\n' "$raw" >>"$out"; continue ;; esac
+    body=${raw%%' # equivalent:'*}
+    tail=${raw#"$body"}
+    path=${body%%:*}; rest=${body#*:}; line=${rest%%:*}
+    expr=$(printf '%s' "${rest#*:}" | sed 's/[[:space:]]*$//')
+    f=$src/$path
+    orig=$(sed -n "${line}p" "$f" 2>/dev/null)
+    if [ -n "$orig" ] && [ "$orig" != "$(printf '%s\n' "$orig" | sed "$expr")" ]; then
+      printf '%s\n' "$raw" >>"$out"; continue
+    fi
+    hits=$(lines_changed "$f" "$expr" 2>/dev/null)
+    if [ "$(printf '%s\n' "$hits" | grep -c .)" = 1 ]; then
+      printf '%s:%s:%s%s\n' "$path" "$hits" "$expr" "$tail" >>"$out"
+      echo "RELOCATED  $path:$line -> $hits  $expr"
+      moved=$((moved + 1))
+    else
+      printf '%s\n' "$raw" >>"$out"
+      echo "STALE      $path:$line  $expr ($(printf '%s' "$hits" | grep -c .) matching lines)"
+      lost=$((lost + 1))
+    fi
+  done <"$list"
+  cat "$out" >"$list" && rm -f "$out"
+  echo "relocated $moved, stale $lost"
+  [ "$lost" = 0 ]
+  exit $?
+fi
 
 # ---- the scratch copy -------------------------------------------------------
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/credo-mutation.XXXXXX")
