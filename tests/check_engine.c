@@ -216,6 +216,87 @@ START_TEST (test_solvers_agree)
 }
 END_TEST
 
+/* ---- biases and a shared input port -------------------------------------- */
+
+/* x = s + bias_x (input), and h.in sums a stimulus, a dense projection A
+ * and a one-to-one projection D (in that order of evaluation):
+ * in = c + A x + D .* x, and the linear rate neuron settles at
+ * u = in + bias_h (tau du/dt = -u + in + bias). */
+START_TEST (test_bias_and_shared_port)
+{
+  const char *cfg
+      = "duration = 100.0;\n"
+        "populations = { x = { model = \"input\"; size = 2; params = { bias = 0.5; }; };\n"
+        "  h = { model = \"rate\"; size = 2; params = { tau = 1.0; transfer = \"linear\"; bias = 0.3; }; }; };\n"
+        "projections = ( { name = \"A\"; from = \"x.r\"; to = \"h.in\"; init = { dist = \"constant\"; value = 0.1; }; },\n"
+        "  { name = \"D\"; from = \"x.r\"; to = \"h.in\"; connectivity = \"one_to_one\"; init = { dist = \"constant\"; value = 2.0; }; } );\n"
+        "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [1.0, 2.0]; },\n"
+        "  { to = \"h.in\"; kind = \"constant\"; value = [0.25, 0.75]; } );\n"
+        "solver = { rtol = 1e-10; atol = 1e-12; };\n";
+  const double xr[2] = { 1.5, 2.5 }; /* s + 0.5 */
+  const double in[2] = { 0.25 + 0.1 * 4.0 + 2.0 * xr[0],
+                         0.75 + 0.1 * 4.0 + 2.0 * xr[1] };
+  const double uw[2] = { in[0] + 0.3, in[1] + 0.3 };
+  double got[2];
+  run r = run_text (cfg, NULL, NULL, 0);
+  ck_assert_int_eq (credo_sim_get (r.sim, "x.r", got, 2), 0);
+  assert_close (got, xr, 2, 1e-14, 0, "x.r = s + bias");
+  ck_assert_int_eq (credo_sim_get (r.sim, "h.in", got, 2), 0);
+  assert_close (got, in, 2, 1e-14, 1e-14, "h.in = c + A x + D .* x");
+  ck_assert_int_eq (credo_sim_get (r.sim, "h.u", got, 2), 0);
+  assert_close (got, uw, 2, 1e-8, 0, "h.u = in + bias");
+  run_free (&r);
+}
+END_TEST
+
+/* ---- the linear solver and its preconditioner --------------------------- */
+
+/* linear = "auto" is dense up to dense_max states, SPGMR above. */
+START_TEST (test_auto_linear_solver)
+{
+  const char *at1[] = { "solver.linear=\"auto\"", "solver.dense_max=1" };
+  const char *at0[] = { "solver.linear=\"auto\"", "solver.dense_max=0" };
+  run r = run_text (step_cfg, NULL, at1, 2); /* 1 state */
+  ck_assert_str_eq (credo_sim_linear_solver (r.sim), "dense");
+  run_free (&r);
+  r = run_text (step_cfg, NULL, at0, 2);
+  ck_assert_str_eq (credo_sim_linear_solver (r.sim), "spgmr");
+  run_free (&r);
+}
+END_TEST
+
+/* Three uncoupled linear rate populations with time constants 0.01, 1 and
+ * 100 ms: J = diag(-1/tau) exactly, so the Jacobi preconditioner
+ * P = I - gamma diag(J) is the Newton matrix itself and SPGMR solves each
+ * Newton system in one iteration (P^-1 M = I): never more linear than
+ * nonlinear iterations, no linear convergence failure.  A wrong P leaves
+ * P^-1 M with three distinct eigenvalues (up to three iterations each). */
+START_TEST (test_jacobi_preconditioner_exact)
+{
+  const char *cfg
+      = "duration = 200.0;\n"
+        "populations = { x = { model = \"input\"; size = 2; };\n"
+        "  a = { model = \"rate\"; size = 2; params = { tau = 0.01; transfer = \"linear\"; }; };\n"
+        "  b = { model = \"rate\"; size = 2; params = { tau = 1.0; transfer = \"linear\"; }; };\n"
+        "  c = { model = \"rate\"; size = 2; params = { tau = 100.0; transfer = \"linear\"; }; }; };\n"
+        "projections = ( { from = \"x.r\"; to = \"a.in\"; init = { dist = \"constant\"; value = 1.0; }; },\n"
+        "  { from = \"x.r\"; to = \"b.in\"; init = { dist = \"constant\"; value = -0.5; }; },\n"
+        "  { from = \"x.r\"; to = \"c.in\"; init = { dist = \"constant\"; value = 2.0; }; } );\n"
+        "stimuli = ( { to = \"x\"; kind = \"sine\"; amplitude = 1.0; period = 50.0; } );\n"
+        "solver = { rtol = 1e-8; atol = 1e-10; linear = \"spgmr\"; };\n";
+  credo_solver_stats st;
+  run r = run_text (cfg, NULL, NULL, 0);
+  ck_assert_str_eq (credo_sim_linear_solver (r.sim), "spgmr");
+  credo_sim_stats (r.sim, &st);
+  ck_assert_int_gt (st.nonlin_iters, 100);
+  ck_assert_msg (st.lin_iters <= st.nonlin_iters,
+                 "%ld linear iterations for %ld nonlinear ones", st.lin_iters,
+                 st.nonlin_iters);
+  ck_assert_int_eq (st.lin_conv_fails, 0);
+  run_free (&r);
+}
+END_TEST
+
 /* ---- sampling grid and dense output -------------------------------------- */
 
 START_TEST (test_sampling_grid)
@@ -443,6 +524,9 @@ engine_suite (void)
   tcase_add_test (tc, test_linear_steady_state);
   tcase_add_test (tc, test_oscillator_expm);
   tcase_add_test (tc, test_solvers_agree);
+  tcase_add_test (tc, test_bias_and_shared_port);
+  tcase_add_test (tc, test_auto_linear_solver);
+  tcase_add_test (tc, test_jacobi_preconditioner_exact);
   tcase_add_test (tc, test_sampling_grid);
   tcase_add_test (tc, test_determinism);
   tcase_add_test (tc, test_hdf5_roundtrip);

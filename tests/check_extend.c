@@ -131,29 +131,41 @@ START_TEST (test_oja_principal_component)
 }
 END_TEST
 
-START_TEST (test_oja_jtimes)
+/* The OJA_CIRCUIT with two output units as a network (two potentials,
+ * then the 2 x 3 weight block), with a random state y and direction v
+ * (uniform in [-1, 1], seed 3), both new arrays of net->n_state. */
+static credo_net *
+oja_net (credo_ctx *ctx, credo_spec **spec, double **y, double **v)
 {
-  credo_ctx *ctx = credo_ctx_new ();
   const char *sets[] = { "populations.y.size=2" };
-  credo_spec *spec = credo_spec_load_string (ctx, OJA_CIRCUIT, "oja.cfg",
-                                             sets, 1);
-  credo_net *net;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  double *y, *v, *jv, *fd, scale;
+  credo_net *net;
   size_t n;
-  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
-  net = credo__net_build (ctx, spec);
+  *spec = credo_spec_load_string (ctx, OJA_CIRCUIT, "oja.cfg", sets, 1);
+  ck_assert_msg (*spec != NULL, "%s", credo_errmsg (ctx));
+  net = credo__net_build (ctx, *spec);
   ck_assert_msg (net != NULL, "%s", credo_errmsg (ctx));
   n = net->n_state;
   ck_assert_uint_eq (n, 2 + 6); /* two potentials, a 2 x 3 weight block */
-  y = calloc (n, sizeof *y), v = calloc (n, sizeof *v);
-  jv = calloc (n, sizeof *jv), fd = calloc (n, sizeof *fd);
+  *y = calloc (n, sizeof **y), *v = calloc (n, sizeof **v);
   gsl_rng_set (rng, 3);
   for (size_t i = 0; i < n; i++)
     {
-      y[i] = 2 * gsl_rng_uniform (rng) - 1;
-      v[i] = 2 * gsl_rng_uniform (rng) - 1;
+      (*y)[i] = 2 * gsl_rng_uniform (rng) - 1;
+      (*v)[i] = 2 * gsl_rng_uniform (rng) - 1;
     }
+  gsl_rng_free (rng);
+  return net;
+}
+
+START_TEST (test_oja_jtimes)
+{
+  credo_ctx *ctx = credo_ctx_new ();
+  credo_spec *spec;
+  double *y, *v, *jv, *fd, scale;
+  credo_net *net = oja_net (ctx, &spec, &y, &v);
+  size_t n = net->n_state;
+  jv = calloc (n, sizeof *jv), fd = calloc (n, sizeof *fd);
   credo__net_jac_setup (net, 5.0, y);
   credo__net_jtimes (net, v, jv);
   rhs_central_diff (net, 5.0, y, v, 1e-6, fd);
@@ -162,7 +174,39 @@ START_TEST (test_oja_jtimes)
   ck_assert_msg (max_abs (jv + 2, 6) > 1e-4, "J*v of W vanishes");
   assert_close (fd, jv, n, 1e-8 * fmax (1, scale), 0, "FD vs J*v");
   free (y), free (v), free (jv), free (fd);
-  gsl_rng_free (rng);
+  credo__net_free (net);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
+/* The Jacobi preconditioner's diagonal is exact here: y is a state, not a
+ * function of W, so d(dW_ij)/dW_ij = -eta y_i^2, and the linear neurons
+ * give -1/tau = -1.  Both equal the diagonal of J found column by column,
+ * J e_k from the exact J*v. */
+START_TEST (test_oja_diagonal)
+{
+  credo_ctx *ctx = credo_ctx_new ();
+  credo_spec *spec;
+  double *y, *v, d[8], e[8], jv[8], col[8], want[8];
+  credo_net *net = oja_net (ctx, &spec, &y, &v);
+  credo__net_jac_setup (net, 5.0, y);
+  credo__net_jac_diag (net, d);
+  for (size_t k = 0; k < 8; k++)
+    {
+      memset (e, 0, sizeof e);
+      e[k] = 1.0;
+      credo__net_jtimes (net, e, jv);
+      col[k] = jv[k];
+    }
+  want[0] = want[1] = -1.0;
+  for (size_t i = 0; i < 2; i++)
+    for (size_t j = 0; j < 3; j++)
+      want[2 + i * 3 + j] = -0.002 * y[i] * y[i];
+  ck_assert_msg (max_abs (want + 2, 6) > 1e-5, "degenerate state");
+  assert_close (col, want, 8, 1e-15, 1e-12, "(J e_k)_k vs closed form");
+  assert_close (d, col, 8, 1e-15, 1e-12, "jac_diag vs (J e_k)_k");
+  free (y), free (v);
   credo__net_free (net);
   credo_spec_free (spec);
   credo_ctx_free (ctx);
@@ -348,6 +392,7 @@ extend_suite (void)
   tcase_add_test (tc, test_midpoint_metadata);
   tcase_add_test (tc, test_oja_principal_component);
   tcase_add_test (tc, test_oja_jtimes);
+  tcase_add_test (tc, test_oja_diagonal);
   tcase_add_test (tc, test_hebbian_reference);
   tcase_add_test (tc, test_derived_source);
   suite_add_tcase (s, tc);

@@ -282,6 +282,54 @@ START_TEST (test_g14_angles)
 }
 END_TEST
 
+/* /learning/apical_error is the RMS over the hidden units of the whole
+ * apical potential v_A = apical + topdown (SAC18 Eq. 10 splits v_A into
+ * the interneurons' and the top-down part): here p1 gets both, W12 and
+ * WPI on `apical` and a stimulus on `topdown`, and the RMS is computed
+ * from the two recorded ports at the learning times 0, 10, ..., 40 ms. */
+START_TEST (test_apical_error_with_topdown)
+{
+  char cfg[8192], extra[2048], out[512];
+  double got[5], want[5], *va, *vt;
+  size_t rows, cols, rt, ct;
+  run r;
+  write_weights ();
+  snprintf (extra, sizeof extra,
+            "duration = 40.0;\n"
+            "stimuli = ( { to = \"x\"; kind = \"constant\"; value = [3.0, -2.0, 5.0, 4.0]; },\n"
+            "  { to = \"p1.topdown\"; kind = \"constant\"; value = [0.4, -0.7, 1.1]; },\n"
+            "  { to = \"p2.nudge\"; kind = \"constant\"; value = [4.0, -3.0]; },\n"
+            "  { to = \"p2.gate\"; kind = \"constant\"; value = 1.0; } );\n"
+            "record = ( { what = \"p1.apical\"; every = 10.0; },\n"
+            "  { what = \"p1.topdown\"; every = 10.0; } );\n"
+            "learning = { every = 10.0; layers = [\"x\", \"p1\", \"p2\"]; };\n");
+  circuit_cfg (cfg, sizeof cfg, -0.3, "", extra);
+  snprintf (out, sizeof out, "%s/apical.h5", tmpdir);
+  r = run_text (cfg, out, NULL, 0);
+  run_free (&r);
+  read_series (out, "apical_error", got, 5);
+  va = read_2d (out, "/report/p1/apical/data", &rows, &cols);
+  vt = read_2d (out, "/report/p1/topdown/data", &rt, &ct);
+  ck_assert (rows == 5 && cols == N1 && rt == 5 && ct == N1);
+  for (size_t k = 0; k < 5; k++)
+    {
+      double s = 0;
+      for (size_t i = 0; i < N1; i++)
+        {
+          double v = va[k * N1 + i] + vt[k * N1 + i];
+          s += v * v;
+        }
+      want[k] = sqrt (s / N1);
+      /* both parts matter: neither alone gives the RMS */
+      ck_assert_msg (max_abs (va + k * N1, N1) > 0.01, "apical silent");
+      ck_assert (vt[k * N1 + 2] == 1.1);
+    }
+  assert_close (got, want, 5, 1e-12, 1e-10,
+                "apical_error vs RMS(apical + topdown)");
+  free (va), free (vt);
+}
+END_TEST
+
 /* Recording learning curves evaluates a second network: the trajectory
  * must be bit-identical with and without them. */
 START_TEST (test_learning_does_not_perturb)
@@ -336,6 +384,7 @@ learning_suite (void)
   tcase_add_test (tc, test_test_error_matches_simulation);
   tcase_add_test (tc, test_g14_angles);
   tcase_add_test (tc, test_learning_does_not_perturb);
+  tcase_add_test (tc, test_apical_error_with_topdown);
   suite_add_tcase (s, tc);
   return s;
 }

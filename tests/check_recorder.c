@@ -70,6 +70,10 @@ check_grid (hid_t f, const char *where, const credo_rec_spec *rs,
   ck_assert (tm[1] == rs->start + (double) rows * rs->every);
   ck_assert (tm[2] == rs->every);
   free (tm);
+  /* the report group states its grid as configured */
+  ck_assert (attr_num (f, where, "start") == rs->start);
+  ck_assert (attr_num (f, where, "stop") == rs->stop);
+  ck_assert (attr_num (f, where, "every") == rs->every);
   free (ts);
   free (data);
 }
@@ -363,6 +367,38 @@ START_TEST (test_skipped_grid_time)
 END_TEST
 
 /* A config far above HDF5's 64 KiB limit for compact attributes. */
+/* ---- grid counts ------------------------------------------------------- */
+
+/* credo__grid_count counts the k >= 0 with start + k*every <= stop (as
+ * rounded in double): a stop that is itself a grid time, start + m*every,
+ * gives m + 1 -- also where (stop - start) / every rounds below m, as for
+ * 1.0, 1.1, 1.2 (0.19999999999999996 / 0.1 = 1.9999999999999996). */
+START_TEST (test_grid_count)
+{
+  static const double every[] = { 0.1, 0.7, 1.0 / 3.0, 0.05, 0.3 };
+  size_t below = 0;
+  ck_assert (1.0 + 2.0 * 0.1 == 1.2 && floor ((1.2 - 1.0) / 0.1) == 1.0);
+  ck_assert_uint_eq (credo__grid_count (1.0, 0.1, 1.2, 1e9), 3);
+  ck_assert_uint_eq (credo__grid_count (1.0, 0.1, 1.25, 1e9), 3);
+  ck_assert_uint_eq (credo__grid_count (1.0, 0.1, 0.9, 1e9), 0);
+  for (size_t e = 0; e < sizeof every / sizeof *every; e++)
+    for (int i = 0; i < 20; i++)
+      for (unsigned long long m = 0; m < 60; m++)
+        {
+          double start = 0.1 * i, stop = start + (double) m * every[e];
+          ck_assert_msg (credo__grid_count (start, every[e], stop, 1e9)
+                             == m + 1,
+                         "grid %g + k*%g up to %.17g: %llu times, not %llu",
+                         start, every[e], stop,
+                         credo__grid_count (start, every[e], stop, 1e9),
+                         m + 1);
+          below += floor ((stop - start) / every[e]) < (double) m;
+        }
+  /* the sweep met the rounding case many times */
+  ck_assert_msg (below > 100, "only %zu quotients rounded low", below);
+}
+END_TEST
+
 START_TEST (test_big_config)
 {
   credo_recorder *r;
@@ -486,6 +522,7 @@ recorder_suite (void)
   tcase_add_test (tc, test_many_rows);
   tcase_add_test (tc, test_many_rows_float32_flushing);
   tcase_add_test (tc, test_skipped_grid_time);
+  tcase_add_test (tc, test_grid_count);
   tcase_add_test (tc, test_big_config);
   tcase_add_test (tc, test_info);
   suite_add_tcase (s, tc);

@@ -96,6 +96,11 @@ START_TEST (test_populations)
                "size = 1;\n params = {\n tau = -1.0; }; }; };\n", 5,
                "parameter 'tau' = -1 of model rate is out of range [1e-09, "
                "1e+12]", NULL);
+  /* above the maximum, not only below the minimum */
+  expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
+               "size = 1;\n params = {\n tau = 2e12; }; }; };\n", 5,
+               "parameter 'tau' = 2e+12 of model rate is out of range [1e-09, "
+               "1e+12]", NULL);
   expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
                "size = 1;\n params = { tau = \"slow\"; }; }; };\n", 4,
                "'tau' must be a number, not a string", NULL);
@@ -204,6 +209,15 @@ START_TEST (test_projections)
                "init = { transpose = \"a\"; }; } );\n", 8, "transpose of 'a' "
                "(input -> hidden, 2 x 3) needs a projection hidden -> input, "
                "not hidden -> hidden (2 x 2)", NULL);
+  /* plasticity: the bounds must leave room, the window must lie in t >= 0 */
+  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
+               "plasticity = { rule = \"oja\"; eta = 0.1;\n w_min = 0.5; "
+               "w_max = 0.5; }; } );\n", 7, "'w_min' (0.5) must be below "
+               "'w_max' (0.5)", NULL);
+  expect_fail (BASE "projections = ( { from = \"input\"; to = \"hidden\";\n "
+               "plasticity = { rule = \"oja\"; eta = 0.1;\n start = -1.0; "
+               "stop = 10.0; }; } );\n", 7, "learning window [start, stop) = "
+               "[-1, 10) is empty or negative", NULL);
 }
 END_TEST
 
