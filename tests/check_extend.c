@@ -317,6 +317,102 @@ START_TEST (test_hebbian_reference)
 }
 END_TEST
 
+/* ---- the Gauss-Newton reference -------------------------------------------- */
+
+/* With one output unit J J^T is a number: du = J^T delta / |J|^2 is
+ * parallel to the backprop errors in every layer, so the two angle columns
+ * agree. */
+START_TEST (test_gauss_newton_one_output)
+{
+  const char *sets[] = { "populations.o.size=1", "stimuli.[1].value=[1.5]" };
+  run r = run_text (CHAIN_CIRCUIT
+                    "  references = [\"backprop\", \"gauss_newton\"]; };\n",
+                    tmp_path ("gn1.h5"), sets, 2);
+  run_free (&r);
+  for (int k = 1; k < 3; k++)
+    {
+      char bp[64], gn[64];
+      size_t rows, c, rows2;
+      double *a, *b;
+      snprintf (bp, sizeof bp, "/learning/angle_W%d%d", k, k - 1);
+      snprintf (gn, sizeof gn, "/learning/angle_gauss_newton_W%d%d", k, k - 1);
+      a = read_2d (tmp_path ("gn1.h5"), bp, &rows, &c);
+      b = read_2d (tmp_path ("gn1.h5"), gn, &rows2, &c);
+      ck_assert_uint_eq (rows, rows2);
+      assert_close (b, a, rows, 1e-9, 0, gn);
+      free (a), free (b);
+    }
+}
+END_TEST
+
+/* The Gauss-Newton du reaches the target to first order: the derivative
+ * of the output rates along du (a central difference of a forward pass
+ * written here) equals delta = phi'(u_N) (u* - u_N), with two output
+ * units, where it differs from backprop. */
+START_TEST (test_gauss_newton_reaches_target)
+{
+  credo_ctx *ctx = credo_ctx_new ();
+  credo_spec *spec = credo_spec_load_string (
+      ctx, CHAIN_CIRCUIT "  references = [\"gauss_newton\"]; };\n", "gn.cfg",
+      NULL, 0);
+  const credo_learning_spec *ls;
+  credo_net *net;
+  credo_ff_chain *c;
+  double *y, *f, *dir[3] = { NULL }, *work, du[3][3], rate[2][2];
+  const double a[3] = { 0, 1 / 1.9, 1 / 1.1 }, x[2] = { 0.7, -0.4 };
+  const double ustar[2] = { 1.5, -0.5 }, h = 1e-5;
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  ls = &spec->learning;
+  net = credo__net_build (ctx, spec);
+  c = credo__chain_new (ctx, net, ls->n_layers, ls->layers, ls->fwd);
+  ck_assert_msg (net && c, "%s", credo_errmsg (ctx));
+  y = calloc (net->n_state, sizeof *y), f = calloc (net->n_state, sizeof *f);
+  credo__net_init_state (net, y);
+  credo__net_rhs (net, 0.0, y, f);
+  credo__chain_forward (c, y);
+  for (int k = 1; k < 3; k++)
+    dir[k] = calloc (c->L[k].n * c->L[k - 1].n, sizeof (double));
+  work = calloc (credo__ref_gauss_newton.work_size (c) + 1, sizeof *work);
+  ck_assert_int_eq (credo__ref_gauss_newton.direction (c, dir, work), 0);
+  /* du_k from direction_k = du_k r_{k-1}^T (r_{k-1, 0} != 0) */
+  for (int k = 1; k < 3; k++)
+    for (size_t i = 0; i < c->L[k].n; i++)
+      du[k][i] = dir[k][i * c->L[k - 1].n] / c->L[k - 1].r[0];
+  for (int s = 0; s < 2; s++)
+    {
+      /* forward pass with the potentials moved by (+-h) du */
+      double eps = s ? -h : h, r0[3], r1[3], u;
+      memcpy (r0, x, sizeof x);
+      for (int k = 1; k < 3; k++)
+        {
+          const double *W = c->W[k];
+          for (size_t i = 0; i < c->L[k].n; i++)
+            {
+              u = 0;
+              for (size_t j = 0; j < c->L[k - 1].n; j++)
+                u += W[i * c->L[k - 1].n + j] * r0[j];
+              r1[i] = log1p (exp (a[k] * u + eps * du[k][i]));
+            }
+          memcpy (r0, r1, sizeof r1);
+        }
+      memcpy (rate[s], r0, 2 * sizeof (double));
+    }
+  for (int o = 0; o < 2; o++)
+    {
+      double u = c->L[2].u[o], want = (ustar[o] - u) / (1 + exp (-u));
+      double got = (rate[0][o] - rate[1][o]) / (2 * h);
+      assert_close1 (got, want, 1e-8, 1e-6, "J du vs delta");
+    }
+  for (int k = 1; k < 3; k++)
+    free (dir[k]);
+  free (work), free (y), free (f);
+  credo__chain_free (c);
+  credo__net_free (net);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
 /* ---- outputs that depend on inputs, feeding projections ------------------ */
 
 /* p's basal prediction basal_hat = g_B/(g_lk+g_B+g_A) v_B (a derived
@@ -395,6 +491,8 @@ extend_suite (void)
   tcase_add_test (tc, test_oja_diagonal);
   tcase_add_test (tc, test_hebbian_reference);
   tcase_add_test (tc, test_derived_source);
+  tcase_add_test (tc, test_gauss_newton_one_output);
+  tcase_add_test (tc, test_gauss_newton_reaches_target);
   suite_add_tcase (s, tc);
   return s;
 }

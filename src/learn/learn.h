@@ -70,6 +70,8 @@ typedef struct credo_reference_type
                     double *work);
 } credo_reference_type;
 
+extern const credo_reference_type credo__ref_backprop,
+    credo__ref_hebbian, credo__ref_gauss_newton;
 const credo_reference_type *credo__reference_find (const char *name);
 const credo_reference_type *const *credo__reference_list (void);
 /* Their names, NULL-terminated (for hints in config errors). */
