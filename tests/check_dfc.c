@@ -279,6 +279,7 @@ START_TEST (test_dfc_jtimes)
   credo_ctx *ctx = credo_ctx_new ();
   const char *sets[] = { "populations.ctrl.params.k_p=2.0",
                          "populations.ctrl.params.alpha=0.1",
+                         "populations.ctrl.params.k_i=1.5",
                          "populations.h.params.transfer=\"tanh\"",
                          "populations.y.params.tau_A=0.3" };
   char path[512];
@@ -288,7 +289,7 @@ START_TEST (test_dfc_jtimes)
   size_t n;
   snprintf (path, sizeof path, "%s/examples/dfc_chain/dfc_chain.cfg",
             srcdir ());
-  spec = credo_spec_load (ctx, path, sets, 4);
+  spec = credo_spec_load (ctx, path, sets, 5);
   ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
   net = credo__net_build (ctx, spec);
   ck_assert_msg (net != NULL, "%s", credo_errmsg (ctx));
@@ -308,6 +309,117 @@ START_TEST (test_dfc_jtimes)
         Jv[i] += J[j * n + i] * v[j];
     }
   assert_close (Jv, jv, n, 1e-14, 1e-13, "dense J v vs J*v");
+  credo__net_free (net);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
+/* ---- bias, apical outputs, noise, the chain ------------------------------------ */
+
+/* x = 1 -> h (W = 1, bias 0.3, tanh) -> z.basal from h's apical output,
+ * with h's apical input 0.2 from a stimulus (tau_A = 0) and k's from the
+ * same stimulus through its apical time constant 0.5 ms. */
+#define BIAS_CIRCUIT                                                          \
+  "duration = 40.0;\n"                                                       \
+  "populations = { x = { model = \"input\"; size = 1; };\n"                 \
+  "  h = { model = \"dfc_neuron\"; size = 1; params = { bias = 0.3; }; };\n" \
+  "  k = { model = \"dfc_neuron\"; size = 1; params = { tau_A = 0.5; }; };\n" \
+  "  z = { model = \"dfc_neuron\"; size = 1; params = { transfer = "        \
+  "\"linear\"; }; }; };\n"                                                   \
+  "projections = ( { from = \"x.r\"; to = \"h.basal\"; init = { dist = "    \
+  "\"constant\"; value = 1.0; }; },\n"                                      \
+  "  { from = \"h.v_A\"; to = \"z.basal\"; init = { dist = \"constant\"; "  \
+  "value = 2.0; }; },\n"                                                     \
+  "  { from = \"k.v_A\"; to = \"z.basal\"; init = { dist = \"constant\"; "  \
+  "value = -1.0; }; } );\n"                                                  \
+  "stimuli = ( { to = \"x\"; kind = \"constant\"; value = 1.0; },\n"        \
+  "  { to = \"h.apical\"; kind = \"constant\"; value = 0.2; },\n"           \
+  "  { to = \"k.apical\"; kind = \"constant\"; value = 0.2; } );\n"         \
+  "record = ( { what = \"h.basal_hat\"; }, { what = \"h.basal_pred\"; },\n" \
+  "  { what = \"h.v\"; }, { what = \"z.v\"; } );\n"                         \
+  "solver = { rtol = 1e-10; atol = 1e-12; };\n"
+
+/* Steady states: v_B = 1 + 0.3, v_h = v_B + v_A = 1.5, basal prediction
+ * tanh(1.3); z sums 2 v_A(h) - v_A(k) = 0.4 - 0.2.  And the exact J*v
+ * through both apical outputs (instantaneous and with a time constant). */
+START_TEST (test_dfc_bias_and_apical_outputs)
+{
+  run r = run_text (BIAS_CIRCUIT, tmp_path ("bias.h5"), NULL, 0);
+  double v;
+  run_free (&r);
+  last_row (tmp_path ("bias.h5"), "h/basal_hat", &v, 1);
+  assert_close1 (v, 1.3, 1e-12, 0, "v_B = basal + bias");
+  last_row (tmp_path ("bias.h5"), "h/basal_pred", &v, 1);
+  assert_close1 (v, tanh (1.3), 1e-12, 0, "phi(v_B)");
+  last_row (tmp_path ("bias.h5"), "h/v", &v, 1);
+  assert_close1 (v, 1.5, 1e-8, 0, "v = v_B + v_A");
+  last_row (tmp_path ("bias.h5"), "z/v", &v, 1);
+  assert_close1 (v, 0.2, 1e-8, 0, "z = 2 v_A(h) - v_A(k)");
+  {
+    credo_ctx *ctx = credo_ctx_new ();
+    credo_spec *spec = credo_spec_load_string (ctx, BIAS_CIRCUIT, "b.cfg",
+                                               NULL, 0);
+    credo_net *net = spec ? credo__net_build (ctx, spec) : NULL;
+    double y[6], w[6], jv[6], fd[6];
+    ck_assert_msg (net != NULL, "%s", credo_errmsg (ctx));
+    ck_assert_uint_eq (net->n_state, 6);
+    for (int i = 0; i < 6; i++)
+      y[i] = 0.3 * i - 0.4, w[i] = 0.9 - 0.25 * i;
+    credo__net_jac_setup (net, 1.0, y);
+    credo__net_jtimes (net, w, jv);
+    rhs_central_diff (net, 1.0, y, w, 1e-6, fd);
+    assert_close (jv, fd, 6, 1e-8, 1e-7, "J*v through v_A outputs");
+    credo__net_free (net);
+    credo_spec_free (spec);
+    credo_ctx_free (ctx);
+  }
+}
+END_TEST
+
+/* The apical noise: tau_A dv_A = (...) dt + sigma dW is dv_A = ... +
+ * (sigma / tau_A) dW, so the per-variable amplitude is sigma / tau_A. */
+START_TEST (test_dfc_noise_amplitude)
+{
+  const credo_model_type *m = credo_model_find ("dfc_neuron");
+  double p[16];
+  ck_assert_ptr_nonnull (m);
+  ck_assert_uint_le (m->n_param, 16);
+  for (size_t i = 0; i < m->n_param; i++)
+    p[i] = m->params[i].def;
+  p[credo_model_param_index (m, "sigma")] = 0.3;
+  p[credo_model_param_index (m, "tau_A")] = 1.5;
+  assert_close1 (m->noise (p, 1), 0.2, 1e-15, 0, "noise of v_A");
+  assert_close1 (m->noise (p, 0), 0.0, 0, 0, "noise of v");
+}
+END_TEST
+
+/* The feed-forward chain of DFC layers includes their biases: u_k = W_k
+ * r_{k-1} + b_k (gain 1). */
+START_TEST (test_dfc_chain_bias)
+{
+  credo_ctx *ctx = credo_ctx_new ();
+  const char *sets[] = { "populations.h.params.bias=0.25",
+                         "populations.y.params.bias=-0.5" };
+  char path[512];
+  credo_spec *spec;
+  credo_net *net;
+  credo_ff_chain *c;
+  const int layers[3] = { 0, 1, 2 }, fwd[3] = { -1, 0, 1 };
+  double y[5] = { 0 }, f[5];
+  snprintf (path, sizeof path, "%s/examples/dfc_chain/dfc_chain.cfg",
+            srcdir ());
+  spec = credo_spec_load (ctx, path, sets, 2);
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  net = credo__net_build (ctx, spec);
+  c = net ? credo__chain_new (ctx, net, 3, layers, fwd) : NULL;
+  ck_assert_msg (c != NULL, "%s", credo_errmsg (ctx));
+  credo__net_rhs (net, 0.0, y, f);
+  credo__chain_forward (c, y);
+  /* x = 1, W1 = 2, W2 = 0.5, identity transfer */
+  assert_close1 (c->L[1].u[0], 2.0 + 0.25, 1e-15, 0, "u_h");
+  assert_close1 (c->L[2].u[0], 0.5 * 2.25 - 0.5, 1e-15, 0, "u_y");
+  credo__chain_free (c);
   credo__net_free (net);
   credo_spec_free (spec);
   credo_ctx_free (ctx);
@@ -405,6 +517,9 @@ dfc_suite (void)
   tcase_add_test (tc, test_dfc_linear_steady_state);
   tcase_add_test (tc, test_dfc_jtimes);
   tcase_add_test (tc, test_dfc_diverging_controller);
+  tcase_add_test (tc, test_dfc_bias_and_apical_outputs);
+  tcase_add_test (tc, test_dfc_noise_amplitude);
+  tcase_add_test (tc, test_dfc_chain_bias);
   tcase_add_test (tc, test_dfc_bad_input);
   suite_add_tcase (s, tc);
   return s;
