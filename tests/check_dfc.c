@@ -426,6 +426,43 @@ START_TEST (test_dfc_chain_bias)
 }
 END_TEST
 
+/* ---- the steady-state solver where Newton cannot start ---------------------- */
+
+/* The chain without feedback (Q = 0) and a target equal to the
+ * feed-forward output (r* = 1): the controller's integral u_int appears in
+ * no equation, so the Jacobian is singular everywhere and Newton's first
+ * step fails; pseudo-transient continuation must still find the steady
+ * state v_h = 2, v_y = 1 (and not abort on the singular matrix). */
+START_TEST (test_steady_singular_jacobian)
+{
+  credo_ctx *ctx = credo_ctx_new ();
+  const char *sets[] = { "projections.[3].init.value=0.0",
+                         "projections.[4].init.value=0.0",
+                         "stimuli.[1].value=1.0" };
+  char path[512];
+  credo_spec *spec;
+  credo_net *net;
+  credo_steady *st;
+  double y[5] = { 0.3, 0, -0.2, 0, 0 };
+  snprintf (path, sizeof path, "%s/examples/dfc_chain/dfc_chain.cfg",
+            srcdir ());
+  spec = credo_spec_load (ctx, path, sets, 3);
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  net = credo__net_build (ctx, spec);
+  st = net ? credo__steady_new (net) : NULL;
+  ck_assert_msg (st != NULL, "%s", credo_errmsg (ctx));
+  ck_assert_uint_eq (net->n_neuron, 5); /* h: v, a; y: v, a; ctrl: u_int */
+  ck_assert_int_eq (credo__steady_solve (st, 1.0, y), 0);
+  assert_close1 (y[0], 2.0, 1e-9, 0, "v_h");
+  assert_close1 (y[2], 1.0, 1e-9, 0, "v_y");
+  assert_finite (y, 5, "steady state");
+  credo__steady_free (st);
+  credo__net_free (net);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
 /* ---- an unstable loop ---------------------------------------------------------- */
 
 /* Feedback of the wrong sign, Q = -(0.5, 1): J Q = -1.25 < -alpha = 0, so
@@ -520,6 +557,7 @@ dfc_suite (void)
   tcase_add_test (tc, test_dfc_bias_and_apical_outputs);
   tcase_add_test (tc, test_dfc_noise_amplitude);
   tcase_add_test (tc, test_dfc_chain_bias);
+  tcase_add_test (tc, test_steady_singular_jacobian);
   tcase_add_test (tc, test_dfc_bad_input);
   suite_add_tcase (s, tc);
   return s;

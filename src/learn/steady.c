@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_permutation.h>
 
@@ -87,7 +88,8 @@ newton_step (credo_steady *s, double t, double dt)
   size_t n = s->nn;
   gsl_matrix_view A = gsl_matrix_view_array (s->A, n, n);
   gsl_vector_view dx = gsl_vector_view_array (s->dx, n);
-  int signum;
+  gsl_error_handler_t *old;
+  int signum, bad;
   credo__net_jac_setup (s->net, t, s->y);
   credo__net_jac_neurons (s->net, s->J, n);
   /* J is column-major; GSL wants row-major */
@@ -96,8 +98,13 @@ newton_step (credo_steady *s, double t, double dt)
       s->A[i * n + j] = s->J[j * n + i] - (i == j ? 1.0 / dt : 0.0);
   for (size_t i = 0; i < n; i++)
     s->dx[i] = -s->f[i];
-  if (gsl_linalg_LU_decomp (&A.matrix, s->perm, &signum)
-      || gsl_linalg_LU_svx (&A.matrix, s->perm, &dx.vector))
+  /* a singular matrix is a failed step (pseudo-transient continuation
+   * takes over), not GSL's default abort */
+  old = gsl_set_error_handler_off ();
+  bad = gsl_linalg_LU_decomp (&A.matrix, s->perm, &signum)
+        || gsl_linalg_LU_svx (&A.matrix, s->perm, &dx.vector);
+  gsl_set_error_handler (old);
+  if (bad)
     return -1;
   return isfinite (max_abs (s->dx, n)) ? 0 : -1;
 }
@@ -122,8 +129,6 @@ ptc_step (credo_steady *s, double t, double *dt, double *fnorm)
   fn = max_abs (s->f, s->nn);
   *dt *= fmin (fmax (*fnorm / fn, 0.5), 10.0);
   *fnorm = fn;
-  if (*fnorm == 0)
-    *dt = INFINITY;
   return 0;
 }
 
@@ -177,6 +182,13 @@ solve_rest (credo_steady *s, double t, int ptc)
         {
           if (ptc_step (s, t, &dt, &fnorm))
             return -1;
+          if (fnorm == 0)
+            {
+              /* exactly at rest (a Newton step could not start from a
+               * singular Jacobian) */
+              credo__net_eval (s->net, t, s->y);
+              return 0;
+            }
           continue;
         }
       if (damped_step (s, t, &fnorm))
