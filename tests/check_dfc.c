@@ -317,9 +317,10 @@ END_TEST
 
 /* ---- bias, apical outputs, noise, the chain ------------------------------------ */
 
-/* x = 1 -> h (W = 1, bias 0.3, tanh) -> z.basal from h's apical output,
- * with h's apical input 0.2 from a stimulus (tau_A = 0) and k's from the
- * same stimulus through its apical time constant 0.5 ms. */
+/* x = 1 -> h (W = 1, bias 0.3, tanh) -> z.basal from h's apical output;
+ * h's apical input is 0.2 from a stimulus plus 0.5 k.v (tau_A = 0: v_A
+ * follows it at once, a path J*v must follow); k's apical input is the
+ * stimulus 0.2 through its time constant 0.5 ms. */
 #define BIAS_CIRCUIT                                                          \
   "duration = 40.0;\n"                                                       \
   "populations = { x = { model = \"input\"; size = 1; };\n"                 \
@@ -332,7 +333,9 @@ END_TEST
   "  { from = \"h.v_A\"; to = \"z.basal\"; init = { dist = \"constant\"; "  \
   "value = 2.0; }; },\n"                                                     \
   "  { from = \"k.v_A\"; to = \"z.basal\"; init = { dist = \"constant\"; "  \
-  "value = -1.0; }; } );\n"                                                  \
+  "value = -1.0; }; },\n"                                                    \
+  "  { from = \"k.v\"; to = \"h.apical\"; init = { dist = \"constant\"; "   \
+  "value = 0.5; }; } );\n"                                                   \
   "stimuli = ( { to = \"x\"; kind = \"constant\"; value = 1.0; },\n"        \
   "  { to = \"h.apical\"; kind = \"constant\"; value = 0.2; },\n"           \
   "  { to = \"k.apical\"; kind = \"constant\"; value = 0.2; } );\n"         \
@@ -340,9 +343,10 @@ END_TEST
   "  { what = \"h.v\"; }, { what = \"z.v\"; } );\n"                         \
   "solver = { rtol = 1e-10; atol = 1e-12; };\n"
 
-/* Steady states: v_B = 1 + 0.3, v_h = v_B + v_A = 1.5, basal prediction
- * tanh(1.3); z sums 2 v_A(h) - v_A(k) = 0.4 - 0.2.  And the exact J*v
- * through both apical outputs (instantaneous and with a time constant). */
+/* Steady states: k.v = v_A(k) = 0.2, so v_A(h) = 0.2 + 0.5 * 0.2 = 0.3;
+ * v_B = 1 + 0.3, v_h = v_B + v_A = 1.6, basal prediction tanh(1.3); z sums
+ * 2 v_A(h) - v_A(k) = 0.6 - 0.2.  And the exact J*v through both apical
+ * outputs (instantaneous and with a time constant). */
 START_TEST (test_dfc_bias_and_apical_outputs)
 {
   run r = run_text (BIAS_CIRCUIT, tmp_path ("bias.h5"), NULL, 0);
@@ -353,9 +357,9 @@ START_TEST (test_dfc_bias_and_apical_outputs)
   last_row (tmp_path ("bias.h5"), "h/basal_pred", &v, 1);
   assert_close1 (v, tanh (1.3), 1e-12, 0, "phi(v_B)");
   last_row (tmp_path ("bias.h5"), "h/v", &v, 1);
-  assert_close1 (v, 1.5, 1e-8, 0, "v = v_B + v_A");
+  assert_close1 (v, 1.6, 1e-8, 0, "v = v_B + v_A");
   last_row (tmp_path ("bias.h5"), "z/v", &v, 1);
-  assert_close1 (v, 0.2, 1e-8, 0, "z = 2 v_A(h) - v_A(k)");
+  assert_close1 (v, 0.4, 1e-8, 0, "z = 2 v_A(h) - v_A(k)");
   {
     credo_ctx *ctx = credo_ctx_new ();
     credo_spec *spec = credo_spec_load_string (ctx, BIAS_CIRCUIT, "b.cfg",
