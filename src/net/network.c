@@ -426,22 +426,6 @@ credo__net_clamp (credo_net *net, int pop, int port, int mute,
   net->clamp.values = values;
 }
 
-int
-credo__net_guard (credo_net *net, double t, const double *y)
-{
-  for (size_t p = 0; p < net->n_pops; p++)
-    {
-      const credo_pop *pop = &net->pops[p];
-      char msg[512] = "";
-      if (pop->model->guard
-          && pop->model->guard (&pop->view, y + pop->offset, msg, sizeof msg))
-        return credo__error (net->ctx, CREDO_ESOLVER,
-                             "t = %g ms: population '%s' (model %s): %s", t,
-                             pop->spec->name, pop->model->name, msg);
-    }
-  return 0;
-}
-
 void
 credo__net_eval (credo_net *net, double t, const double *y)
 {
@@ -767,36 +751,4 @@ credo__net_jac_diag (credo_net *net, double *d)
     }
   if (net->has_plastic)
     credo__plast_diag (net, d);
-}
-
-/* ---- lookup ------------------------------------------------------------ */
-
-int
-credo__net_lookup (const credo_net *net, const char *what, int *pop,
-                   credo_rec_kind *kind, int *index)
-{
-  const char *dot = strrchr (what, '.');
-  if (!dot)
-    return -1;
-  for (size_t p = 0; p < net->n_pops; p++)
-    {
-      const credo_pop *ps = &net->pops[p];
-      const char *name = ps->spec->name;
-      int k;
-      if (strlen (name) != (size_t) (dot - what)
-          || strncmp (name, what, (size_t) (dot - what)) != 0)
-        continue;
-      *pop = (int) p;
-      if ((k = credo_model_var_index (ps->model, dot + 1)) >= 0)
-        *kind = CREDO_REC_VAR;
-      else if ((k = credo_model_output_index (ps->model, dot + 1)) >= 0)
-        *kind = CREDO_REC_OUTPUT;
-      else if ((k = credo_model_input_index (ps->model, dot + 1)) >= 0)
-        *kind = CREDO_REC_INPUT;
-      else
-        return -1;
-      *index = k;
-      return 0;
-    }
-  return -1;
 }

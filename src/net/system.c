@@ -1,11 +1,13 @@
 /* src/net/system.c -- the network seen as a system of ODEs (net/system.h):
- * the slots engines call, and the names of state components for their
- * messages.
+ * the slots engines call, the names of state components for their
+ * messages, the models' guards checked after every step, and looking up
+ * "pop.var" names.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "net/net.h"
 
@@ -118,4 +120,54 @@ credo__net_system (credo_net *net, credo_system *sys)
   sys->jac_diag = sys_jac_diag;
   sys->noise = sys_noise;
   sys->describe = sys_describe;
+}
+
+/* ---- guards -------------------------------------------------------------- */
+
+int
+credo__net_guard (credo_net *net, double t, const double *y)
+{
+  for (size_t p = 0; p < net->n_pops; p++)
+    {
+      const credo_pop *pop = &net->pops[p];
+      char msg[512] = "";
+      if (pop->model->guard
+          && pop->model->guard (&pop->view, y + pop->offset, msg, sizeof msg))
+        return credo__error (net->ctx, CREDO_ESOLVER,
+                             "t = %g ms: population '%s' (model %s): %s", t,
+                             pop->spec->name, pop->model->name, msg);
+    }
+  return 0;
+}
+
+/* ---- lookup ------------------------------------------------------------ */
+
+int
+credo__net_lookup (const credo_net *net, const char *what, int *pop,
+                   credo_rec_kind *kind, int *index)
+{
+  const char *dot = strrchr (what, '.');
+  if (!dot)
+    return -1;
+  for (size_t p = 0; p < net->n_pops; p++)
+    {
+      const credo_pop *ps = &net->pops[p];
+      const char *name = ps->spec->name;
+      int k;
+      if (strlen (name) != (size_t) (dot - what)
+          || strncmp (name, what, (size_t) (dot - what)) != 0)
+        continue;
+      *pop = (int) p;
+      if ((k = credo_model_var_index (ps->model, dot + 1)) >= 0)
+        *kind = CREDO_REC_VAR;
+      else if ((k = credo_model_output_index (ps->model, dot + 1)) >= 0)
+        *kind = CREDO_REC_OUTPUT;
+      else if ((k = credo_model_input_index (ps->model, dot + 1)) >= 0)
+        *kind = CREDO_REC_INPUT;
+      else
+        return -1;
+      *index = k;
+      return 0;
+    }
+  return -1;
 }
