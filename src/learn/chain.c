@@ -119,3 +119,21 @@ credo__chain_forward (credo_ff_chain *c, const double *y)
   c->target = any_gate && out->target_port >= 0 ? op->in[out->target_port]
                                                 : NULL;
 }
+
+size_t
+credo__chain_units (const credo_ff_chain *c, size_t first)
+{
+  size_t n = 0;
+  for (size_t k = first; k < c->n_layers; k++)
+    n += c->L[k].n;
+  return n;
+}
+
+size_t
+credo__chain_widest (const credo_ff_chain *c)
+{
+  size_t w = 0;
+  for (size_t k = 0; k < c->n_layers; k++)
+    w = c->L[k].n > w ? c->L[k].n : w;
+  return w;
+}

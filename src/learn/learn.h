@@ -54,6 +54,10 @@ void credo__chain_free (credo_ff_chain *c);
 /* The forward pass from the input layer's current rates with the weights
  * at y, and the output target from the ports as evaluated now. */
 void credo__chain_forward (credo_ff_chain *c, const double *y);
+/* Units of the layers first, first + 1, ..., and of the widest layer:
+ * for sizing a reference's work space. */
+size_t credo__chain_units (const credo_ff_chain *c, size_t first);
+size_t credo__chain_widest (const credo_ff_chain *c);
 
 /* ---- reference gradients (learn/reference.c, learn/ref_*.c) ------------- */
 

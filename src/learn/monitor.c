@@ -258,15 +258,19 @@ mon_alloc (credo_ctx *ctx, const credo_spec *spec)
           rc = credo_errcode (ctx);
           goto fail;
         }
-      if ((rc = init_refs (m)) || (rc = add_angle_cols (m) ? CREDO_ENOMEM : 0))
+      if ((rc = init_refs (m)))
         goto fail;
+      if (add_angle_cols (m))
+        {
+          rc = CREDO_ENOMEM;
+          goto fail;
+        }
     }
   if (ls->n_test)
     {
-      double *scratch = m->work ? NULL : NULL;
       size_t no = m->net->pops[ls->layers[N - 1]].n;
-      (void) scratch;
-      if (!(scratch = credo__calloc (no, sizeof *scratch)))
+      double *scratch = credo__calloc (no, sizeof *scratch);
+      if (!scratch)
         goto fail;
       m->mean_predictor_error = mean_predictor (ls, no, scratch);
       free (scratch);

@@ -24,10 +24,7 @@
 static size_t
 bp_work (const credo_ff_chain *c)
 {
-  size_t n = 0;
-  for (size_t k = 0; k < c->n_layers; k++)
-    n += c->L[k].n;
-  return n;
+  return credo__chain_units (c, 0); /* one error vector per layer */
 }
 
 static int

@@ -31,18 +31,14 @@
 static size_t
 n_pot (const credo_ff_chain *c)
 {
-  size_t n = 0;
-  for (size_t k = 1; k < c->n_layers; k++)
-    n += c->L[k].n;
-  return n;
+  return credo__chain_units (c, 1);
 }
 
 static size_t
 gn_work (const credo_ff_chain *c)
 {
-  size_t m = c->L[c->n_layers - 1].n, nv = n_pot (c), big = 0;
-  for (size_t k = 0; k < c->n_layers; k++)
-    big = c->L[k].n > big ? c->L[k].n : big;
+  size_t m = c->L[c->n_layers - 1].n, nv = n_pot (c);
+  size_t big = credo__chain_widest (c);
   /* J (m x nv), J J^T (m x m), z (m), two backward vectors */
   return m * nv + m * m + m + 2 * big;
 }
@@ -78,16 +74,14 @@ jacobian_row (const credo_ff_chain *c, size_t o, double *row, double *g,
 static int
 gn_direction (const credo_ff_chain *c, double *const *dir, double *work)
 {
-  size_t N = c->n_layers, m = c->L[N - 1].n, nv = n_pot (c), big = 0;
+  size_t N = c->n_layers, m = c->L[N - 1].n, nv = n_pot (c);
   const credo_ff_layer *out = &c->L[N - 1];
   double *J = work, *A = J + m * nv, *z = A + m * m, *g = z + m, *h;
   gsl_error_handler_t *old;
   int bad;
   if (!c->target)
     return -1;
-  for (size_t k = 0; k < N; k++)
-    big = c->L[k].n > big ? c->L[k].n : big;
-  h = g + big;
+  h = g + credo__chain_widest (c);
   for (size_t o = 0; o < m; o++)
     jacobian_row (c, o, J + o * nv, g, h);
   cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (int) m, (int) nv,

@@ -203,30 +203,21 @@ segment_ends (credo_sim *sim, double **out, size_t *n_out)
 {
   double *t = NULL, T = sim->spec->duration;
   size_t n = 0, cap = 0, m = 0;
-  for (size_t s = 0; s <= sim->spec->n_stims; s++)
-    if (s < sim->spec->n_stims
-            ? credo__stim_breaks (&sim->spec->stims[s], 0.0, T, &t, &n, &cap)
-            : credo__plast_breaks (sim->spec, 0.0, T, &t, &n, &cap))
-      {
-        free (t);
-        return credo__error (sim->ctx, CREDO_ENOMEM, "out of memory");
-      }
-  /* the protocol's phase edges */
-  if (sim->learn && sim->proto->breaks
-      && sim->proto->breaks (sim->learn, 0.0, T, &t, &n, &cap))
-      {
-        free (t);
-        return credo__error (sim->ctx, CREDO_ENOMEM, "out of memory");
-      }
-  {
-    double *t2 = realloc (t, (n + 1) * sizeof *t);
-    if (!t2)
-      {
-        free (t);
-        return credo__error (sim->ctx, CREDO_ENOMEM, "out of memory");
-      }
-    t = t2;
-  }
+  int rc = 0;
+  double *t2;
+  /* stimulus switches, learning-window edges, the protocol's phase edges */
+  for (size_t s = 0; rc == 0 && s < sim->spec->n_stims; s++)
+    rc = credo__stim_breaks (&sim->spec->stims[s], 0.0, T, &t, &n, &cap);
+  if (rc == 0)
+    rc = credo__plast_breaks (sim->spec, 0.0, T, &t, &n, &cap);
+  if (rc == 0 && sim->learn && sim->proto->breaks)
+    rc = sim->proto->breaks (sim->learn, 0.0, T, &t, &n, &cap);
+  if (rc || !(t2 = realloc (t, (n + 1) * sizeof *t)))
+    {
+      free (t);
+      return credo__error (sim->ctx, CREDO_ENOMEM, "out of memory");
+    }
+  t = t2;
   t[n++] = T;
   qsort (t, n, sizeof *t, cmp_double);
   for (size_t i = 0; i < n; i++)
