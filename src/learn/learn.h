@@ -119,6 +119,22 @@ typedef struct credo_protocol_type
                  size_t *n, size_t *cap);
   /* Evaluations that failed (their rows hold NaN), for a warning. */
   unsigned long (*failures) (const void *p);
+  /* At t = 0 and at every segment end t, before the engine goes on from
+   * there: the protocol may change the state y (apply an update, start a
+   * window from a new state).  1 when it changed y (the engine restarts
+   * from it), 0 when not, or a negative CREDO_E* code (error in ctx).  May
+   * be NULL (a protocol that only observes). */
+  int (*act) (void *p, double t, double *y);
+  /* Matrices written with every row (learning.record_updates): n paths
+   * below /learning/ ("update/W1") and their shapes; `matrix` gives the
+   * i-th one's values for the row just sampled.  May be NULL (none). */
+  size_t (*matrices) (const void *p, const char *const **paths,
+                      const size_t **rows, const size_t **cols);
+  const double *(*matrix) (const void *p, size_t i);
+  /* The network the driver simulates, once after alloc (a protocol that
+   * sets static weights, e.g. DFC-fixed's feedback, needs it).  May be
+   * NULL. */
+  int (*bind) (void *p, credo_net *net);
 } credo_protocol_type;
 
 const credo_protocol_type *credo__protocol_find (const char *name);

@@ -440,4 +440,8 @@ const credo_protocol_type credo__protocol_continuous = {
   mon_sample,
   NULL,
   mon_failures,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
 };

@@ -41,7 +41,9 @@ typedef struct credo_proj
   int plastic;
   const credo_rule_type *rule;
   size_t w_offset;   /* W's first index in y; the rule's blocks follow */
-  size_t n_blocks;   /* the rule's state blocks besides W, each rows*cols */
+  size_t n_blocks;   /* state blocks besides W, each rows*cols: the rule's,
+                        then (mode ACCUMULATE) the quadrature of the rule */
+  size_t n_rule_blocks;
   credo_syn_view view; /* what the rule sees: sizes, settings, signals */
   double *r_saved;   /* presynaptic rate at the last jac setup */
   double learn;      /* the window gate at the last jac setup */
@@ -125,6 +127,10 @@ void credo__plast_jac_setup (credo_net *net, double t, const double *y);
 void credo__plast_jtimes (credo_net *net, const double *y, const double *v,
                           double *jv);
 void credo__plast_diag (credo_net *net, double *d);
+/* The quadrature block of a projection in mode ACCUMULATE inside a
+ * state-shaped array y (rows x cols: the rule integrated since it was last
+ * zeroed), or NULL. */
+double *credo__plast_accumulator (const credo_proj *pr, double *y);
 /* Learning-window edges in (t0, t1), appended like credo__stim_breaks. */
 int credo__plast_breaks (const credo_spec *spec, double t0, double t1,
                          double **times, size_t *n, size_t *cap);

@@ -269,7 +269,9 @@ fill_atol (credo_net *net)
         {
           /* a rule's state blocks take the tolerance of their name */
           credo_var_desc block = weight_var;
-          block.name = pr->rule->block_names ? pr->rule->block_names[b] : "w";
+          block.name = b >= pr->n_rule_blocks ? "acc"
+                       : pr->rule->block_names ? pr->rule->block_names[b]
+                                               : "w";
           for (size_t i = 0; i < nw; i++)
             net->atol[pr->w_offset + (1 + b) * nw + i]
                 = atol_for (&spec->solver, &block);

@@ -9,6 +9,11 @@
  * rule by the learning window [start, stop) (its edges are discontinuities
  * the driver stops at) and calls the rule's rhs, jac_setup, jtimes and diag
  * on plain arrays.  The mathematics of a rule lives in models/rules/.
+ *
+ * A learning protocol that applies discrete updates (spec: the projection's
+ * plast.mode) freezes W: its derivative is 0, and in mode ACCUMULATE the
+ * rule's dW/dt is integrated instead into a block A after the rule's own,
+ * A(t) = int rule dt, a quadrature exact to the solver's tolerance.
  */
 #include <math.h>
 #include <stdio.h>
@@ -82,7 +87,8 @@ credo__plast_layout (credo_net *net, credo_proj *pr, size_t rows, size_t cols)
                          "'%s': %s",
                          credo__loc_str (&ps->loc, loc, sizeof loc),
                          rule->name, pr->spec->name, msg);
-  pr->n_blocks = rule->n_blocks ? rule->n_blocks (v) : 0;
+  pr->n_rule_blocks = rule->n_blocks ? rule->n_blocks (v) : 0;
+  pr->n_blocks = pr->n_rule_blocks + (ps->mode == CREDO_PLAST_ACCUMULATE);
   return 0;
 }
 
@@ -116,15 +122,46 @@ window (const credo_plast_spec *ps, double t)
 static inline const double *
 blocks_c (const credo_proj *pr, const double *y)
 {
-  return pr->n_blocks ? y + pr->w_offset + pr->view.rows * pr->view.cols
-                      : NULL;
+  return pr->n_rule_blocks
+             ? y + pr->w_offset + pr->view.rows * pr->view.cols
+             : NULL;
 }
 
 static inline double *
 blocks (const credo_proj *pr, double *y)
 {
-  return pr->n_blocks ? y + pr->w_offset + pr->view.rows * pr->view.cols
-                      : NULL;
+  return pr->n_rule_blocks
+             ? y + pr->w_offset + pr->view.rows * pr->view.cols
+             : NULL;
+}
+
+/* Where the rule's dW/dt (or its J*v, its diagonal) goes: W's own slots,
+ * or the quadrature block; W's slots then get 0 (frozen). */
+static double *
+w_slot (const credo_proj *pr, double *y)
+{
+  size_t nw = pr->view.rows * pr->view.cols;
+  double *w = y + pr->w_offset;
+  switch (pr->spec->plast.mode)
+    {
+    case CREDO_PLAST_CONTINUOUS:
+      return w;
+    case CREDO_PLAST_ACCUMULATE:
+      memset (w, 0, nw * sizeof *w);
+      return w + nw * (1 + pr->n_rule_blocks);
+    case CREDO_PLAST_FROZEN:
+      break;
+    }
+  return NULL;
+}
+
+double *
+credo__plast_accumulator (const credo_proj *pr, double *y)
+{
+  return pr->plastic && pr->spec->plast.mode == CREDO_PLAST_ACCUMULATE
+             ? y + pr->w_offset
+                   + pr->view.rows * pr->view.cols * (1 + pr->n_rule_blocks)
+             : NULL;
 }
 
 void
@@ -136,10 +173,18 @@ credo__plast_rhs (credo_net *net, double t, const double *y, double *ydot)
       if (!pr->plastic)
         continue;
       pr->view.gate = window (&pr->spec->plast, credo__net_piece_time (net, t));
+      double *dw = w_slot (pr, ydot);
       pr->view.r = pr->pre->out[pr->spec->pre_port];
       pr->view.dr = NULL;
-      pr->rule->rhs (&pr->view, t, y + pr->w_offset, blocks_c (pr, y),
-                     ydot + pr->w_offset, blocks (pr, ydot));
+      if (!dw)
+        {
+          memset (ydot + pr->w_offset, 0, pr->view.rows * pr->view.cols
+                                              * (1 + pr->n_blocks)
+                                              * sizeof *ydot);
+          continue;
+        }
+      pr->rule->rhs (&pr->view, t, y + pr->w_offset, blocks_c (pr, y), dw,
+                     blocks (pr, ydot));
     }
 }
 
@@ -173,11 +218,19 @@ credo__plast_jtimes (credo_net *net, const double *y, const double *v,
         continue;
       pr->view.gate = pr->learn;
       pr->view.r = pr->r_saved;
+      double *jw = w_slot (pr, jv);
       pr->view.dr = pr->pre->model->n_var ? pr->pre->dout[pr->spec->pre_port]
                                           : NULL;
+      if (!jw)
+        {
+          memset (jv + pr->w_offset, 0, pr->view.rows * pr->view.cols
+                                            * (1 + pr->n_blocks)
+                                            * sizeof *jv);
+          continue;
+        }
       pr->rule->jtimes (&pr->view, y + pr->w_offset, blocks_c (pr, y),
-                        v + pr->w_offset, blocks_c (pr, v),
-                        jv + pr->w_offset, blocks (pr, jv));
+                        v + pr->w_offset, blocks_c (pr, v), jw,
+                        blocks (pr, jv));
     }
 }
 
@@ -187,14 +240,15 @@ credo__plast_diag (credo_net *net, double *d)
   for (size_t k = 0; k < net->n_projs; k++)
     {
       credo_proj *pr = &net->projs[k];
+      double *dw;
       if (!pr->plastic)
         continue;
-      if (pr->rule->diag)
-        pr->rule->diag (&pr->view, d + pr->w_offset, blocks (pr, d));
-      else
-        memset (d + pr->w_offset, 0,
-                pr->view.rows * pr->view.cols * (1 + pr->n_blocks)
-                    * sizeof *d);
+      /* a quadrature block never feeds back: its diagonal is 0 */
+      memset (d + pr->w_offset, 0,
+              pr->view.rows * pr->view.cols * (1 + pr->n_blocks) * sizeof *d);
+      if (pr->rule->diag && pr->spec->plast.mode == CREDO_PLAST_CONTINUOUS
+          && (dw = w_slot (pr, d)))
+        pr->rule->diag (&pr->view, dw, blocks (pr, d));
     }
 }
 

@@ -328,3 +328,72 @@ credo__rec_learning_row (credo_recorder *r, double t, const double *row)
   r->lrows++;
   return 0;
 }
+
+int
+credo__rec_learning_matrices (credo_recorder *r, size_t n,
+                              const char *const *paths, const size_t *rows,
+                              const size_t *cols)
+{
+  hid_t lcpl;
+  if (r->lgroup < 0 || n == 0)
+    return 0;
+  if (!(r->lmat = credo__calloc (n, sizeof *r->lmat))
+      || !(r->lmat_shape = credo__calloc (2 * n, sizeof *r->lmat_shape)))
+    return credo__error (r->ctx, CREDO_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    r->lmat[i] = H5I_INVALID_HID;
+  r->n_lmat = n;
+  if ((lcpl = H5Pcreate (H5P_LINK_CREATE)) < 0
+      || H5Pset_create_intermediate_group (lcpl, 1) < 0)
+    {
+      credo__h5_close_plist (&lcpl);
+      return credo__rec_h5_fail (r, "cannot create", "/learning");
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      hsize_t dims[3] = { 0, rows[i], cols[i] };
+      hsize_t maxdims[3] = { H5S_UNLIMITED, rows[i], cols[i] }, chunk[3];
+      hid_t space, dcpl;
+      weights_chunk (rows[i], cols[i], sizeof (double), 0, chunk);
+      space = H5Screate_simple (3, dims, maxdims);
+      dcpl = credo__h5_chunked_dcpl (3, chunk, r->spec->compression);
+      if (space >= 0 && dcpl >= 0)
+        r->lmat[i] = H5Dcreate2 (r->lgroup, paths[i], H5T_IEEE_F64LE, space,
+                                 lcpl, dcpl, H5P_DEFAULT);
+      credo__h5_close_plist (&dcpl);
+      credo__h5_close_space (&space);
+      r->lmat_shape[2 * i] = rows[i];
+      r->lmat_shape[2 * i + 1] = cols[i];
+      if (r->lmat[i] < 0)
+        {
+          credo__h5_close_plist (&lcpl);
+          return credo__rec_h5_fail (r, "cannot create /learning/", paths[i]);
+        }
+    }
+  credo__h5_close_plist (&lcpl);
+  return 0;
+}
+
+int
+credo__rec_learning_matrix (credo_recorder *r, size_t i, const double *values)
+{
+  hsize_t n[3], start[3] = { r->lrows, 0, 0 }, count[3];
+  hid_t fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+  herr_t rc = -1;
+  if (r->lgroup < 0 || i >= r->n_lmat)
+    return 0;
+  n[0] = r->lrows + 1;
+  n[1] = count[1] = r->lmat_shape[2 * i];
+  n[2] = count[2] = r->lmat_shape[2 * i + 1];
+  count[0] = 1;
+  if (H5Dset_extent (r->lmat[i], n) >= 0
+      && (fs = H5Dget_space (r->lmat[i])) >= 0
+      && (ms = H5Screate_simple (3, count, NULL)) >= 0
+      && H5Sselect_hyperslab (fs, H5S_SELECT_SET, start, NULL, count, NULL)
+             >= 0)
+    rc = H5Dwrite (r->lmat[i], H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT,
+                   values);
+  credo__h5_close_space (&fs);
+  credo__h5_close_space (&ms);
+  return rc < 0 ? credo__rec_h5_fail (r, "cannot write", "/learning") : 0;
+}

@@ -92,6 +92,15 @@ int credo__rec_learning_open (credo_recorder *r, size_t n,
                               const char *const *docs,
                               double mean_predictor_error);
 int credo__rec_learning_row (credo_recorder *r, double t, const double *row);
+/* Matrices recorded with every learning row (after credo__rec_learning_
+ * open): /learning/<paths[i]> of shape [rows x rows[i] x cols[i]].  Each
+ * row's values are given by credo__rec_learning_matrix before that row's
+ * credo__rec_learning_row. */
+int credo__rec_learning_matrices (credo_recorder *r, size_t n,
+                                  const char *const *paths,
+                                  const size_t *rows, const size_t *cols);
+int credo__rec_learning_matrix (credo_recorder *r, size_t i,
+                                const double *values);
 /* Writes /solver, the status attribute, closes and renames the file into
  * place.  status NULL means "ok".  Always frees r. */
 int credo__rec_close (credo_recorder *r, const credo_solver_stats *st,

@@ -76,6 +76,10 @@ struct credo_recorder
   size_t n_lcols;
   hid_t *ldata;
   hsize_t lrows;
+  /* /learning/<path>: one rows x cols matrix per learning row */
+  size_t n_lmat;
+  hid_t *lmat;
+  hsize_t *lmat_shape; /* [2 n_lmat]: rows, cols */
   double last_flush;
   int failed; /* an I/O error happened; err holds the first one */
   char err[1024];

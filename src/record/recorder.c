@@ -145,6 +145,8 @@ close_handles (credo_recorder *r)
     }
   for (i = 0; i < r->n_lcols; i++)
     credo__h5_close (&r->ldata[i]);
+  for (i = 0; i < r->n_lmat; i++)
+    credo__h5_close (&r->lmat[i]);
   credo__h5_close (&r->ltimes);
   credo__h5_close (&r->lgroup);
 }
@@ -168,6 +170,8 @@ rec_destroy (credo_recorder *r)
   for (i = 0; i < r->n_ws; i++)
     free (r->ws[i].where);
   free (r->ldata);
+  free (r->lmat);
+  free (r->lmat_shape);
   if (r->file >= 0)
     rc = H5Fclose (r->file);
   free (r->ws);

@@ -73,7 +73,8 @@ credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
                         spec->learning.protocol);
           goto fail;
         }
-      if (!(sim->learn = sim->proto->alloc (ctx, spec)))
+      if (!(sim->learn = sim->proto->alloc (ctx, spec))
+          || (sim->proto->bind && sim->proto->bind (sim->learn, sim->net)))
         goto fail;
       if (!(sim->lrow = credo__calloc (
                 sim->proto->columns (sim->learn, &names, &docs) + 1,
@@ -158,10 +159,20 @@ obs_sample (void *ud, double t, const double *y)
     {
       const char *const *names, *const *docs;
       size_t n = sim->proto->columns (sim->learn, &names, &docs);
-      sim->proto->sample (sim->learn, t, y, sim->lrow);
+      const char *const *paths;
+      const size_t *rows, *cols;
+      size_t nm = sim->proto->matrices
+                      ? sim->proto->matrices (sim->learn, &paths, &rows, &cols)
+                      : 0;
+      if ((rc = sim->proto->sample (sim->learn, t, y, sim->lrow)) < 0)
+        return rc;
+      rc = 0;
       if (sim->ev.learning_row)
         sim->ev.learning_row (sim->ev.ud, t, n, sim->lrow);
-      if (sim->rec)
+      for (size_t i = 0; sim->rec && rc == 0 && i < nm; i++)
+        rc = credo__rec_learning_matrix (sim->rec, i,
+                                         sim->proto->matrix (sim->learn, i));
+      if (sim->rec && rc == 0)
         rc = credo__rec_learning_row (sim->rec, t, sim->lrow);
     }
   return rc;
@@ -228,6 +239,31 @@ segment_ends (credo_sim *sim, double **out, size_t *n_out)
   return 0;
 }
 
+/* The protocol's turn at t (0 or a segment end), then the engine goes on
+ * from the state it leaves (`restart`: a segment follows; the engine is
+ * restarted there anyway, and after the last only if the state changed,
+ * so that the final state holds the last update). */
+static int
+protocol_act (credo_sim *sim, double t, int restart)
+{
+  const credo_engine_type *E = sim->engine_type;
+  int changed = 0;
+  if (sim->learn && sim->proto->act)
+    {
+      /* y0 is free after the start: it holds the state the engine resumes */
+      if (t > 0)
+        memcpy (sim->y0, E->state (sim->engine, NULL),
+                sim->net->n_state * sizeof *sim->y0);
+      if ((changed = sim->proto->act (sim->learn, t, sim->y0)) < 0)
+        return changed;
+      if (changed)
+        return E->reset (sim->engine, t, sim->y0);
+    }
+  if (restart && t > 0)
+    return E->reset (sim->engine, t, E->state (sim->engine, NULL));
+  return 0;
+}
+
 int
 credo_sim_run (credo_sim *sim)
 {
@@ -262,10 +298,19 @@ credo_sim_run (credo_sim *sim)
       double mpe = sim->proto->mean_predictor_error (sim->learn);
       if (sim->rec)
         rc = credo__rec_learning_open (sim->rec, n, names, docs, mpe);
+      if (rc == 0 && sim->rec && sim->proto->matrices)
+        {
+          const char *const *paths;
+          const size_t *rows, *cols;
+          size_t nm = sim->proto->matrices (sim->learn, &paths, &rows, &cols);
+          rc = credo__rec_learning_matrices (sim->rec, nm, paths, rows, cols);
+        }
       if (rc == 0 && sim->ev.learning_header)
         sim->ev.learning_header (sim->ev.ud, n, names, mpe);
     }
   sim->wall0 = credo__wall_seconds ();
+  if (rc == 0)
+    rc = protocol_act (sim, 0.0, 1);
   if (rc == 0 && obs_next_time (sim) <= 0.0)
     rc = obs_sample (sim, 0.0, sim->y0);
   for (size_t k = 0; rc == 0 && k < n_ends; k++)
@@ -273,8 +318,8 @@ credo_sim_run (credo_sim *sim)
       /* pieces are chosen inside the segment: see credo_net.piece_t */
       sim->net->piece_t = 0.5 * ((k ? ends[k - 1] : 0.0) + ends[k]);
       rc = E->advance (sim->engine, ends[k], &obs);
-      if (rc == 0 && k + 1 < n_ends)
-        rc = E->reset (sim->engine, ends[k], E->state (sim->engine, NULL));
+      if (rc == 0)
+        rc = protocol_act (sim, ends[k], k + 1 < n_ends);
     }
   E->state (sim->engine, &t_end);
   progress (sim, t_end, 1);

@@ -34,6 +34,8 @@
 static const char *const learning_keys[] = { "every", "start", "stop",
                                              "layers", "test", "classify",
                                              "protocol", "references",
+                                             "record_updates",
+                                             "diagnostics_every", "dfc",
                                              NULL };
 static const char *const test_keys[] = { "file", "inputs", "targets",
                                          "samples", "compare", NULL };
@@ -380,8 +382,25 @@ credo__spec_learning (spec_parser *p, config_setting_t *g)
                                 "%s", credo__spec_type_name (t));
       l->classify = config_setting_get_bool (t) != 0;
     }
+  if ((t = config_setting_get_member (g, "record_updates")))
+    {
+      if (config_setting_type (t) != CONFIG_TYPE_BOOL)
+        return credo__spec_err (p, t, "'record_updates' must be true or "
+                                "false, not %s", credo__spec_type_name (t));
+      l->record_updates = config_setting_get_bool (t) != 0;
+    }
+  if ((rc = credo__spec_opt_long (p, g, "diagnostics_every",
+                                  &l->diagnostics_every, NULL)))
+    return rc;
+  if (l->diagnostics_every < 0)
+    return credo__spec_err (p, config_setting_get_member (g,
+                                                          "diagnostics_every"),
+                            "'diagnostics_every' must be >= 0 (updates "
+                            "between diagnostics; 0 = never), not %ld",
+                            l->diagnostics_every);
   if ((rc = parse_layers (p, g)) || (rc = parse_protocol (p, g))
-      || (rc = parse_references (p, g)))
+      || (rc = parse_references (p, g))
+      || (rc = credo__spec_learning_dfc (p, g)))
     return rc;
   if (!(t = credo__spec_group (p, g, "test", &rc)))
     {
@@ -407,4 +426,5 @@ credo__spec_learning_free (credo_learning_spec *l)
   for (size_t i = 0; i < l->n_references; i++)
     free (l->references[i]);
   free (l->references);
+  free (l->dfc.feedback);
 }

@@ -143,6 +143,10 @@ int credo__spec_weights (spec_parser *p, config_setting_t *s);
 /* learning.c: the `learning` group; after the stimuli. */
 int credo__spec_learning (spec_parser *p, config_setting_t *s);
 void credo__spec_learning_free (credo_learning_spec *l);
+/* learning.dfc (learning_dfc.c), after the layers and the protocol; and
+ * the check that every loss_target population is such a protocol's. */
+int credo__spec_learning_dfc (spec_parser *p, config_setting_t *learning);
+int credo__spec_check_loss_targets (spec_parser *p);
 /* solver.c: the `solver` group (NULL when absent); after the populations. */
 int credo__spec_solver (spec_parser *p, config_setting_t *s);
 

@@ -55,10 +55,23 @@ typedef enum credo_conn
   CREDO_CONN_ONE_TO_ONE /* unit i -> unit i; sizes must match */
 } credo_conn;
 
+/* How a plastic projection's weights move (set by the learning protocol):
+ * continuously by the rule (dW/dt = rule), or frozen while the rule is
+ * evaluated by the protocol at the end of a window (FROZEN) or integrated
+ * into a quadrature block beside W (ACCUMULATE: dA/dt = rule, dW/dt = 0),
+ * the protocol then applying discrete updates. */
+typedef enum credo_plast_mode
+{
+  CREDO_PLAST_CONTINUOUS = 0,
+  CREDO_PLAST_FROZEN,
+  CREDO_PLAST_ACCUMULATE
+} credo_plast_mode;
+
 /* Plasticity of a projection (rule == NULL: static weights). */
 typedef struct credo_plast_spec
 {
   const credo_rule_type *rule;
+  credo_plast_mode mode;
   double eta;          /* learning rate, 1/ms per unit error and rate */
   double tau_w;        /* low-pass filter of the induction term, ms; 0 = none */
   double w_min, w_max; /* hard bounds (default -inf, +inf) */
@@ -187,6 +200,39 @@ unsigned long long credo__weights_count (const credo_weights_spec *w);
 /* The k-th snapshot time, start + k*every. */
 double credo__weights_time (const credo_weights_spec *w, unsigned long long k);
 
+/* The Deep Feedback Control protocol (learning.dfc, protocol "dfc"). */
+typedef enum credo_dfc_variant
+{
+  CREDO_DFC_AVERAGE, /* "DFC": the rule averaged over the window */
+  CREDO_DFC_SS,      /* "DFC-SS": the rule at the window's end */
+  CREDO_DFC_SSA,     /* "DFC-SSA": at the linearised steady state, solved */
+  CREDO_DFC_FIXED    /* "DFC-fixed": as DFC, Q = W^T products, frozen */
+} credo_dfc_variant;
+
+typedef enum credo_optimizer
+{
+  CREDO_OPT_SGD,
+  CREDO_OPT_ADAM,
+  CREDO_OPT_NONE /* updates are computed and recorded, never applied */
+} credo_optimizer;
+
+typedef struct credo_dfc_spec
+{
+  int variant;      /* credo_dfc_variant */
+  int controller;   /* the pi_controller population */
+  int target;       /* the loss_target population, or -1 */
+  int *feedback;    /* [n_layers]: projection controller.u -> layer's
+                       apical port, or -1 (none; always -1 for layer 0) */
+  int optimizer;    /* credo_optimizer */
+  double lr;        /* learning rate (divided by lambda if normalize_lr) */
+  int normalize_lr;
+  double beta1, beta2, epsilon; /* Adam */
+  double clip;      /* per-tensor norm clip of the update, 0 = none */
+  double gamma;     /* damping of the Gauss-Newton references */
+  int reset;        /* each window starts from the feed-forward state */
+  credo_loc loc;
+} credo_dfc_spec;
+
 /* Learning curves (the `learning` group, /learning/ in the file): every
  * `every` ms the frozen circuit is evaluated on a test set, and the
  * instantaneous weight change of each forward projection is compared with
@@ -211,6 +257,13 @@ typedef struct credo_learning_spec
   char *protocol;
   size_t n_references;
   char **references;
+  /* learning.record_updates: every update and reference direction goes to
+   * /learning/update/<proj> and /learning/reference/<name>/<proj> */
+  int record_updates;
+  /* learning.diagnostics_every: updates between the protocol's costly
+   * diagnostics (DFC: rho_Q and the stability margin); 0 = never */
+  long diagnostics_every;
+  credo_dfc_spec dfc; /* protocol "dfc" only */
   credo_loc loc;
 } credo_learning_spec;
 

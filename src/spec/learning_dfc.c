@@ -1,0 +1,279 @@
+/* src/spec/learning_dfc.c -- validating `learning.dfc`, the settings of the
+ * Deep Feedback Control protocol (Meulemans et al. 2021, NeurIPS).
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ *   learning = {
+ *     protocol = "dfc";
+ *     every = 20.0;                 # ms: one presentation window per update
+ *     layers = ["x", "h", "y"];     # the forward chain (dfc_neuron layers)
+ *     references = ["backprop", "gauss_newton"];
+ *     record_updates = true;        # /learning/update/<W>, .../reference/
+ *     diagnostics_every = 10;       # updates between rho_Q / stability
+ *     dfc = {
+ *       variant = "DFC-SS";         # "DFC" | "DFC-SS" | "DFC-SSA" | "DFC-fixed"
+ *       controller = "ctrl";        # the pi_controller (one unit per output)
+ *       target = "loss";            # the loss_target population (optional)
+ *       optimizer = "adam";         # "sgd" | "adam" | "none"
+ *       lr = 1e-3;  normalize_lr = true;   # lr / lambda, as the authors
+ *       beta1 = 0.99; beta2 = 0.99; epsilon = 1e-8;   # Adam
+ *       clip = 1.0;                 # per-tensor norm clip (0 = none)
+ *       gamma = 0.0;                # damping of the Gauss-Newton references
+ *       reset = true;               # windows start from the feed-forward state
+ *     };
+ *   };
+ *
+ * The forward projections of the chain must carry a plasticity rule (the
+ * rule the protocol evaluates, e.g. "dfc"); the protocol freezes them
+ * (DFC-SS, DFC-SSA) or integrates the rule into a quadrature beside them
+ * (DFC, DFC-fixed) and applies discrete updates at the window ends.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec/parse.h"
+
+static const char *const dfc_keys[] = { "variant", "controller", "target",
+                                        "optimizer", "lr", "normalize_lr",
+                                        "beta1", "beta2", "epsilon", "clip",
+                                        "gamma", "reset", NULL };
+static const char *const variants[] = { "DFC", "DFC-SS", "DFC-SSA",
+                                        "DFC-fixed", NULL };
+static const char *const optimizers[] = { "sgd", "adam", "none", NULL };
+
+static int
+opt_bool (spec_parser *p, const config_setting_t *g, const char *key,
+          int *out)
+{
+  const config_setting_t *s = config_setting_get_member (g, key);
+  if (!s)
+    return 0;
+  if (config_setting_type (s) != CONFIG_TYPE_BOOL)
+    return credo__spec_err (p, s, "'%s' must be true or false, not %s", key,
+                            credo__spec_type_name (s));
+  *out = config_setting_get_bool (s) != 0;
+  return 0;
+}
+
+/* A number member within [lo, hi] (hi_open: < hi). */
+static int
+opt_range (spec_parser *p, const config_setting_t *g, const char *key,
+           double *out, double lo, double hi, int hi_open, const char *what)
+{
+  int found = 0, rc;
+  if ((rc = credo__spec_opt_num (p, g, key, out, &found)) || !found)
+    return rc;
+  if (!(isfinite (*out) && *out >= lo && (hi_open ? *out < hi : *out <= hi)))
+    return credo__spec_err (p, config_setting_get_member (g, key),
+                            "'%s' must be %s, not %g", key, what, *out);
+  return 0;
+}
+
+/* The population named by string member `key`, of model `model` with the
+ * output layer's size. */
+static int
+pop_member (spec_parser *p, const config_setting_t *g, const char *key,
+            const char *model, int *pop)
+{
+  const credo_spec *spec = p->spec;
+  const credo_learning_spec *l = &spec->learning;
+  const credo_pop_spec *out = &spec->pops[l->layers[l->n_layers - 1]];
+  const config_setting_t *s = config_setting_get_member (g, key);
+  const char *name;
+  int rc;
+  if ((rc = credo__spec_str (p, s, &name)))
+    return rc;
+  if ((*pop = credo__spec_pop_index (spec, name)) < 0)
+    return credo__spec_err (p, s, "learning.dfc.%s: unknown population '%s'",
+                            key, name);
+  if (strcmp (spec->pops[*pop].model->name, model) != 0)
+    return credo__spec_err (p, s, "learning.dfc.%s: population '%s' is a %s, "
+                            "not a %s", key, name,
+                            spec->pops[*pop].model->name, model);
+  if (spec->pops[*pop].size != out->size)
+    return credo__spec_err (p, s, "learning.dfc.%s: population '%s' has %zu "
+                            "units but the output layer '%s' has %zu; it "
+                            "needs one per output unit", key, name,
+                            spec->pops[*pop].size, out->name, out->size);
+  return 0;
+}
+
+/* feedback[k]: the projection controller.u -> layers[k].apical. */
+static int
+find_feedback (spec_parser *p, const config_setting_t *g)
+{
+  credo_spec *spec = p->spec;
+  credo_learning_spec *l = &spec->learning;
+  credo_dfc_spec *d = &l->dfc;
+  const credo_model_type *cm = spec->pops[d->controller].model;
+  int u = credo_model_output_index (cm, "u");
+  if (!(d->feedback = credo__calloc (l->n_layers, sizeof *d->feedback)))
+    return credo__spec_nomem (p);
+  for (size_t k = 0; k < l->n_layers; k++)
+    {
+      const credo_pop_spec *ps = &spec->pops[l->layers[k]];
+      int apical = credo_model_input_index (ps->model, "apical");
+      d->feedback[k] = -1;
+      for (size_t j = 0; k > 0 && apical >= 0 && j < spec->n_projs; j++)
+        {
+          const credo_proj_spec *pj = &spec->projs[j];
+          if (pj->pre != d->controller || pj->pre_port != u
+              || pj->post != l->layers[k] || pj->post_port != apical)
+            continue;
+          if (d->feedback[k] >= 0)
+            return credo__spec_err (p, g, "learning.dfc: layer '%s' gets two "
+                                    "feedback projections from the "
+                                    "controller ('%s' and '%s')", ps->name,
+                                    spec->projs[d->feedback[k]].name,
+                                    pj->name);
+          if (pj->conn != CREDO_CONN_DENSE)
+            return credo__spec_err (p, g, "learning.dfc: feedback projection "
+                                    "'%s' must be dense (Q is %zu x %zu)",
+                                    pj->name, ps->size,
+                                    spec->pops[d->controller].size);
+          d->feedback[k] = (int) j;
+        }
+      if (k > 0 && d->variant == CREDO_DFC_FIXED && d->feedback[k] < 0)
+        return credo__spec_err (p, g, "learning.dfc: variant DFC-fixed sets "
+                                "every layer's feedback weights, but layer "
+                                "'%s' gets no projection from %s.u into its "
+                                "apical port", ps->name,
+                                spec->pops[d->controller].name);
+      if (k > 0 && d->variant == CREDO_DFC_FIXED
+          && spec->projs[d->feedback[k]].plast.rule)
+        return credo__spec_err (p, g, "learning.dfc: variant DFC-fixed keeps "
+                                "the feedback weights frozen, but '%s' is "
+                                "plastic", spec->projs[d->feedback[k]].name);
+    }
+  return 0;
+}
+
+/* The chain's forward projections: plastic, unfiltered, moved by us. */
+static int
+claim_forward (spec_parser *p, const config_setting_t *g)
+{
+  credo_spec *spec = p->spec;
+  credo_learning_spec *l = &spec->learning;
+  char where[512];
+  for (size_t k = 1; k < l->n_layers; k++)
+    {
+      credo_proj_spec *pj = &spec->projs[l->fwd[k]];
+      if (!pj->plast.rule)
+        return credo__spec_err (p, g, "learning.dfc: forward projection '%s' "
+                                "(%s) has no plasticity rule; the protocol "
+                                "evaluates it at every window's end (add "
+                                "plasticity = { rule = \"dfc\"; eta = 1.0; "
+                                "})", pj->name,
+                                credo__loc_str (&pj->loc, where,
+                                                sizeof where));
+      if (pj->plast.tau_w > 0)
+        return credo__spec_err (p, g, "learning.dfc: forward projection '%s' "
+                                "(%s) low-pass filters its rule (tau_w = %g); "
+                                "the protocol's updates need tau_w = 0",
+                                pj->name,
+                                credo__loc_str (&pj->plast.loc, where,
+                                                sizeof where),
+                                pj->plast.tau_w);
+      pj->plast.mode = (l->dfc.variant == CREDO_DFC_AVERAGE
+                        || l->dfc.variant == CREDO_DFC_FIXED)
+                           ? CREDO_PLAST_ACCUMULATE
+                           : CREDO_PLAST_FROZEN;
+    }
+  return 0;
+}
+
+int
+credo__spec_learning_dfc (spec_parser *p, config_setting_t *lg)
+{
+  credo_learning_spec *l = &p->spec->learning;
+  credo_dfc_spec *d = &l->dfc;
+  int is_dfc = l->protocol && strcmp (l->protocol, "dfc") == 0;
+  config_setting_t *g;
+  int rc;
+  d->controller = d->target = -1;
+  d->optimizer = CREDO_OPT_SGD;
+  d->variant = CREDO_DFC_SS;
+  d->lr = 0;
+  d->beta1 = d->beta2 = 0.99; /* the authors' Adam (Meulemans et al.) */
+  d->epsilon = 1e-8;
+  d->reset = 1;
+  if (!(g = credo__spec_group (p, lg, "dfc", &rc)))
+    {
+      if (rc)
+        return rc;
+      if (is_dfc)
+        return credo__spec_err (p, lg, "learning protocol \"dfc\" needs a "
+                                "'dfc' group (at least controller = "
+                                "\"NAME\")");
+      return 0;
+    }
+  if (!is_dfc)
+    return credo__spec_err (p, g, "'dfc' settings apply to protocol \"dfc\" "
+                            "only (learning.protocol is \"%s\")",
+                            l->protocol ? l->protocol : "continuous");
+  if ((rc = credo__spec_check_keys (p, g, "learning.dfc", dfc_keys))
+      || (rc = credo__spec_loc (p, g, &d->loc))
+      || (rc = credo__spec_opt_choice (p, g, "variant", variants,
+                                       &d->variant))
+      || (rc = credo__spec_opt_choice (p, g, "optimizer", optimizers,
+                                       &d->optimizer)))
+    return rc;
+  if (!credo__spec_need (p, g, "controller", "learning.dfc"))
+    return CREDO_ECONFIG;
+  if ((rc = pop_member (p, g, "controller", "pi_controller", &d->controller)))
+    return rc;
+  if (config_setting_get_member (g, "target")
+      && (rc = pop_member (p, g, "target", "loss_target", &d->target)))
+    return rc;
+  if ((rc = opt_range (p, g, "lr", &d->lr, 0, INFINITY, 1, ">= 0 and finite"))
+      || (rc = opt_range (p, g, "beta1", &d->beta1, 0, 1, 1, "in [0, 1)"))
+      || (rc = opt_range (p, g, "beta2", &d->beta2, 0, 1, 1, "in [0, 1)"))
+      || (rc = opt_range (p, g, "epsilon", &d->epsilon, 0, INFINITY, 1,
+                          ">= 0 and finite"))
+      || (rc = opt_range (p, g, "clip", &d->clip, 0, INFINITY, 1,
+                          ">= 0 (0: no clipping)"))
+      || (rc = opt_range (p, g, "gamma", &d->gamma, 0, INFINITY, 1,
+                          ">= 0 and finite"))
+      || (rc = opt_bool (p, g, "normalize_lr", &d->normalize_lr))
+      || (rc = opt_bool (p, g, "reset", &d->reset)))
+    return rc;
+  if (d->optimizer != CREDO_OPT_NONE && !config_setting_get_member (g, "lr"))
+    return credo__spec_err (p, g, "learning.dfc: optimizer \"%s\" needs a "
+                            "learning rate 'lr' (or optimizer = \"none\" to "
+                            "record updates without applying them)",
+                            optimizers[d->optimizer]);
+  if (d->normalize_lr && d->target < 0)
+    return credo__spec_err (p, config_setting_get_member (g, "normalize_lr"),
+                            "normalize_lr divides the learning rate by the "
+                            "loss_target's lambda: it needs "
+                            "learning.dfc.target");
+  if ((rc = find_feedback (p, g)))
+    return rc;
+  return claim_forward (p, g);
+}
+
+/* A loss_target needs the chain of the protocol that sets its r_ff. */
+int
+credo__spec_check_loss_targets (spec_parser *p)
+{
+  const credo_spec *spec = p->spec;
+  const credo_learning_spec *l = &spec->learning;
+  char where[512];
+  for (size_t i = 0; i < spec->n_pops; i++)
+    {
+      const credo_pop_spec *ps = &spec->pops[i];
+      if (strcmp (ps->model->name, "loss_target") != 0)
+        continue;
+      if (!l->dfc.feedback || l->dfc.target != (int) i)
+        return credo__error (p->ctx, CREDO_ECONFIG,
+                             "%s: population '%s' (model loss_target) needs "
+                             "a feed-forward chain to take its target from: "
+                             "learning = { protocol = \"dfc\"; layers = "
+                             "[...]; dfc = { target = \"%s\"; ... }; }",
+                             credo__loc_str (&ps->loc, where, sizeof where),
+                             ps->name, ps->name);
+    }
+  return 0;
+}
