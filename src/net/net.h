@@ -152,6 +152,9 @@ credo__net_piece_time (const credo_net *net, double t)
   return net->piece_t == net->piece_t ? net->piece_t : t;
 }
 /* Appends the stimulus' discontinuity times in (t0, t1) to *times. */
+/* Appends t to a growing array of times (the breaks functions' output):
+ * 0 or CREDO_ENOMEM. */
+int credo__times_push (double t, double **times, size_t *n, size_t *cap);
 int credo__stim_breaks (const credo_stim_spec *s, double t0, double t1,
                         double **times, size_t *n, size_t *cap);
 

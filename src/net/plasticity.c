@@ -263,20 +263,9 @@ credo__plast_breaks (const credo_spec *spec, double t0, double t1,
       if (!ps->rule)
         continue;
       for (int e = 0; e < 2; e++)
-        {
-          if (!(edges[e] > t0 && edges[e] < t1))
-            continue;
-          if (*n == *cap)
-            {
-              size_t nc = *cap ? 2 * *cap : 16;
-              double *nt = realloc (*times, nc * sizeof *nt);
-              if (!nt)
-                return CREDO_ENOMEM;
-              *times = nt;
-              *cap = nc;
-            }
-          (*times)[(*n)++] = edges[e];
-        }
+        if (edges[e] > t0 && edges[e] < t1
+            && credo__times_push (edges[e], times, n, cap))
+          return CREDO_ENOMEM;
     }
   return 0;
 }

@@ -118,8 +118,8 @@ credo__stim_add (const credo_stim_spec *s, double t, double tp, double *out)
     }
 }
 
-static int
-push (double t, double **times, size_t *n, size_t *cap)
+int
+credo__times_push (double t, double **times, size_t *n, size_t *cap)
 {
   if (*n == *cap)
     {
@@ -151,7 +151,7 @@ dataset_breaks (const credo_stim_spec *s, double lo, double hi,
       double tk = switch_time (s, k);
       if ((!s->repeat && (size_t) k > s->n_rows) || !(tk < hi))
         break;
-      if (tk > prev && (rc = push (tk, times, n, cap)))
+      if (tk > prev && (rc = credo__times_push (tk, times, n, cap)))
         return rc;
       prev = tk > prev ? tk : prev;
     }
@@ -172,17 +172,17 @@ credo__stim_breaks (const credo_stim_spec *s, double t0, double t1,
   double lo = t0 > s->start ? t0 : s->start; /* rows strictly after lo */
   double hi = t1 < s->stop ? t1 : s->stop;   /* and strictly before hi */
   int rc;
-  if (s->start > t0 && s->start < t1 && (rc = push (s->start, times, n, cap)))
+  if (s->start > t0 && s->start < t1 && (rc = credo__times_push (s->start, times, n, cap)))
     return rc;
   if (s->kind == CREDO_STIM_TABLE)
     for (size_t k = first_row_after (s->times, s->n_rows, lo);
          k < s->n_rows && s->times[k] < hi; k++)
-      if ((rc = push (s->times[k], times, n, cap)))
+      if ((rc = credo__times_push (s->times[k], times, n, cap)))
         return rc;
   if (s->kind == CREDO_STIM_DATASET
       && (rc = dataset_breaks (s, lo, hi, times, n, cap)))
     return rc;
-  if (s->stop > t0 && s->stop < t1 && (rc = push (s->stop, times, n, cap)))
+  if (s->stop > t0 && s->stop < t1 && (rc = credo__times_push (s->stop, times, n, cap)))
     return rc;
   return 0;
 }
