@@ -18,6 +18,7 @@ extern const credo_model_type credo_model_pyramidal;
 extern const credo_model_type credo_model_interneuron;
 extern const credo_model_type credo_model_dfc_neuron;
 extern const credo_model_type credo_model_pi_controller;
+extern const credo_model_type credo_model_loss_target;
 
 static const credo_model_type *const registry[] = {
   &credo_model_input,
@@ -26,6 +27,7 @@ static const credo_model_type *const registry[] = {
   &credo_model_interneuron,
   &credo_model_dfc_neuron,
   &credo_model_pi_controller,
+  &credo_model_loss_target,
   NULL
 };
 

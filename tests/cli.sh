@@ -10,7 +10,7 @@ check () { # description, then a command that must succeed
   d=$1; shift
   if limit 60 "$@" >"$tmp/last" 2>&1; then ok "$d"; else notok "$d: $(tail -3 "$tmp/last")"; fi
 }
-plan 19
+plan 20
 
 q="$src/examples/rate_network/rate_network.cfg"
 check "quickstart runs" "$bin" run "$q" -o "$tmp/q.h5" --set duration=300 -q
@@ -21,6 +21,7 @@ check "check summarises" sh -c "'$bin' check '$q' | grep -qi 'state'"
 check "models lists rate and input" sh -c "'$bin' models | grep -q '^rate' && '$bin' models | grep -q '^input'"
 check "models rate shows tau with unit" sh -c "'$bin' models rate | grep -E 'tau +10 +ms'"
 check "models lists the plasticity rules" sh -c "'$bin' models | grep -A9 '^plasticity rules:' | grep -q '^oja '"
+check "models loss_target shows lambda, the loss names and the error port" sh -c "'$bin' models loss_target > '$tmp/lt' && grep -qE '^  lambda +0\.1 +1 ' '$tmp/lt' && grep -q '(one of: mse, cross_entropy)' '$tmp/lt' && grep -qE '^  error +1 +output error e = r\* - r_L' '$tmp/lt' && grep -qE '^  r_ff ' '$tmp/lt'"
 check "models dendritic_prediction shows its two signals" sh -c "'$bin' models dendritic_prediction | grep -qE '^  1  the prediction'"
 check "--version names the BLAS (OpenBLAS)" sh -c "'$bin' --version | grep -i 'blas.*openblas'"
 check "--help on every command" sh -c "'$bin' --help >/dev/null && '$bin' run --help >/dev/null && '$bin' check --help >/dev/null && '$bin' models --help >/dev/null && '$bin' info --help >/dev/null"
