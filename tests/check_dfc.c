@@ -187,17 +187,6 @@ draw_linear (linear_net *L, double alpha, unsigned long seed)
   gsl_rng_free (rng);
 }
 
-/* "[a, b, ...]" of n values into buf. */
-static void
-list_of (char *buf, size_t len, const double *v, size_t n)
-{
-  size_t off = (size_t) snprintf (buf, len, "[");
-  for (size_t i = 0; i < n; i++)
-    off += (size_t) snprintf (buf + off, len - off, "%s%.17g", i ? ", " : "",
-                              v[i]);
-  snprintf (buf + off, len - off, "]");
-}
-
 /* The config of network L with controller gain k_p and leak alpha; weight
  * files written into tmpdir. */
 static char *

@@ -105,6 +105,16 @@ write_csv (const char *path, const double *a, size_t rows, size_t cols)
   fclose (f);
 }
 
+void
+list_of (char *buf, size_t len, const double *v, size_t n)
+{
+  size_t off = (size_t) snprintf (buf, len, "[");
+  for (size_t i = 0; i < n; i++)
+    off += (size_t) snprintf (buf + off, len - off, "%s%.17g", i ? ", " : "",
+                              v[i]);
+  snprintf (buf + off, len - off, "]");
+}
+
 const char *
 srcdir (void)
 {

@@ -56,6 +56,10 @@ const char *write_file (const char *name, const char *text);
  * (%.17g), for projections initialised from a file. */
 void write_csv (const char *path, const double *a, size_t rows, size_t cols);
 
+/* "[a, b, ...]" of the n values v, exactly (%.17g), into buf (len bytes):
+ * a list for a config text. */
+void list_of (char *buf, size_t len, const double *v, size_t n);
+
 /* $CREDO_SRCDIR (default "."): where tests/configs is when the build tree is
  * not the source tree. */
 const char *srcdir (void);

@@ -7,8 +7,11 @@
  * Layer k > 0 of the chain is u_k = a_k W_k r_{k-1}, r_k = phi_k(u_k), with
  * a_k the gain of the model's forward input at rest without teaching (for
  * the pyramidal neuron g_B / (g_lk + g_B + g_A), Sacramento et al. 2018,
- * Eq. 5).  Reference gradients are computed on this network.
+ * Eq. 5).  Reference gradients are computed on this network: from its
+ * output error delta (the target's, or one a protocol sets) and its
+ * Jacobian d r_N / d u_k (credo__chain_jacobian).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +32,7 @@ credo__chain_free (credo_ff_chain *c)
     }
   free (c->L);
   free (c->W);
+  free (c->delta);
   free (c);
 }
 
@@ -78,6 +82,8 @@ credo__chain_new (credo_ctx *ctx, const credo_net *net, size_t n_layers,
       if (layer_init (ctx, L, k))
         goto fail;
     }
+  if (!(c->delta = credo__calloc (c->L[n_layers - 1].n, sizeof (double))))
+    goto nomem;
   return c;
 nomem:
   credo__error (ctx, CREDO_ENOMEM, "out of memory");
@@ -118,6 +124,62 @@ credo__chain_forward (credo_ff_chain *c, const double *y)
       any_gate |= op->in[out->gate_port][j] != 0;
   c->target = any_gate && out->target_port >= 0 ? op->in[out->target_port]
                                                 : NULL;
+  c->has_delta = c->target != NULL;
+  for (size_t j = 0; c->target && j < out->n; j++)
+    c->delta[j] = out->d[j] * (c->target[j] - out->u[j]);
+}
+
+void
+credo__chain_set_delta (credo_ff_chain *c, const double *delta)
+{
+  c->has_delta = delta != NULL;
+  if (delta)
+    memcpy (c->delta, delta, c->L[c->n_layers - 1].n * sizeof *delta);
+}
+
+size_t
+credo__chain_jacobian_work (const credo_ff_chain *c)
+{
+  return 2 * credo__chain_widest (c);
+}
+
+/* Row o of J by backpropagating the unit vector e_o through the chain. */
+static void
+jacobian_row (const credo_ff_chain *c, size_t o, double *row, double *g,
+              double *h)
+{
+  size_t N = c->n_layers, off = credo__chain_units (c, 1);
+  const credo_ff_layer *out = &c->L[N - 1];
+  memset (g, 0, out->n * sizeof *g);
+  g[o] = out->d[o];
+  for (size_t k = N - 1; k >= 1; k--)
+    {
+      const credo_ff_layer *L = &c->L[k];
+      const credo_proj *pr = L->fwd;
+      double *swap;
+      off -= L->n;
+      memcpy (row + off, g, L->n * sizeof *g);
+      if (k == 1)
+        break;
+      /* d u_k / d u_{k-1} = a_k W_k diag(phi'(u_{k-1})) */
+      cblas_dgemv (CblasRowMajor, CblasTrans, (int) pr->rows, (int) pr->cols,
+                   L->a, c->W[k], (int) pr->cols, g, 1, 0.0, h, 1);
+      for (size_t j = 0; j < c->L[k - 1].n; j++)
+        h[j] *= c->L[k - 1].d[j];
+      swap = g, g = h, h = swap;
+    }
+}
+
+int
+credo__chain_jacobian (const credo_ff_chain *c, double *J, double *work)
+{
+  size_t m = c->L[c->n_layers - 1].n, nv = credo__chain_units (c, 1);
+  for (size_t o = 0; o < m; o++)
+    jacobian_row (c, o, J + o * nv, work, work + credo__chain_widest (c));
+  for (size_t i = 0; i < m * nv; i++)
+    if (!isfinite (J[i]))
+      return -1;
+  return 0;
 }
 
 size_t

@@ -42,6 +42,24 @@ typedef struct credo_ff_chain
    * potential now (NULL: no target now, e.g. teaching gated off) */
   const double **W;
   const double *target;
+  /* The output error in rates (n_out values, n_out = L[n_layers-1].n):
+   * after credo__chain_forward with a target delta_j = phi'(u_N,j) (u*_j -
+   * u_N,j) and has_delta = 1, without one has_delta = 0.
+   * credo__chain_set_delta replaces it after the forward pass: how a
+   * loss-based protocol hands the references delta_L = r_L* - r_L^- =
+   * -lambda dL/dr_L.  Every reference that needs an error reads it here
+   * (and is undefined, -1, when !has_delta). */
+  double *delta;
+  int has_delta;
+  /* Gauss-Newton damping, >= 0 (default 0): the Gauss-Newton references
+   * solve (J J^T + gamma I) z = delta, du = J^T z. */
+  double gamma;
+  /* NULL (default), or r_pre[k] for k = 1 .. n_layers - 1 (L[k-1].n
+   * values each; r_pre[0] unused): the presynaptic rates of the
+   * Gauss-Newton references' outer products instead of the feed-forward
+   * rates L[k-1].r (e.g. the steady-state rates, as the DFC authors
+   * compare).  Borrowed. */
+  const double *const *r_pre;
 } credo_ff_chain;
 
 /* The chain of populations `layers` with forward projections `fwd` (as in
@@ -52,8 +70,20 @@ credo_ff_chain *credo__chain_new (credo_ctx *ctx, const credo_net *net,
                                   const int *fwd);
 void credo__chain_free (credo_ff_chain *c);
 /* The forward pass from the input layer's current rates with the weights
- * at y, and the output target from the ports as evaluated now. */
+ * at y, the output target from the ports as evaluated now and the output
+ * error delta from it (has_delta = 0 without a target). */
 void credo__chain_forward (credo_ff_chain *c, const double *y);
+/* Replaces the output error of the last forward pass by delta[n_out]
+ * (copied; has_delta = 1), or clears it (delta NULL: has_delta = 0). */
+void credo__chain_set_delta (credo_ff_chain *c, const double *delta);
+/* J (m x nv row-major, m = n_out, nv = credo__chain_units (c, 1)): J[o,
+ * off_k + i] = d r_N,o / d u_k,i for every layer k >= 1 (off_k the units
+ * of layers 1 .. k-1), at the last forward pass: the output block is
+ * diag(phi'(u_N)), J_k = J_{k+1} a_{k+1} W_{k+1} diag(phi'(u_k)).  Work:
+ * credo__chain_jacobian_work (c) doubles (two vectors of the widest
+ * layer).  0, or -1 when an entry is not finite. */
+size_t credo__chain_jacobian_work (const credo_ff_chain *c);
+int credo__chain_jacobian (const credo_ff_chain *c, double *J, double *work);
 /* Units of the layers first, first + 1, ..., and of the widest layer:
  * for sizing a reference's work space. */
 size_t credo__chain_units (const credo_ff_chain *c, size_t first);
@@ -75,7 +105,20 @@ typedef struct credo_reference_type
 } credo_reference_type;
 
 extern const credo_reference_type credo__ref_backprop,
-    credo__ref_hebbian, credo__ref_gauss_newton;
+    credo__ref_hebbian, credo__ref_gauss_newton,
+    credo__ref_gauss_newton_nonlinear;
+/* The Gauss-Newton potential change du = J^T (J J^T + gamma I)^-1 delta
+ * (nv values, layer 1 first, as the columns of credo__chain_jacobian)
+ * after credo__chain_forward; what both Gauss-Newton references build
+ * their directions from (learn/ref_gauss_newton.c).  Work:
+ * credo__chain_gn_work (c) doubles.  0, or -1 without delta, when J J^T +
+ * gamma I is not positive definite, or du is not finite. */
+size_t credo__chain_gn_work (const credo_ff_chain *c);
+int credo__chain_gn_du (const credo_ff_chain *c, double *du, double *work);
+/* dir[k] = x_k pre_k^T for every layer k >= 1, x (nv values) stacked as
+ * du, pre_k = c->r_pre[k] when set, else the forward rates L[k-1].r. */
+void credo__chain_gn_outer (const credo_ff_chain *c, const double *x,
+                            double *const *dir);
 const credo_reference_type *credo__reference_find (const char *name);
 const credo_reference_type *const *credo__reference_list (void);
 /* Their names, NULL-terminated (for hints in config errors). */

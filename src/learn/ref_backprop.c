@@ -12,11 +12,15 @@
  *   e_N = phi'(u_N) (u* - u_N),   e_k = phi'(u_k) W_{k+1}^T e_{k+1},
  *   direction_k = e_k r_{k-1}^T.
  *
- * The gain a_{k+1} is left out of e_k, as the microcircuit's apical error
- * carries no basal attenuation; directions are compared by angle, so a
- * positive factor per layer would not matter anyway.  Undefined (-1)
- * without a target.  Work: one error vector per layer.
+ * e_N is the chain's output error delta (learn.h: a protocol may set
+ * another, e.g. from a loss).  The gain a_{k+1} is left out of e_k, as
+ * the microcircuit's apical error carries no basal attenuation; directions
+ * are compared by angle, so a positive factor per layer would not matter
+ * anyway.  Undefined (-1) without an output error (no target and none
+ * set).  Work: one error vector per layer.
  */
+#include <string.h>
+
 #include <gsl/gsl_cblas.h>
 
 #include "learn/learn.h"
@@ -32,13 +36,12 @@ bp_direction (const credo_ff_chain *c, double *const *dir, double *work)
 {
   size_t N = c->n_layers;
   double *e[N];
-  const credo_ff_layer *out = &c->L[N - 1];
-  if (!c->target)
+  if (!c->has_delta)
     return -1;
   for (size_t k = 0, off = 0; k < N; off += c->L[k].n, k++)
     e[k] = work + off;
-  for (size_t j = 0; j < out->n; j++)
-    e[N - 1][j] = out->d[j] * (c->target[j] - out->u[j]);
+  /* e_N: the chain's output error (already phi'-weighted) */
+  memcpy (e[N - 1], c->delta, c->L[N - 1].n * sizeof (double));
   for (size_t k = N - 1; k > 1; k--)
     {
       const credo_proj *pr = c->L[k].fwd;

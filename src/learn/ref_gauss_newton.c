@@ -6,17 +6,22 @@
  *
  * With J = [J_1 ... J_N] the Jacobian of the output rates r_N with respect
  * to the potentials u_k of every layer k >= 1 of the feed-forward chain
- * (u_k = a_k W_k r_{k-1}, chain.c) and delta = phi'(u_N) (u* - u_N) the
- * output error in rates (to first order, as the backprop reference),
+ * (u_k = a_k W_k r_{k-1}, credo__chain_jacobian) and delta the chain's
+ * output error in rates (phi'(u_N) (u* - u_N) with a target, to first
+ * order as the backprop reference, or what a protocol set), with the
+ * damping gamma >= 0 of the chain (default 0),
  *
- *   du = J^T (J J^T)^-1 delta,      direction_k = du_k r_{k-1}^T,
+ *   du = J^T (J J^T + gamma I)^-1 delta,    direction_k = du_k r_{k-1}^T,
  *
- * the minimum-norm du with J du = delta.  Deep Feedback Control's
- * controller reaches this du at its steady state when the feedback weights
- * span the column space of J^T and the leak alpha -> 0 (Meulemans et al.
- * 2021), so the DFC update then approximates a Gauss-Newton step.  With a
- * single output unit du is parallel to the backprop errors layer by layer.
- * Undefined (-1) without a target or when J J^T is singular.
+ * for gamma = 0 the minimum-norm du with J du = delta.  Deep Feedback
+ * Control's controller reaches this du at its steady state when the
+ * feedback weights span the column space of J^T and the leak alpha -> 0
+ * (Meulemans et al. 2021), so the DFC update then approximates a
+ * Gauss-Newton step.  With a single output unit du is parallel to the
+ * backprop errors layer by layer.  r_{k-1} is the chain's r_pre[k] when
+ * set (e.g. the steady-state rates), else the feed-forward rates.
+ * Undefined (-1) without an output error or when J J^T + gamma I is not
+ * positive definite.  ref_gn_nonlinear.c builds on credo__chain_gn_du.
  */
 #include <math.h>
 #include <string.h>
@@ -27,70 +32,33 @@
 
 #include "learn/learn.h"
 
-/* Potentials of the layers k >= 1, in layer order. */
-static size_t
-n_pot (const credo_ff_chain *c)
+size_t
+credo__chain_gn_work (const credo_ff_chain *c)
 {
-  return credo__chain_units (c, 1);
+  size_t m = c->L[c->n_layers - 1].n, nv = credo__chain_units (c, 1);
+  /* J (m x nv), J J^T + gamma I (m x m), z (m), the Jacobian's vectors */
+  return m * nv + m * m + m + credo__chain_jacobian_work (c);
 }
 
-static size_t
-gn_work (const credo_ff_chain *c)
+int
+credo__chain_gn_du (const credo_ff_chain *c, double *du, double *work)
 {
-  size_t m = c->L[c->n_layers - 1].n, nv = n_pot (c);
-  size_t big = credo__chain_widest (c);
-  /* J (m x nv), J J^T (m x m), z (m), two backward vectors */
-  return m * nv + m * m + m + 2 * big;
-}
-
-/* Row o of J: d r_N,o / d u_k for every layer, by backpropagating the unit
- * vector e_o through the chain. */
-static void
-jacobian_row (const credo_ff_chain *c, size_t o, double *row, double *g,
-              double *h)
-{
-  size_t N = c->n_layers, off = n_pot (c);
-  const credo_ff_layer *out = &c->L[N - 1];
-  memset (g, 0, out->n * sizeof *g);
-  g[o] = out->d[o];
-  for (size_t k = N - 1; k >= 1; k--)
-    {
-      const credo_ff_layer *L = &c->L[k];
-      const credo_proj *pr = L->fwd;
-      double *swap;
-      off -= L->n;
-      memcpy (row + off, g, L->n * sizeof *g);
-      if (k == 1)
-        break;
-      /* d u_k / d u_{k-1} = a_k W_k diag(phi'(u_{k-1})) */
-      cblas_dgemv (CblasRowMajor, CblasTrans, (int) pr->rows, (int) pr->cols,
-                   L->a, c->W[k], (int) pr->cols, g, 1, 0.0, h, 1);
-      for (size_t j = 0; j < c->L[k - 1].n; j++)
-        h[j] *= c->L[k - 1].d[j];
-      swap = g, g = h, h = swap;
-    }
-}
-
-static int
-gn_direction (const credo_ff_chain *c, double *const *dir, double *work)
-{
-  size_t N = c->n_layers, m = c->L[N - 1].n, nv = n_pot (c);
-  const credo_ff_layer *out = &c->L[N - 1];
-  double *J = work, *A = J + m * nv, *z = A + m * m, *g = z + m, *h;
+  size_t m = c->L[c->n_layers - 1].n, nv = credo__chain_units (c, 1);
+  double *J = work, *A = J + m * nv, *z = A + m * m;
   gsl_error_handler_t *old;
   int bad;
-  if (!c->target)
+  if (!c->has_delta || credo__chain_jacobian (c, J, z + m))
     return -1;
-  h = g + credo__chain_widest (c);
-  for (size_t o = 0; o < m; o++)
-    jacobian_row (c, o, J + o * nv, g, h);
   cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (int) m, (int) nv,
                1.0, J, (int) nv, 0.0, A, (int) m);
   for (size_t i = 0; i < m; i++)
-    for (size_t j = 0; j < i; j++)
-      A[i * m + j] = A[j * m + i];
-  for (size_t j = 0; j < m; j++)
-    z[j] = out->d[j] * (c->target[j] - out->u[j]);
+    {
+      for (size_t j = 0; j < i; j++)
+        A[i * m + j] = A[j * m + i];
+      if (c->gamma != 0)
+        A[i * m + i] += c->gamma;
+    }
+  memcpy (z, c->delta, m * sizeof *z);
   {
     gsl_matrix_view Av = gsl_matrix_view_array (A, m, m);
     gsl_vector_view zv = gsl_vector_view_array (z, m);
@@ -101,26 +69,51 @@ gn_direction (const credo_ff_chain *c, double *const *dir, double *work)
   }
   if (bad)
     return -1;
-  /* du = J^T z, into g layer by layer, then the outer products */
-  for (size_t k = 1, off = 0; k < N; off += c->L[k].n, k++)
+  /* du = J^T z */
+  for (size_t i = 0; i < nv; i++)
     {
-      const credo_proj *pr = c->L[k].fwd;
-      for (size_t i = 0; i < c->L[k].n; i++)
-        {
-          double du = 0;
-          for (size_t o = 0; o < m; o++)
-            du += J[o * nv + off + i] * z[o];
-          for (size_t j = 0; j < pr->cols; j++)
-            dir[k][i * pr->cols + j] = du * c->L[k - 1].r[j];
-        }
+      double s = 0;
+      for (size_t o = 0; o < m; o++)
+        s += J[o * nv + i] * z[o];
+      du[i] = s;
     }
   return isfinite (z[0]) ? 0 : -1;
 }
 
+void
+credo__chain_gn_outer (const credo_ff_chain *c, const double *x,
+                       double *const *dir)
+{
+  for (size_t k = 1, off = 0; k < c->n_layers; off += c->L[k].n, k++)
+    {
+      const credo_proj *pr = c->L[k].fwd;
+      const double *pre = c->r_pre ? c->r_pre[k] : c->L[k - 1].r;
+      for (size_t i = 0; i < c->L[k].n; i++)
+        for (size_t j = 0; j < pr->cols; j++)
+          dir[k][i * pr->cols + j] = x[off + i] * pre[j];
+    }
+}
+
+static size_t
+gn_work (const credo_ff_chain *c)
+{
+  return credo__chain_units (c, 1) + credo__chain_gn_work (c); /* du, then */
+}
+
+static int
+gn_direction (const credo_ff_chain *c, double *const *dir, double *work)
+{
+  double *du = work;
+  if (credo__chain_gn_du (c, du, work + credo__chain_units (c, 1)))
+    return -1;
+  credo__chain_gn_outer (c, du, dir);
+  return 0;
+}
+
 const credo_reference_type credo__ref_gauss_newton = {
   "gauss_newton",
-  "Gauss-Newton / minimum norm: du = J^T (J J^T)^-1 delta over every "
-  "layer's potential, direction du_k r_{k-1}^T",
+  "Gauss-Newton / minimum norm: du = J^T (J J^T + gamma I)^-1 delta over "
+  "every layer's potential, direction du_k r_{k-1}^T",
   gn_work,
   gn_direction,
 };

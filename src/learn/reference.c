@@ -14,11 +14,13 @@
 extern const credo_reference_type credo__ref_backprop;
 extern const credo_reference_type credo__ref_hebbian;
 extern const credo_reference_type credo__ref_gauss_newton;
+extern const credo_reference_type credo__ref_gauss_newton_nonlinear;
 
 static const credo_reference_type *const registry[] = {
   &credo__ref_backprop,
   &credo__ref_hebbian,
   &credo__ref_gauss_newton,
+  &credo__ref_gauss_newton_nonlinear,
   NULL
 };
 
