@@ -215,6 +215,9 @@ static const rule_pin rule_pins[] = {
   { "dfc", 2,
     { { CREDO_SIGNAL_OUTPUT, "r" }, { CREDO_SIGNAL_OUTPUT, "basal_pred" } }, 0,
     1 },
+  { "dfc_voltage", 2,
+    { { CREDO_SIGNAL_OUTPUT, "v" }, { CREDO_SIGNAL_OUTPUT, "basal_hat" } }, 0,
+    1 },
 };
 #define N_RULE_PINS (sizeof rule_pins / sizeof rule_pins[0])
 

@@ -95,8 +95,30 @@ START_TEST (test_dfc_chain_closed_form)
                      1e-8, "dW2");
       if (c == 0)
         {
+          /* the protocol's own records: the DFC-SS updates, backprop's
+           * -lambda dl/dW at the feed-forward point (delta = 0.5: 0.25,
+           * 1) and Gauss-Newton's du r^T (du = J^T 0.5 / 1.25 = (0.2,
+           * 0.4): 0.2, 0.8), one row each */
+          const char *recs[6] = { "update/W1", "update/W2",
+                                  "reference/backprop/W1",
+                                  "reference/backprop/W2",
+                                  "reference/gauss_newton/W1",
+                                  "reference/gauss_newton/W2" };
+          const double want[6] = { 0.2, 0.88, 0.25, 1.0, 0.2, 0.8 };
           assert_close1 ((vh - ph) * 1.0, 0.2, 0, 1e-8, "dW1 = 0.2");
           assert_close1 ((vy - py) * rh, 0.88, 0, 1e-8, "dW2 = 0.88");
+          for (int i = 0; i < 6; i++)
+            {
+              char name[128];
+              size_t rows, cols;
+              double *d;
+              snprintf (name, sizeof name, "/learning/%s", recs[i]);
+              d = read_2d (tmp_path ("chain.h5"), name, &rows, &cols);
+              ck_assert_uint_eq (rows, 1);
+              ck_assert_uint_eq (cols, 1);
+              assert_close1 (d[0], want[i], 0, 1e-8, recs[i]);
+              free (d);
+            }
         }
     }
 }
@@ -276,7 +298,7 @@ START_TEST (test_dfc_jtimes)
   credo_net *net;
   double y[8], v[8], jv[8], fd[8], J[64], Jv[8];
   size_t n;
-  snprintf (path, sizeof path, "%s/examples/dfc_chain/dfc_chain.cfg",
+  snprintf (path, sizeof path, "%s/tests/configs/dfc_chain_dynamics.cfg",
             srcdir ());
   spec = credo_spec_load (ctx, path, sets, 5);
   ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
@@ -400,7 +422,7 @@ START_TEST (test_dfc_chain_bias)
   credo_ff_chain *c;
   const int layers[3] = { 0, 1, 2 }, fwd[3] = { -1, 0, 1 };
   double y[5] = { 0 }, f[5];
-  snprintf (path, sizeof path, "%s/examples/dfc_chain/dfc_chain.cfg",
+  snprintf (path, sizeof path, "%s/tests/configs/dfc_chain_dynamics.cfg",
             srcdir ());
   spec = credo_spec_load (ctx, path, sets, 2);
   ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
@@ -437,7 +459,7 @@ START_TEST (test_steady_singular_jacobian)
   credo_net *net;
   credo_steady *st;
   double y[5] = { 0.3, 0, -0.2, 0, 0 };
-  snprintf (path, sizeof path, "%s/examples/dfc_chain/dfc_chain.cfg",
+  snprintf (path, sizeof path, "%s/tests/configs/dfc_chain_dynamics.cfg",
             srcdir ());
   spec = credo_spec_load (ctx, path, sets, 3);
   ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
@@ -478,7 +500,7 @@ START_TEST (test_dfc_diverging_controller)
   const char *msg, *at;
   double t;
   int rc;
-  snprintf (path, sizeof path, "%s/examples/dfc_chain/dfc_chain.cfg",
+  snprintf (path, sizeof path, "%s/tests/configs/dfc_chain_dynamics.cfg",
             srcdir ());
   spec = credo_spec_load (ctx, path, sets, 2);
   ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));

@@ -287,16 +287,19 @@ double *
 read_2d (const char *path, const char *name, size_t *rows, size_t *cols)
 {
   hid_t f = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  hsize_t dims[2] = { 0, 1 };
+  hsize_t dims[8] = { 0, 1, 1, 1, 1, 1, 1, 1 };
   int rank = 0;
   H5T_class_t cls;
   size_t sz;
   double *buf;
   ck_assert_int_ge (f, 0);
   ck_assert_int_ge (H5LTget_dataset_ndims (f, name, &rank), 0);
+  ck_assert_int_le (rank, 8);
   ck_assert_int_ge (H5LTget_dataset_info (f, name, dims, &cls, &sz), 0);
   *rows = dims[0];
-  *cols = rank > 1 ? dims[1] : 1;
+  *cols = 1; /* the trailing dimensions, flattened row-major */
+  for (int i = 1; i < rank; i++)
+    *cols *= dims[i];
   buf = malloc (*rows * *cols * sizeof *buf);
   ck_assert_int_ge (H5LTread_dataset_double (f, name, buf), 0);
   H5Fclose (f);

@@ -166,8 +166,9 @@ void run_free (run *r);
 void h5_put (const char *name, int create, const char *dset, int rank,
              const hsize_t *dims, const double *data);
 
-/* Reads the 1-D or 2-D data set `name` of `path` into a new array; *cols is
- * 1 for a 1-D one.  For comparing recorded runs. */
+/* Reads the data set `name` of `path` into a new array: *rows = its first
+ * dimension, *cols the product of the others (1 for a 1-D one).  For
+ * comparing recorded runs. */
 double *read_2d (const char *path, const char *name, size_t *rows,
                  size_t *cols);
 

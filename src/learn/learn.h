@@ -185,4 +185,17 @@ const credo_protocol_type *credo__protocol_default (void);
 /* Every protocol's name, NULL-terminated, the default first. */
 const char *const *credo__protocol_names (void);
 
+/* ---- DFC-SSA: the linearised steady state, solved (learn/dfc_ssa.c) ---- */
+
+/* Doubles of work credo__dfc_ssa_update needs on chain c. */
+size_t credo__dfc_ssa_work (const credo_ff_chain *c);
+/* The DFC update of every layer k >= 1 into upd[k] (rows x cols of its
+ * forward projection) at the steady state of the linearised controller,
+ * (J Q + alpha I) u = delta_L, after credo__chain_forward and with the
+ * chain's delta set; Q (nv x m) stacks the layers' feedback weights.
+ * alpha is the effective leak (the "paper" form's alpha/(k_i + alpha
+ * k_p)).  0, or -1 without delta or when J Q + alpha I is singular. */
+int credo__dfc_ssa_update (const credo_ff_chain *c, const double *Q,
+                           double alpha, double *const *upd, double *work);
+
 #endif /* CREDO_LEARN_H */

@@ -10,10 +10,12 @@
 
 #include "learn/learn.h"
 
-extern const credo_protocol_type credo__protocol_continuous;
+extern const credo_protocol_type credo__protocol_continuous,
+    credo__protocol_dfc;
 
 static const credo_protocol_type *const registry[] = {
   &credo__protocol_continuous,
+  &credo__protocol_dfc,
   NULL
 };
 
