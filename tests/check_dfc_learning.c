@@ -469,6 +469,107 @@ START_TEST (test_reference_sign_and_scale)
 }
 END_TEST
 
+/* ---- the protocol on the dfc_chain example ---------------------------------- */
+
+/* Row `row` of /learning/<what> (one value) of a chain run. */
+static double
+chain_value (const char *what, size_t row)
+{
+  char name[128];
+  size_t rows, cols;
+  double *d, v;
+  snprintf (name, sizeof name, "/learning/%s", what);
+  d = read_2d (tmp_path ("chain.h5"), name, &rows, &cols);
+  ck_assert_uint_gt (rows, row);
+  v = d[row * cols];
+  free (d);
+  return v;
+}
+
+static void
+run_chain (const char **sets, size_t n)
+{
+  run r = run_file ("examples/dfc_chain/dfc_chain.cfg", tmp_path ("chain.h5"),
+                    sets, n);
+  run_free (&r);
+}
+
+/* The chain x = 1 -> h -> y with W = (w1, w2), Q = (0.5, 1), r* = 1.5
+ * (lambda = 0.5 puts the target on the label), alpha = 0: the DFC-SS
+ * update of W1 is Q1 u with u = (r* - w1 w2) / (w2 Q1 + Q2). */
+static double
+chain_dw1 (double w1, double w2)
+{
+  return 0.5 * (1.5 - w1 * w2) / (0.5 * w2 + 1.0);
+}
+
+START_TEST (test_chain_variants)
+{
+  /* linear chain: the solved linearised steady state is exact, and the
+   * window average approaches DFC-SS as the window grows (its transient
+   * is ~1/1.25 ms of 100 ms) */
+  const char *ssa[] = { "learning.dfc.variant=\"DFC-SSA\"" };
+  const char *avg[] = { "learning.dfc.variant=\"DFC\"" };
+  /* DFC-fixed sets Q = (W2^T, I) = (0.5, 1) whatever Q was */
+  const char *fixed[] = { "learning.dfc.variant=\"DFC-fixed\"",
+                          "projections.[3].init.value=3.0",
+                          "projections.[4].init.value=7.0" };
+  run_chain (ssa, 1);
+  assert_close1 (chain_value ("update/W1", 0), 0.2, 0, 1e-12, "SSA dW1");
+  assert_close1 (chain_value ("update/W2", 0), 0.88, 0, 1e-12, "SSA dW2");
+  run_chain (avg, 1);
+  ck_assert_msg (fabs (chain_value ("update/W1", 0) - 0.2) < 0.2 * 0.02,
+                 "DFC average dW1 %g, DFC-SS 0.2",
+                 chain_value ("update/W1", 0));
+  ck_assert (chain_value ("update/W1", 0) < 0.2); /* rises from 0 */
+  run_chain (fixed, 3);
+  assert_close1 (chain_value ("update/W1", 0), chain_value ("update/W1", 0),
+                 0, 0, "finite");
+  {
+    double a_fixed = chain_value ("update/W1", 0);
+    run_chain (avg, 1);
+    assert_close1 (a_fixed, chain_value ("update/W1", 0), 1e-12, 1e-9,
+                   "DFC-fixed = DFC with Q = (0.5, 1)");
+  }
+}
+END_TEST
+
+START_TEST (test_chain_optimizers)
+{
+  /* two windows of 50 ms: the first update moves W, the second window
+   * starts from the feed-forward state of the new weights */
+  const char *sgd[] = { "learning.every=50.0",
+                        "learning.dfc.optimizer=\"sgd\"",
+                        "learning.dfc.lr=0.1" };
+  const char *adam[] = { "learning.every=50.0",
+                         "learning.dfc.optimizer=\"adam\"",
+                         "learning.dfc.lr=0.01" };
+  const char *norm[] = { "learning.every=50.0",
+                         "learning.dfc.optimizer=\"sgd\"",
+                         "learning.dfc.lr=0.05",
+                         "learning.dfc.normalize_lr=true" };
+  double w1, w2;
+  run_chain (sgd, 3);
+  assert_close1 (chain_value ("update/W1", 0), 0.2, 0, 1e-8, "first dW1");
+  w1 = 2 + 0.1 * 0.2, w2 = 0.5 + 0.1 * 0.88;
+  assert_close1 (chain_value ("update/W1", 1), chain_dw1 (w1, w2), 0, 1e-8,
+                 "SGD: second window's dW1");
+  /* Adam's first step is lr * sign(update) (bias-corrected moments) */
+  run_chain (adam, 3);
+  w1 = 2 + 0.01, w2 = 0.5 + 0.01;
+  assert_close1 (chain_value ("update/W1", 1), chain_dw1 (w1, w2), 0, 1e-7,
+                 "Adam: second window's dW1");
+  /* lr / lambda = 0.05 / 0.5 = 0.1: as plain SGD with 0.1 */
+  run_chain (norm, 4);
+  w1 = 2 + 0.1 * 0.2, w2 = 0.5 + 0.1 * 0.88;
+  assert_close1 (chain_value ("update/W1", 1), chain_dw1 (w1, w2), 0, 1e-8,
+                 "normalize_lr");
+  /* the loss of the second window's feed-forward output: (w1 w2 - 1.5)^2 */
+  assert_close1 (chain_value ("loss", 1), (w1 * w2 - 1.5) * (w1 * w2 - 1.5),
+                 0, 1e-8, "loss"); /* W after the first update: 1e-8 */
+}
+END_TEST
+
 static Suite *
 suite (void)
 {
@@ -481,6 +582,8 @@ suite (void)
   tcase_add_test (tc, test_g4b_backprop_limit);
   tcase_add_test (tc, test_g4c_average_vs_steady);
   tcase_add_test (tc, test_reference_sign_and_scale);
+  tcase_add_test (tc, test_chain_variants);
+  tcase_add_test (tc, test_chain_optimizers);
   suite_add_tcase (s, tc);
   return s;
 }
