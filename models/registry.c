@@ -84,12 +84,14 @@ extern const credo_rule_type credo_rule_dendritic_prediction;
 extern const credo_rule_type credo_rule_apical_silencing;
 extern const credo_rule_type credo_rule_oja;
 extern const credo_rule_type credo_rule_dfc;
+extern const credo_rule_type credo_rule_dfc_feedback;
 
 static const credo_rule_type *const rule_registry[] = {
   &credo_rule_dendritic_prediction,
   &credo_rule_apical_silencing,
   &credo_rule_oja,
   &credo_rule_dfc,
+  &credo_rule_dfc_feedback,
   NULL
 };
 
