@@ -87,6 +87,7 @@ extern const credo_rule_type credo_rule_apical_silencing;
 extern const credo_rule_type credo_rule_oja;
 extern const credo_rule_type credo_rule_dfc;
 extern const credo_rule_type credo_rule_dfc_voltage;
+extern const credo_rule_type credo_rule_dfc_feedback;
 
 static const credo_rule_type *const rule_registry[] = {
   &credo_rule_dendritic_prediction,
@@ -94,6 +95,7 @@ static const credo_rule_type *const rule_registry[] = {
   &credo_rule_oja,
   &credo_rule_dfc,
   &credo_rule_dfc_voltage,
+  &credo_rule_dfc_feedback,
   NULL
 };
 

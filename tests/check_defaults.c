@@ -197,27 +197,32 @@ START_TEST (test_new_parameter_unpinned)
 END_TEST
 
 /* A rule's pinned table: signals (kind, port), state blocks without and
- * with a filter (-1: the rule refuses a filter). */
+ * with a filter (-1: the rule refuses a filter), whether it reads the
+ * weight decay. */
 typedef struct rule_pin
 {
   const char *name;
   size_t n_signal;
   credo_rule_signal signals[CREDO_RULE_MAX_SIGNALS];
   int blocks_plain, blocks_filtered;
+  int uses_decay;
 } rule_pin;
 
 static const rule_pin rule_pins[] = {
   { "dendritic_prediction", 2,
-    { { CREDO_SIGNAL_OUTPUT, "r" }, { CREDO_SIGNAL_OWN_PRED, NULL } }, 0, 1 },
+    { { CREDO_SIGNAL_OUTPUT, "r" }, { CREDO_SIGNAL_OWN_PRED, NULL } }, 0, 1,
+    0 },
   { "apical_silencing", 2,
-    { { CREDO_SIGNAL_ZERO, NULL }, { CREDO_SIGNAL_OWN_INPUT, NULL } }, 0, 1 },
-  { "oja", 1, { { CREDO_SIGNAL_OUTPUT, "r" } }, 0, -1 },
+    { { CREDO_SIGNAL_ZERO, NULL }, { CREDO_SIGNAL_OWN_INPUT, NULL } }, 0, 1,
+    0 },
+  { "oja", 1, { { CREDO_SIGNAL_OUTPUT, "r" } }, 0, -1, 0 },
   { "dfc", 2,
     { { CREDO_SIGNAL_OUTPUT, "r" }, { CREDO_SIGNAL_OUTPUT, "basal_pred" } }, 0,
-    1 },
+    1, 0 },
   { "dfc_voltage", 2,
     { { CREDO_SIGNAL_OUTPUT, "v" }, { CREDO_SIGNAL_OUTPUT, "basal_hat" } }, 0,
-    1 },
+    1, 0 },
+  { "dfc_feedback", 1, { { CREDO_SIGNAL_OUTPUT, "v_A" } }, 0, -1, 1 },
 };
 #define N_RULE_PINS (sizeof rule_pins / sizeof rule_pins[0])
 
@@ -280,6 +285,8 @@ START_TEST (test_rule_tables_pinned)
       ck_assert_msg (rule_blocks (r, 30) == p->blocks_filtered,
                      "rule %s: %d blocks with tau_w = 30, pinned %d",
                      r->name, rule_blocks (r, 30), p->blocks_filtered);
+      ck_assert_msg (r->uses_decay == p->uses_decay, "rule %s: uses_decay "
+                     "%d, pinned %d", r->name, r->uses_decay, p->uses_decay);
       if (p->blocks_filtered > 0)
         ck_assert_str_eq (r->block_names[0], "dw");
       ck_assert_ptr_eq (credo_rule_find (r->name), r);

@@ -17,7 +17,8 @@
  *
  * with e = sig[0] - sig[1] (two signals), the learning-window gate g and
  * hard bounds, is a table of two signals plus the credo_rule_ert_* helpers
- * below.  A rule of another form supplies its own functions.
+ * below.  A rule of another form supplies its own functions (oja.c;
+ * dfc_feedback.c, which also uses the weight decay `decay`).
  */
 #ifndef CREDO_RULE_H
 #define CREDO_RULE_H
@@ -28,7 +29,7 @@
 extern "C" {
 #endif
 
-#define CREDO_RULE_VERSION 2
+#define CREDO_RULE_VERSION 3 /* 3: syn_view.decay, rule_type.uses_decay */
 
 typedef enum credo_signal_kind
 {
@@ -66,6 +67,9 @@ typedef struct credo_syn_view
   const double *sig[CREDO_RULE_MAX_SIGNALS];
   const double *dsig[CREDO_RULE_MAX_SIGNALS];
   double *scratch;   /* scratch_size values, kept from jac_setup to jtimes */
+  /* the weight decay beta of the plasticity setting `decay` (>= 0; 0
+   * unless the rule's table sets uses_decay) */
+  double decay;
 } credo_syn_view;
 
 typedef struct credo_rule_type
@@ -99,6 +103,10 @@ typedef struct credo_rule_type
                   const double *vW, const double *vS, double *jW, double *jS);
   /* The diagonal of those rows (Jacobi preconditioner). */
   void (*diag) (const credo_syn_view *v, double *dW, double *dS);
+
+  /* Nonzero: the rule reads v->decay (the plasticity setting `decay`);
+   * every other rule refuses decay > 0. */
+  int uses_decay;
 } credo_rule_type;
 
 /* ---- the common form: error times presynaptic rate ----------------------- */
@@ -112,7 +120,7 @@ typedef struct credo_rule_type
         { { PLUS_KIND, PLUS }, { MINUS_KIND, MINUS } }, NULL,                  \
         credo_rule_ert_blocks, credo_rule_ert_block_names,                     \
         credo_rule_ert_scratch, credo_rule_ert_rhs, credo_rule_ert_jac_setup,  \
-        credo_rule_ert_jtimes, credo_rule_ert_diag                             \
+        credo_rule_ert_jtimes, credo_rule_ert_diag, 0                          \
   }
 
 size_t credo_rule_ert_blocks (const credo_syn_view *v);

@@ -109,4 +109,5 @@ const credo_rule_type credo_rule_oja = {
   oja_jac_setup,
   oja_jtimes,
   oja_diag,
+  0, /* no weight decay */
 };

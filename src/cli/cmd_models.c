@@ -95,7 +95,7 @@ print_rule (const credo_rule_type *r)
   for (size_t b = 0; r->n_blocks && r->block_names && r->block_names[b]; b++)
     printf (", %s (when the rule keeps it)", r->block_names[b]);
   printf ("\nsettings (plasticity group): eta, tau_w, w_min, w_max, start, "
-          "stop\n");
+          "stop%s\n", r->uses_decay ? ", decay (weight decay beta >= 0)" : "");
 }
 
 int

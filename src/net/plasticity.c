@@ -81,8 +81,12 @@ credo__plast_layout (credo_net *net, credo_proj *pr, size_t rows, size_t cols)
   v->tau_w = ps->tau_w;
   v->w_min = ps->w_min;
   v->w_max = ps->w_max;
+  v->decay = ps->decay;
   msg[0] = 0;
-  if (rule->check && rule->check (v, msg, sizeof msg))
+  if (v->decay != 0 && !rule->uses_decay)
+    snprintf (msg, sizeof msg, "the rule has no weight decay: 'decay' must "
+              "be 0, not %g", v->decay);
+  if (msg[0] || (rule->check && rule->check (v, msg, sizeof msg)))
     return credo__error (net->ctx, CREDO_ECONFIG, "%s: rule %s of projection "
                          "'%s': %s",
                          credo__loc_str (&ps->loc, loc, sizeof loc),

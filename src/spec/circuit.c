@@ -180,10 +180,38 @@ static const char *const proj_keys[] = { "name", "from", "to", "gain", "init",
                                          "connectivity", "plasticity", NULL };
 static const char *const conn_names[] = { "dense", "one_to_one", NULL };
 static const char *const plast_keys[] = { "rule", "eta", "tau_w", "w_min",
-                                          "w_max", "start", "stop", NULL };
+                                          "w_max", "start", "stop", "decay",
+                                          NULL };
+
+/* The settings the rule cannot honour: a weight decay it does not read
+ * (decay > 0 needs uses_decay), and what its own check refuses (sizes are
+ * not known yet). */
+static int
+check_rule_settings (spec_parser *p, const config_setting_t *g,
+                     const credo_plast_spec *ps)
+{
+  credo_syn_view v = { 0 };
+  char msg[512] = "";
+  if (ps->decay > 0 && !ps->rule->uses_decay)
+    return credo__spec_err (p, config_setting_get_member (g, "decay"),
+                            "rule %s has no weight decay: 'decay' must be 0, "
+                            "not %g", ps->rule->name, ps->decay);
+  if (!ps->rule->check)
+    return 0;
+  v.eta = ps->eta;
+  v.tau_w = ps->tau_w;
+  v.w_min = ps->w_min;
+  v.w_max = ps->w_max;
+  v.decay = ps->decay;
+  if (ps->rule->check (&v, msg, sizeof msg))
+    return credo__spec_err (p, g, "rule %s: %s", ps->rule->name, msg);
+  return 0;
+}
 
 /* plasticity = { rule = "dendritic_prediction"; eta = 1e-3; tau_w = 30.0;
- *                w_min = -4.0; w_max = 4.0; start = 0.0; stop = 1e6; } */
+ *                w_min = -4.0; w_max = 4.0; start = 0.0; stop = 1e6; }
+ * and, for rules with a weight decay (dfc_feedback), decay = 1e-5
+ * (beta >= 0, default 0: dW/dt gets -eta beta W). */
 static int
 parse_plasticity (spec_parser *p, credo_proj_spec *pj,
                   const config_setting_t *g)
@@ -225,35 +253,28 @@ parse_plasticity (spec_parser *p, credo_proj_spec *pj,
   ps->w_max = INFINITY;
   ps->start = 0;
   ps->stop = INFINITY;
+  ps->decay = 0;
   if ((rc = credo__spec_opt_num (p, g, "tau_w", &ps->tau_w, NULL))
       || (rc = credo__spec_opt_num (p, g, "w_min", &ps->w_min, NULL))
       || (rc = credo__spec_opt_num (p, g, "w_max", &ps->w_max, NULL))
       || (rc = credo__spec_opt_num (p, g, "start", &ps->start, NULL))
-      || (rc = credo__spec_opt_num (p, g, "stop", &ps->stop, NULL)))
+      || (rc = credo__spec_opt_num (p, g, "stop", &ps->stop, NULL))
+      || (rc = credo__spec_opt_num (p, g, "decay", &ps->decay, NULL)))
     return rc;
   if (!(ps->tau_w >= 0))
     return credo__spec_err (p, config_setting_get_member (g, "tau_w"),
                             "'tau_w' must be >= 0 (ms; 0 = no filter), not %g",
                             ps->tau_w);
+  if (!(ps->decay >= 0))
+    return credo__spec_err (p, config_setting_get_member (g, "decay"),
+                            "'decay' must be >= 0, not %g", ps->decay);
   if (!(ps->w_min < ps->w_max))
     return credo__spec_err (p, g, "'w_min' (%g) must be below 'w_max' (%g)",
                             ps->w_min, ps->w_max);
   if (!(ps->start < ps->stop) || ps->start < 0)
     return credo__spec_err (p, g, "learning window [start, stop) = [%g, %g) "
                             "is empty or negative", ps->start, ps->stop);
-  if (ps->rule->check)
-    {
-      /* settings the rule cannot honour (sizes are not known yet) */
-      credo_syn_view v = { 0 };
-      char msg[512] = "";
-      v.eta = ps->eta;
-      v.tau_w = ps->tau_w;
-      v.w_min = ps->w_min;
-      v.w_max = ps->w_max;
-      if (ps->rule->check (&v, msg, sizeof msg))
-        return credo__spec_err (p, g, "rule %s: %s", ps->rule->name, msg);
-    }
-  return 0;
+  return check_rule_settings (p, g, ps);
 }
 static const char *const dists[] = { "constant", "uniform", "normal", NULL };
 static const char *const init_keys_constant[] = { "dist", "value", NULL };

@@ -76,6 +76,8 @@ typedef struct credo_plast_spec
   double tau_w;        /* low-pass filter of the induction term, ms; 0 = none */
   double w_min, w_max; /* hard bounds (default -inf, +inf) */
   double start, stop;  /* learning window, ms (default 0, +inf) */
+  double decay;        /* weight decay beta >= 0 (default 0; only rules with
+                          uses_decay accept decay > 0) */
   credo_loc loc;
 } credo_plast_spec;
 

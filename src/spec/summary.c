@@ -199,6 +199,8 @@ print_projs (FILE *out, const credo_spec *spec)
                    pj->plast.eta);
           if (pj->plast.tau_w > 0)
             fprintf (out, ", tau_w %g ms", pj->plast.tau_w);
+          if (pj->plast.decay > 0)
+            fprintf (out, ", decay %g", pj->plast.decay);
         }
       fputc ('\n', out);
       n_w += pj->conn == CREDO_CONN_ONE_TO_ONE ? post->size
