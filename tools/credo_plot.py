@@ -17,7 +17,7 @@ The layout read (see src/recorder.c):
   /report/<pop>/<var>/    data [time x units] (attribute units),
                           mapping/node_ids [units], mapping/timestamps [time]
   /weights/<proj>/        data [snapshot x post x pre], times [snapshot] (ms)
-  /learning/              times (ms); any of train_error, test_error,
+  /learning/              times (ms); any of loss, train_error, test_error,
                           apical_error (or any other *_error), test_accuracy
                           (or any other *_accuracy, fractions) and
                           angle_<layer> (degrees), each [len(times)]; NaN
@@ -446,7 +446,7 @@ def cmd_weights(a):
 
 # ---- learning curves --------------------------------------------------------
 
-ERRORS = ("train_error", "test_error", "apical_error")
+ERRORS = ("loss", "train_error", "test_error", "apical_error")
 
 
 def cmd_learning(a):
