@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cblas.h>
+
 #include "learn/dfc_diag.h"
 #include "learn/learn.h"
 
@@ -47,7 +49,7 @@ typedef struct dfc
   int *v_var;            /* per layer: index of state variable "v" */
   int rff_var, target_port, loss_port, u_port, rate_port;
   double lr;             /* effective learning rate */
-  double alpha;          /* the controller's leak where e = alpha u */
+  credo_dfc_lin lin;     /* the controller's and layers' constants */
   double *tau_v;         /* per layer k >= 1 (index k - 1) */
   double *dS;            /* a rule's block derivatives (unused values) */
   /* schedule */
@@ -255,10 +257,11 @@ dfc_alloc (credo_ctx *ctx, const credo_spec *spec)
     goto fail;
   s->ctrl = &s->net->pops[d->controller];
   s->u_port = credo_model_output_index (s->ctrl->model, "u");
-  s->alpha = pop_param (s->ctrl, "alpha");
-  if (pop_param (s->ctrl, "form") != 0) /* paper: e = alpha u_int */
-    s->alpha /= pop_param (s->ctrl, "k_i")
-                + s->alpha * pop_param (s->ctrl, "k_p");
+  s->lin.alpha = pop_param (s->ctrl, "alpha");
+  s->lin.k_i = pop_param (s->ctrl, "k_i");
+  s->lin.k_p = pop_param (s->ctrl, "k_p");
+  s->lin.tau_u = pop_param (s->ctrl, "tau_u");
+  s->lin.paper_form = pop_param (s->ctrl, "form") != 0;
   s->loss = d->target >= 0 ? &s->net->pops[d->target] : NULL;
   if (s->loss)
     {
@@ -313,6 +316,7 @@ dfc_alloc (credo_ctx *ctx, const credo_spec *spec)
       }
     if (!(s->dS = credo__calloc (nds, sizeof (double))))
       goto nomem;
+    s->lin.tau_v = s->tau_v;
   }
   {
     const credo_model_type *om = s->chain->L[N - 1].pop->model;
@@ -370,13 +374,6 @@ dfc_breaks (const void *p, double t0, double t1, double **times, size_t *n,
   return 0;
 }
 
-static unsigned long
-dfc_failures (const void *p)
-{
-  (void) p;
-  return 0;
-}
-
 static int
 dfc_bind (void *p, credo_net *net)
 {
@@ -419,15 +416,9 @@ weight_product (dfc *s, const double *y)
         {
           /* P_k = W_{k+1}^T P_{k+1}: (n_k x n_{k+1}) (n_{k+1} x m) */
           const credo_proj *pr = fwd (s, k + 1);
-          const double *W = y + pr->w_offset;
-          for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < m; j++)
-              {
-                double acc = 0;
-                for (size_t l = 0; l < pr->rows; l++)
-                  acc += W[l * pr->cols + i] * P[l * m + j];
-                T[i * m + j] = acc;
-              }
+          cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n,
+                       (int) m, (int) pr->rows, 1.0, y + pr->w_offset,
+                       (int) pr->cols, P, (int) m, 0.0, T, (int) m);
           memcpy (P, T, n * m * sizeof *P);
         }
       memcpy (s->net->projs[q].w, P, n * m * sizeof *P);
@@ -445,7 +436,7 @@ start_window (dfc *s, double t, double *y)
   credo_ff_chain *c = s->chain;
   size_t N = s->N, m = c->L[N - 1].n;
   const credo_ff_layer *out = &c->L[N - 1];
-  int changed = 0;
+  int changed = 0, diagnose;
   if (s->d->variant == CREDO_DFC_FIXED && s->win == 0)
     weight_product (s, y);
   s->net->piece_t = NAN; /* right-continuous: the new sample */
@@ -494,30 +485,25 @@ start_window (dfc *s, double t, double *y)
     s->ref_ok[r] = c->has_delta
                    && s->refs[r]->direction (c, s->dir + r * N, s->work) == 0;
   s->diag[0] = s->diag[1] = s->diag[2] = NAN;
-  if (ls->diagnostics_every > 0
-      && s->win % (unsigned long long) ls->diagnostics_every == 0)
+  diagnose = ls->diagnostics_every > 0
+             && s->win % (unsigned long long) ls->diagnostics_every == 0;
+  if (diagnose || s->d->variant == CREDO_DFC_SSA)
+    stack_feedback (s, y);
+  if (diagnose)
     {
-      credo_dfc_lin lin;
       size_t nv = credo__chain_units (c, 1);
-      stack_feedback (s, y);
-      lin.alpha = pop_param (s->ctrl, "alpha");
-      lin.k_i = pop_param (s->ctrl, "k_i");
-      lin.k_p = pop_param (s->ctrl, "k_p");
-      lin.tau_u = pop_param (s->ctrl, "tau_u");
-      lin.paper_form = pop_param (s->ctrl, "form") != 0;
-      lin.tau_v = s->tau_v;
       if (credo__chain_jacobian (c, s->J, s->work) == 0)
         s->diag[0] = credo__dfc_rho_q (s->J, s->Qs, m, nv);
-      if (credo__dfc_max_re (c, s->Qs, &lin, &s->diag[1], &s->diag[2],
+      if (credo__dfc_max_re (c, s->Qs, &s->lin, &s->diag[1], &s->diag[2],
                              s->work))
         s->diag[1] = s->diag[2] = NAN;
     }
   if (s->d->variant == CREDO_DFC_SSA)
     {
       /* no simulation: the linearised steady state, solved now */
-      stack_feedback (s, y);
       if (!c->has_delta
-          || credo__dfc_ssa_update (c, s->Qs, s->alpha, s->upd, s->work))
+          || credo__dfc_ssa_update (c, s->Qs, credo__dfc_alpha_eff (&s->lin),
+                                    s->upd, s->work))
         for (size_t k = 1; k < N; k++)
           for (size_t i = 0; i < fwd (s, k)->rows * fwd (s, k)->cols; i++)
             s->upd[k][i] = NAN;
@@ -700,7 +686,7 @@ const credo_protocol_type credo__protocol_dfc = {
   dfc_next_time,
   dfc_sample,
   dfc_breaks,
-  dfc_failures,
+  NULL, /* no evaluation can fail: undefined references give NaN */
   dfc_act,
   dfc_matrices,
   dfc_matrix,

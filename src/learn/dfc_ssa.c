@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_cblas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
@@ -48,14 +49,10 @@ credo__dfc_ssa_update (const credo_ff_chain *c, const double *Q,
   if (!c->has_delta || credo__chain_jacobian (c, J, jwork))
     return -1;
   /* A = J Q + alpha I */
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) m,
+               (int) nv, 1.0, J, (int) nv, Q, (int) m, 0.0, A, (int) m);
   for (size_t i = 0; i < m; i++)
-    for (size_t j = 0; j < m; j++)
-      {
-        double acc = i == j ? alpha : 0.0;
-        for (size_t l = 0; l < nv; l++)
-          acc += J[i * nv + l] * Q[l * m + j];
-        A[i * m + j] = acc;
-      }
+    A[i * m + i] += alpha;
   memcpy (u, c->delta, m * sizeof *u);
   {
     gsl_matrix_view Av = gsl_matrix_view_array (A, m, m);
@@ -72,13 +69,8 @@ credo__dfc_ssa_update (const credo_ff_chain *c, const double *Q,
   }
   if (bad)
     return -1;
-  for (size_t l = 0; l < nv; l++)
-    {
-      double acc = 0;
-      for (size_t j = 0; j < m; j++)
-        acc += Q[l * m + j] * u[j];
-      dv[l] = acc;
-    }
+  cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) nv, (int) m, 1.0, Q,
+               (int) m, u, 1, 0.0, dv, 1); /* the layers' change Q u */
   /* propagate: the input's rates first */
   memcpy (rp, c->L[0].r, c->L[0].n * sizeof *rp);
   for (size_t k = 1, off = 0; k < N; off += c->L[k].n, k++)
