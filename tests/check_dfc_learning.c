@@ -303,6 +303,9 @@ column (const char *path, const char *col)
   return v;
 }
 
+/* Extra learning.dfc settings of run_window. */
+static const char *dfc_extra = "";
+
 static void
 run_window (const tanh_net *L, double alpha, double lambda, double T,
             const char *variant, const char *out)
@@ -314,8 +317,8 @@ run_window (const tanh_net *L, double alpha, double lambda, double T,
             "\"l2\", \"l3\"]; references = [\"backprop\", "
             "\"gauss_newton\", \"gauss_newton_nonlinear\"]; record_updates = true; dfc = { variant = "
             "\"%s\"; controller = \"c\"; target = \"loss\"; optimizer = "
-            "\"none\"; }; diagnostics_every = 1;",
-            T, variant);
+            "\"none\"; %s }; diagnostics_every = 1;",
+            T, variant, dfc_extra);
   cfg = config (L, alpha, lambda, T, learning);
   r = run_text (cfg, out, NULL, 0);
   run_free (&r);
@@ -366,6 +369,49 @@ START_TEST (test_g4a_gauss_newton_limit)
 }
 END_TEST
 
+/* How many entries of a recorded matrix are nonzero. */
+static int
+count_nonzero (const char *path, const char *name)
+{
+  size_t rows, cols;
+  int n = 0;
+  double *d = read_2d (path, name, &rows, &cols);
+  ck_assert_ptr_nonnull (d);
+  for (size_t i = 0; i < rows * cols; i++)
+    n += d[i] != 0;
+  free (d);
+  return n;
+}
+
+/* The authors' convergence test: a controller that reaches r* - alpha u
+ * converges (status 1, the update kept); one with a huge leak leaves the
+ * error where it was (status 0) and DFC-SS drops the update, unless
+ * include_non_converged. */
+START_TEST (test_convergence_exclusion)
+{
+  tanh_net L;
+  int nonzero;
+  draw (&L, 4);
+  run_window (&L, 1e-6, 1e-3, 60.0, "DFC-SS", tmp_path ("conv1.h5"));
+  ck_assert_double_eq (column (tmp_path ("conv1.h5"), "converged"), 1);
+  ck_assert_double_lt (column (tmp_path ("conv1.h5"), "convergence"), 1e-5);
+  run_window (&L, 1e6, 1e-3, 60.0, "DFC-SS", tmp_path ("conv0.h5"));
+  ck_assert_double_eq (column (tmp_path ("conv0.h5"), "converged"), 0);
+  /* at rest all the same: r_L = r* - alpha u holds, the error stays */
+  ck_assert_double_lt (column (tmp_path ("conv0.h5"), "convergence"), 1e-5);
+  ck_assert_double_gt (column (tmp_path ("conv0.h5"), "output_error"),
+                       0.25);
+  nonzero = count_nonzero (tmp_path ("conv0.h5"), "/learning/update/W2");
+  ck_assert_int_eq (nonzero, 0);
+  ck_assert (isnan (column (tmp_path ("conv0.h5"), "angle_W2")));
+  dfc_extra = "include_non_converged = true;";
+  run_window (&L, 1e6, 1e-3, 60.0, "DFC-SS", tmp_path ("conv0.h5"));
+  dfc_extra = "";
+  nonzero = count_nonzero (tmp_path ("conv0.h5"), "/learning/update/W2");
+  ck_assert_int_gt (nonzero, 0);
+}
+END_TEST
+
 START_TEST (test_g4b_backprop_limit)
 {
   tanh_net L;
@@ -384,9 +430,14 @@ START_TEST (test_g4b_backprop_limit)
   /* the voltage difference: -(lambda / alpha) dL/dv r^T, minus the
    * gradient; the rate difference carries phi'(v) once more */
   rule = "dfc_voltage";
+  /* the output stays near r_L^- (e ~ alpha u): the authors' convergence
+   * test fails by design in this limit, and would drop the update */
+  dfc_extra = "include_non_converged = true;";
   run_window (&L, 1e3 * sqrt (JQ2), 1e-3, 60.0, "DFC-SS",
               tmp_path ("g4b.h5"));
+  dfc_extra = "";
   rule = "dfc";
+  ck_assert_double_eq (column (tmp_path ("g4b.h5"), "converged"), 0);
   for (int k = 0; k < 3; k++)
     {
       double a = column (tmp_path ("g4b.h5"), (const char *[]){
@@ -580,6 +631,7 @@ suite (void)
   tcase_add_test (tc, test_g3_second_order);
   tcase_add_test (tc, test_g4a_gauss_newton_limit);
   tcase_add_test (tc, test_g4b_backprop_limit);
+  tcase_add_test (tc, test_convergence_exclusion);
   tcase_add_test (tc, test_g4c_average_vs_steady);
   tcase_add_test (tc, test_reference_sign_and_scale);
   tcase_add_test (tc, test_chain_variants);

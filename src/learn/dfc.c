@@ -59,7 +59,7 @@ typedef struct dfc
   unsigned long long steps;        /* updates applied (Adam's t) */
   /* per window */
   double *ys;            /* probe state */
-  double loss_value, *delta, delta_norm;
+  double loss_value, *delta, delta_norm, ff_norm;
   double **upd;          /* [N] the rule's update (rows x cols) */
   double **dir;          /* [n_refs * N] reference directions */
   int *ref_ok;
@@ -70,7 +70,7 @@ typedef struct dfc
   size_t n_cols;
   char **names;
   const char **docs;
-  int col_loss, col_out, col_diag;
+  int col_loss, col_out, col_conv, col_diag;
   int *angle_col;        /* [n_refs * N] */
   size_t n_mat;
   char **mat_paths;
@@ -164,7 +164,7 @@ static int
 layout (dfc *s)
 {
   const credo_learning_spec *ls = s->ls;
-  size_t N = s->N, ncol = 6 + s->n_refs * N, nmat = N * (1 + s->n_refs);
+  size_t N = s->N, ncol = 8 + s->n_refs * N, nmat = N * (1 + s->n_refs);
   char name[512];
   if (!(s->names = credo__calloc (ncol, sizeof *s->names))
       || !(s->docs = credo__calloc (ncol, sizeof *s->docs))
@@ -174,7 +174,7 @@ layout (dfc *s)
       || !(s->mat_cols = credo__calloc (nmat, sizeof *s->mat_cols))
       || !(s->mat_vals = credo__calloc (nmat, sizeof *s->mat_vals)))
     return -1;
-  s->col_loss = s->col_out = s->col_diag = -1;
+  s->col_loss = s->col_out = s->col_conv = s->col_diag = -1;
   if (s->loss
       && ((s->col_loss = add_col (s, "loss", "the sample's loss at the "
                                   "feed-forward output r_L^- (before the "
@@ -183,7 +183,16 @@ layout (dfc *s)
                                     "window's end over ||r* - r_L^-||: how "
                                     "far the controller brought the output "
                                     "to its target (alpha > 0 leaves "
-                                    "alpha u)")) < 0))
+                                    "alpha u)")) < 0
+          || (s->col_conv = add_col (s, "convergence", "||r_L - (r* - "
+                                     "alpha u)|| / ||r_L^-|| at the "
+                                     "window's end: the authors' "
+                                     "convergence measure (alpha: the "
+                                     "controller's effective leak)")) < 0
+          || add_col (s, "converged", "1: converged (convergence < "
+                      "convergence_tol and output_error < "
+                      "convergence_epsilon^2), 0: not, -1: diverged "
+                      "(convergence > 1)") < 0))
     return -1;
   for (size_t r = 0; r < s->n_refs; r++)
     for (size_t k = 1; k < N; k++)
@@ -472,6 +481,7 @@ start_window (dfc *s, double t, double *y)
       credo__net_eval (s->net, t, y);
       s->loss_value = 0;
       s->delta_norm = 0;
+      s->ff_norm = cblas_dnrm2 ((int) m, out->r, 1);
       for (size_t j = 0; j < m; j++)
         {
           s->loss_value += s->loss->out[s->loss_port][j];
@@ -546,6 +556,39 @@ form_update (dfc *s, double t, const double *y)
   s->net->piece_t = NAN;
 }
 
+/* The authors' convergence test at the window's end (ports of the state
+ * there, from form_update), into the row; a window that fails it gives no
+ * update unless include_non_converged (see spec/learning_dfc.c). */
+static void
+convergence (dfc *s, double *row)
+{
+  const credo_dfc_spec *d = s->d;
+  const credo_pop *out = s->chain->L[s->N - 1].pop;
+  const double *u = s->ctrl->out[s->u_port];
+  double a = credo__dfc_alpha_eff (&s->lin), r2 = 0, ratio;
+  int status, drop;
+  for (size_t j = 0; j < out->n; j++)
+    {
+      /* r_L - (r* - alpha u) = alpha u - e: zero at the steady state */
+      double x = out->out[s->rate_port][j]
+                 - (s->loss->out[s->target_port][j] - a * u[j]);
+      r2 += x * x;
+    }
+  ratio = s->ff_norm > 0 ? sqrt (r2) / s->ff_norm : NAN;
+  status = ratio > 1 ? -1
+           : ratio < d->convergence_tol
+                 && row[s->col_out] < d->convergence_epsilon
+                                      * d->convergence_epsilon ? 1 : 0;
+  row[s->col_conv] = ratio;
+  row[s->col_conv + 1] = status;
+  drop = !d->include_non_converged
+         && (d->variant == CREDO_DFC_SS ? status != 1
+             : d->variant != CREDO_DFC_SSA && status == -1);
+  for (size_t k = 1; drop && k < s->N; k++)
+    memset (s->upd[k], 0, fwd (s, k)->rows * fwd (s, k)->cols
+                              * sizeof (double));
+}
+
 static int
 dfc_sample (void *p, double t, const double *y, double *row)
 {
@@ -567,6 +610,7 @@ dfc_sample (void *p, double t, const double *y, double *row)
         }
       row[s->col_loss] = s->loss_value;
       row[s->col_out] = s->delta_norm > 0 ? sqrt (e2) / s->delta_norm : NAN;
+      convergence (s, row);
     }
   for (size_t r = 0; r < s->n_refs; r++)
     for (size_t k = 1; k < N; k++)

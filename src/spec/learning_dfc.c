@@ -20,6 +20,8 @@
  *       clip = 1.0;                 # per-tensor norm clip (0 = none)
  *       gamma = 0.0;                # damping of the Gauss-Newton references
  *       reset = true;               # windows start from the feed-forward state
+ *       include_non_converged = false;   # as the authors: see below
+ *       convergence_tol = 1e-5;  convergence_epsilon = 0.5;
  *     };
  *   };
  *
@@ -27,6 +29,16 @@
  * rule the protocol evaluates, e.g. "dfc"); the protocol freezes them
  * (DFC-SS, DFC-SSA) or integrates the rule into a quadrature beside them
  * (DFC, DFC-fixed) and applies discrete updates at the window ends.
+ *
+ * A window has converged when ||r_L - (r* - alpha u)|| < convergence_tol
+ * ||r_L^-|| and ||r* - r_L|| < convergence_epsilon^2 ||r* - r_L^-|| at its
+ * end (the authors compare the norms with epsilon_di squared),
+ * diverged when the first ratio exceeds 1 (the authors' check_convergence,
+ * with alpha the effective leak of the controller's form).  Unless
+ * include_non_converged, a non-converged window gives DFC-SS no update
+ * and a diverged one gives DFC and DFC-fixed none (the authors drop
+ * diverged samples from the running average step by step; credo judges
+ * the window by its end).
  */
 #include <math.h>
 #include <stdio.h>
@@ -38,7 +50,10 @@
 static const char *const dfc_keys[] = { "variant", "controller", "target",
                                         "optimizer", "lr", "normalize_lr",
                                         "beta1", "beta2", "epsilon", "clip",
-                                        "gamma", "reset", NULL };
+                                        "gamma", "reset",
+                                        "include_non_converged",
+                                        "convergence_tol",
+                                        "convergence_epsilon", NULL };
 static const char *const variants[] = { "DFC", "DFC-SS", "DFC-SSA",
                                         "DFC-fixed", NULL };
 static const char *const optimizers[] = { "sgd", "adam", "none", NULL };
@@ -199,6 +214,8 @@ credo__spec_learning_dfc (spec_parser *p, config_setting_t *lg)
   d->beta1 = d->beta2 = 0.99; /* the authors' Adam (Meulemans et al.) */
   d->epsilon = 1e-8;
   d->reset = 1;
+  d->convergence_tol = 1e-5; /* the authors' check_convergence */
+  d->convergence_epsilon = 0.5;
   if (!(g = credo__spec_group (p, lg, "dfc", &rc)))
     {
       if (rc)
@@ -237,6 +254,13 @@ credo__spec_learning_dfc (spec_parser *p, config_setting_t *lg)
       || (rc = opt_range (p, g, "gamma", &d->gamma, 0, INFINITY, 1,
                           ">= 0 and finite"))
       || (rc = opt_bool (p, g, "normalize_lr", &d->normalize_lr))
+      || (rc = opt_range (p, g, "convergence_tol", &d->convergence_tol, 0,
+                          INFINITY, 1, ">= 0 and finite"))
+      || (rc = opt_range (p, g, "convergence_epsilon",
+                          &d->convergence_epsilon, 0, INFINITY, 1,
+                          ">= 0 and finite"))
+      || (rc = opt_bool (p, g, "include_non_converged",
+                         &d->include_non_converged))
       || (rc = opt_bool (p, g, "reset", &d->reset)))
     return rc;
   if (d->optimizer != CREDO_OPT_NONE && !config_setting_get_member (g, "lr"))

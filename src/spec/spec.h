@@ -232,6 +232,13 @@ typedef struct credo_dfc_spec
   double clip;      /* per-tensor norm clip of the update, 0 = none */
   double gamma;     /* damping of the Gauss-Newton references */
   int reset;        /* each window starts from the feed-forward state */
+  /* The authors' convergence test at a window's end: converged when
+   * ||r_L - (r* - alpha u)|| < convergence_tol ||r_L^-|| and ||e|| <
+   * convergence_epsilon^2 ||e(0)||; diverged when the first ratio exceeds 1.
+   * Unless include_non_converged, DFC-SS discards a non-converged window's
+   * update, DFC and DFC-fixed a diverged one's. */
+  int include_non_converged;
+  double convergence_tol, convergence_epsilon;
   credo_loc loc;
 } credo_dfc_spec;
 
