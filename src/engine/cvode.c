@@ -312,6 +312,13 @@ use_spgmr (cvode_engine *e, sunindextype n)
   if (setup_flag (e, CVodeSetLinearSolver (e->mem, e->LS, NULL))
       || setup_flag (e, CVodeSetJacTimes (e->mem, cb_jtsetup, cb_jtimes)))
     return -1;
+  /* A batch: the Krylov residual's 2-norm against the tolerance of one
+   * sample (sqrt of its length, not of the batch's), so every sample's
+   * share meets what it would meet alone. */
+  if (e->sys->batch > 1
+      && setup_flag (e, CVodeSetLSNormFactor (
+                            e->mem, sqrt ((double) n / (double) e->sys->batch))))
+    return -1;
   return setup_flag (e, CVodeSetPreconditioner (e->mem, cb_psetup,
                                                 cb_psolve));
 }
@@ -412,7 +419,7 @@ done:
 }
 
 static int
-engine_advance (void *ev, double t_stop, const credo_observer *obs)
+advance (void *ev, double t_stop, const credo_observer *obs)
 {
   cvode_engine *e = ev;
   double tret, ts;
@@ -457,8 +464,8 @@ engine_advance (void *ev, double t_stop, const credo_observer *obs)
       if (obs->step
           && (rc = obs->step (obs->ud, tret, N_VGetArrayPointer (e->y))))
         return e->ctx->stop_requested ? CREDO_EINTR
-               : rc < 0               ? rc
-                                      : CREDO_EIO;
+               : rc < 0 || rc == CREDO_OBSERVER_DONE ? rc
+                                                      : CREDO_EIO;
       if (e->ctx->stop_requested)
         return credo__error (e->ctx, CREDO_EINTR,
                              "interrupted at t = %.6g ms", tret);
@@ -467,6 +474,19 @@ engine_advance (void *ev, double t_stop, const credo_observer *obs)
     }
   e->t = t_stop;
   return 0;
+}
+
+/* A batched system's error norms are per sample (nvector_fast.c). */
+static int
+engine_advance (void *ev, double t_stop, const credo_observer *obs)
+{
+  cvode_engine *e = ev;
+  size_t B = e->sys->batch, old;
+  int rc;
+  old = credo__nvector_batch_block (B > 1 ? e->sys->n / B : 0);
+  rc = advance (ev, t_stop, obs);
+  credo__nvector_batch_block (old);
+  return rc;
 }
 
 static const double *

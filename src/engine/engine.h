@@ -29,6 +29,9 @@ enum
                                   solver.rtol and atol) */
 };
 
+/* An observer's step: done, stop here (not an error). */
+#define CREDO_OBSERVER_DONE 2
+
 /* What an engine reports to while it advances: the driver's samplers. */
 typedef struct credo_observer
 {
@@ -39,7 +42,9 @@ typedef struct credo_observer
   int (*sample) (void *ud, double t, const double *y);
   /* Called after every internal step (t, y at the step).  Nonzero = stop;
    * a negative CREDO_E* code (with the message in the context) is what
-   * the engine returns. */
+   * the engine returns; CREDO_OBSERVER_DONE stops there without an error
+   * (a relaxation that has converged): advance returns it, the state
+   * stays at that step. */
   int (*step) (void *ud, double t, const double *y);
   void *ud;
 } credo_observer;
@@ -57,7 +62,8 @@ typedef struct credo_engine_type
   /* Restart at (t, y) after a discontinuity. */
   int (*reset) (void *e, double t, const double *y);
   /* Integrate to exactly t_stop without evaluating the RHS past it,
-   * sampling on the way. */
+   * sampling on the way (or to the step where the observer says
+   * CREDO_OBSERVER_DONE).  0, CREDO_OBSERVER_DONE or a CREDO_E* code. */
   int (*advance) (void *e, double t_stop, const credo_observer *obs);
   /* The current state (at the last reached time). */
   const double *(*state) (void *e, double *t);
@@ -82,5 +88,11 @@ const credo_engine_type *credo__engine_default (void);
  * headers out of this one. */
 struct _generic_N_Vector;
 void credo__nvector_fast (struct _generic_N_Vector *v);
+/* Error norms per sample of a batched system: while set to P > 0 (on
+ * this thread), the weighted RMS norms of vectors whose length is a
+ * multiple of P are the largest of the norms of their blocks of P (one
+ * sample each), so that every sample meets the tolerance on its own,
+ * whatever its companions.  Returns the previous value. */
+size_t credo__nvector_batch_block (size_t P);
 
 #endif /* CREDO_ENGINE_H */

@@ -262,8 +262,8 @@ engine_advance (void *ev, double t_stop, const credo_observer *obs)
       e->t = tn;
       if (obs->step && (rc = obs->step (obs->ud, tn, e->y)))
         return e->ctx->stop_requested ? CREDO_EINTR
-               : rc < 0               ? rc
-                                      : CREDO_EIO;
+               : rc < 0 || rc == CREDO_OBSERVER_DONE ? rc
+                                                      : CREDO_EIO;
       if (e->ctx->stop_requested)
         return credo__error (e->ctx, CREDO_EINTR,
                              "interrupted at t = %.6g ms", tn);

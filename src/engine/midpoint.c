@@ -134,7 +134,9 @@ mp_advance (void *ev, double t_stop, const credo_observer *obs)
       e->k++;
       e->steps++;
       if (obs->step && (rc = obs->step (obs->ud, t1, e->y)))
-        return ctx->stop_requested ? CREDO_EINTR : rc < 0 ? rc : CREDO_EIO;
+        return ctx->stop_requested                  ? CREDO_EINTR
+               : rc < 0 || rc == CREDO_OBSERVER_DONE ? rc
+                                                     : CREDO_EIO;
       if (ctx->stop_requested)
         return credo__error (ctx, CREDO_EINTR, "interrupted at t = %.6g ms",
                              t1);

@@ -204,9 +204,44 @@ fast_wsqrsummasklocal (N_Vector x, N_Vector w, N_Vector id)
   return wsqrsum (x, w, id);
 }
 
+/* The block size of credo__nvector_batch_block (0: one block). */
+static _Thread_local size_t batch_block;
+
+size_t
+credo__nvector_batch_block (size_t P)
+{
+  size_t old = batch_block;
+  batch_block = P;
+  return old;
+}
+
+/* max over blocks of P of sqrt (sum (x w)^2 / P) */
+static sunrealtype
+batch_wrmsnorm (N_Vector x, N_Vector w, size_t P)
+{
+  const sunrealtype *xd = DATA (x), *wd = DATA (w);
+  size_t n = LEN (x);
+  sunrealtype worst = 0;
+  for (size_t b = 0; b < n; b += P)
+    {
+      sunrealtype s = 0;
+      for (size_t i = b; i < b + P; i++)
+        {
+          sunrealtype p = xd[i] * wd[i];
+          s += p * p;
+        }
+      if (s > worst || isnan (s))
+        worst = s;
+    }
+  return sqrt (worst / (sunrealtype) P);
+}
+
 static sunrealtype
 fast_wrmsnorm (N_Vector x, N_Vector w)
 {
+  size_t P = batch_block;
+  if (P > 0 && LEN (x) > P && LEN (x) % P == 0)
+    return batch_wrmsnorm (x, w, P);
   return sqrt (wsqrsum (x, w, NULL) / (sunrealtype) LEN (x));
 }
 

@@ -1,0 +1,62 @@
+/* src/learn/dfc_batch.h -- a minibatch of Deep Feedback Control samples as
+ * one ODE system (learn/dfc_batch.c).  Never installed.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * Matrices are row-major: W[k] n_k x n_{k-1} (as a projection stores
+ * them), Q every layer's feedback block stacked (nv x m, layer 1 first, as
+ * in learn/dfc_diag.h), X nb x n_0 inputs, rstar nb x m output targets.
+ * The system's state z holds, per sample, the deviations of v_1 .. v_N
+ * from the feed-forward pass and then u_int (P = nv + m values), samples
+ * one after another; z = 0 is the start of a relaxation (the authors' code
+ * starts each minibatch at the feed-forward state, controller at rest).
+ */
+#ifndef CREDO_DFC_BATCH_H
+#define CREDO_DFC_BATCH_H
+
+#include "learn/dfc_diag.h"
+#include "net/system.h"
+
+typedef struct credo_dfc_batch credo_dfc_batch;
+
+/* Room for minibatches of up to B samples of chain c (dfc_neuron layers
+ * with tau_A = 0, the controller lin), every state with absolute tolerance
+ * atol.  The chain is borrowed (its layers' sizes, gains and transfer
+ * functions).  NULL with the error in ctx. */
+credo_dfc_batch *credo__dfc_batch_new (credo_ctx *ctx,
+                                       const credo_ff_chain *c,
+                                       const credo_dfc_lin *lin, size_t B,
+                                       double atol);
+void credo__dfc_batch_free (credo_dfc_batch *b);
+
+/* A new minibatch of nb <= B samples: the feed-forward pass (W[k], bias[k]
+ * per layer k >= 1; bias or bias[k] may be NULL) and the targets.  All
+ * borrowed until the next setup.  0 or CREDO_EINVAL. */
+int credo__dfc_batch_setup (credo_dfc_batch *b, size_t nb,
+                            const double *const *W, const double *const *bias,
+                            const double *Q, const double *X,
+                            const double *rstar);
+
+/* The system an engine integrates (n = nb P after a setup, batch = nb). */
+const credo_system *credo__dfc_batch_system (credo_dfc_batch *b);
+
+/* The feed-forward rates of layer k (nb x n_k; k = 0: X) of the setup. */
+const double *credo__dfc_batch_ff (const credo_dfc_batch *b, size_t k);
+
+/* The authors' convergence test per sample at state z: status[s] = 1 when
+ * ||r_N - (r* - alpha u)|| < tol ||r_N^-|| and ||e|| < eps^2 ||r* -
+ * r_N^-||, -1 when the first ratio exceeds 1 (diverged), else 0; the ratio
+ * into ratio[s] (may be NULL).  Returns the number converged. */
+size_t credo__dfc_batch_converged (credo_dfc_batch *b, const double *z,
+                                   double tol, double eps, int *status,
+                                   double *ratio);
+
+/* The forward rule at state z summed over the samples with keep[s] != 0
+ * (keep NULL: all), times scale: upd[k] = scale sum_s
+ * (phi(v_k) - phi(v_B,k)) r_{k-1}^T (n_k x n_{k-1}), v_B,k = a W_k r_{k-1}
+ * + b_k at z (DFC-SS); upd_bias[k] the same without r^T (may be NULL). */
+void credo__dfc_batch_update (credo_dfc_batch *b, const double *z,
+                              const int *keep, double scale,
+                              double *const *upd, double *const *upd_bias);
+
+#endif /* CREDO_DFC_BATCH_H */
