@@ -359,10 +359,10 @@ START_TEST (test_stimulus_errors)
   write_file ("d.csv", "1,2,3,4,5,6\n7,8,9,10,11,12\n");
 #define STIM(rest) POPS "stimuli = (\n { to = \"x\"; kind = \"dataset\"; " rest
   expect_fail (STIM ("file = \"img-ubyte\";\n rows = [0, 6]; t_pres = 1.0; } "
-                     ");\n"), 9, "'rows' = [0, 6] is outside dataset file '",
+                     ");\n"), 9, "'rows' = [0, 6] is outside data file '",
                "img-ubyte' (5 samples): need last <= 5", NULL);
   expect_fail (STIM ("file = \"d.csv\";\n rows = [1, 3]; t_pres = 1.0; } "
-                     ");\n"), 9, "'rows' = [1, 3] is outside dataset file '",
+                     ");\n"), 9, "'rows' = [1, 3] is outside data file '",
                "d.csv' (2 samples): need last <= 2", NULL);
   expect_fail (STIM ("file = \"img-ubyte\";\n rows = [2, 2]; t_pres = 1.0; } "
                      ");\n"), 9, "'rows' = [2, 2] is empty or negative: need "
@@ -422,6 +422,62 @@ START_TEST (test_stimulus_errors)
 }
 END_TEST
 
+/* ---- as a learning test set --------------------------------------------- */
+
+/* A 6-3-10 chain with an IDX test set: `test` is the inside of its group
+ * (line 12 of the config). */
+static const char *
+chain_cfg (const char *test)
+{
+  static char buf[2048];
+  snprintf (buf, sizeof buf,
+            "duration = 10.0;\n"
+            "populations = {\n"
+            "  x = { model = \"input\"; size = 6; };\n"
+            "  p1 = { model = \"pyramidal\"; size = 3; };\n"
+            "  p2 = { model = \"pyramidal\"; size = 10; };\n"
+            "};\n"
+            "projections = (\n"
+            "  { name = \"W1\"; from = \"x.r\"; to = \"p1.basal\"; },\n"
+            "  { name = \"W2\"; from = \"p1.r\"; to = \"p2.basal\"; } );\n"
+            "stimuli = ( { to = \"x\"; kind = \"constant\"; value = 0.0; } );\n"
+            "learning = { every = 5.0; layers = [\"x\", \"p1\", \"p2\"];\n"
+            "  test = { %s }; };\n", test);
+  return buf;
+}
+
+START_TEST (test_learning_set)
+{
+  const unsigned four[1] = { 4 };
+  const credo_learning_spec *l;
+  credo_spec *spec;
+  put_set ();
+  put_idx ("lab4-ubyte", 1, four, labels5, 4);
+  spec = load (chain_cfg ("inputs = \"img-ubyte.gz\"; targets = "
+                          "\"lab.idx.gz\"; rows = [1, 4];"));
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
+  l = &spec->learning;
+  ck_assert_uint_eq (l->n_test, 3);
+  check_images (l->test_inputs, 1, 3);
+  check_one_hot (l->test_targets, 1, 3, 10);
+  ck_assert_str_eq (l->test_source, tmp_path ("img-ubyte.gz"));
+  credo_spec_free (spec);
+  expect_fail (chain_cfg ("inputs = \"img-ubyte\"; targets = "
+                          "\"lab4-ubyte\";"), 12,
+               "test inputs have 5 samples but targets 4", NULL);
+  expect_fail (chain_cfg ("inputs = \"img-ubyte\"; targets = \"lab-ubyte\"; "
+                          "rows = [4, 6];"), 12,
+               "'rows' = [4, 6] is outside data file '", "img-ubyte' (5 "
+               "samples)", NULL);
+  expect_fail (chain_cfg ("inputs = \"X\"; targets = \"lab-ubyte\";"), 12,
+               "without a test 'file', 'inputs' names a file of its own: IDX "
+               "(-ubyte, .idx, optionally .gz) or CSV, not 'X'", NULL);
+  expect_fail (chain_cfg ("inputs = \"img-ubyte\"; targets = "
+                          "\"absent-ubyte\";"), 12,
+               "absent-ubyte: cannot open: No such file", NULL);
+}
+END_TEST
+
 static Suite *
 idx_suite (void)
 {
@@ -432,6 +488,7 @@ idx_suite (void)
   tcase_add_test (tc, test_bad_files);
   tcase_add_test (tc, test_stimulus);
   tcase_add_test (tc, test_stimulus_errors);
+  tcase_add_test (tc, test_learning_set);
   suite_add_tcase (s, tc);
   return s;
 }

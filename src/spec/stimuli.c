@@ -194,89 +194,23 @@ parse_table (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
   return check_times (p, fs, st->times, st->n_rows, st->source);
 }
 
-/* rows = [first, last]: the samples first..last-1 of the file; 0 with
- * *given = 0 when the key is absent. */
-static int
-parse_rows (spec_parser *p, const config_setting_t *g, size_t *first,
-            size_t *last, int *given)
-{
-  const config_setting_t *rs = config_setting_get_member (g, "rows");
-  long v[2];
-  int rc;
-  *given = rs != NULL;
-  if (!rs)
-    return 0;
-  if (!config_setting_is_array (rs) && !config_setting_is_list (rs))
-    return credo__spec_err (p, rs, "'rows' must be [first, last] (samples "
-                            "first..last-1 of the file), not %s",
-                            credo__spec_type_name (rs));
-  if (config_setting_length (rs) != 2)
-    return credo__spec_err (p, rs, "'rows' must be [first, last], not %d "
-                            "numbers", config_setting_length (rs));
-  for (unsigned k = 0; k < 2; k++)
-    if ((rc = credo__spec_long (p, config_setting_get_elem (rs, k), &v[k])))
-      return rc;
-  if (!(v[0] >= 0 && v[0] < v[1]))
-    return credo__spec_err (p, rs, "'rows' = [%ld, %ld] is empty or "
-                            "negative: need 0 <= first < last", v[0], v[1]);
-  *first = (size_t) v[0];
-  *last = (size_t) v[1];
-  return 0;
-}
-
-/* The error for rows [first, last) outside a file of n samples. */
-static int
-rows_outside (spec_parser *p, const config_setting_t *g, size_t first,
-              size_t last, const char *source, size_t n)
-{
-  return credo__spec_err (p, config_setting_get_member (g, "rows"),
-                          "'rows' = [%zu, %zu] is outside dataset file '%s' "
-                          "(%zu samples): need last <= %zu", first, last,
-                          source, n, n);
-}
-
-/* Reads the samples of a dataset stimulus, only rows [first, last) when
- * `ranged`: an IDX file (labels one-hot as wide as the population, or the
- * class when it has one unit), else a CSV or HDF5 matrix. */
+/* Reads the samples of a dataset stimulus, only the `rows` range when
+ * given: IDX labels one-hot as wide as the population, or the class when
+ * it has one unit. */
 static int
 read_samples (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
-              const config_setting_t *at, int idx, size_t *cols)
+              const config_setting_t *at, size_t *cols)
 {
-  size_t first = 0, last = (size_t) -1, rows;
-  int ranged, rc;
-  if ((rc = parse_rows (p, g, &first, &last, &ranged)))
-    return rc;
-  if (idx)
-    {
-      credo_idx_info info;
-      if ((rc = credo__idx_header (p->ctx, st->source, &info)))
-        return credo__spec_file_err (p, at, rc);
-      if (ranged && last > info.n)
-        return rows_outside (p, g, first, last, st->source, info.n);
-      st->file_rows = info.n;
-      rc = credo__read_idx (p->ctx, st->source, first, last,
-                            st->n > 1 ? st->n : 0, &st->values, &rows, cols);
-    }
-  else
-    rc = credo__read_matrix (p->ctx, st->source, st->ds_name, &st->values,
-                             &rows, cols);
+  spec_data d;
+  int rc = credo__spec_read_rows (p, g, at, st->source, st->ds_name,
+                                  st->n > 1 ? st->n : 0, &d);
+  st->values = d.values;
   if (rc)
-    return credo__spec_file_err (p, at, rc);
-  if (!idx)
-    {
-      st->file_rows = rows;
-      if (ranged && last > rows)
-        return rows_outside (p, g, first, last, st->source, rows);
-      if (ranged)
-        {
-          /* keep only the range, in place */
-          rows = last - first;
-          memmove (st->values, st->values + first * *cols,
-                   rows * *cols * sizeof *st->values);
-        }
-    }
-  st->row_first = first;
-  st->n_rows = rows;
+    return rc;
+  st->n_rows = d.rows;
+  st->row_first = d.first;
+  st->file_rows = d.file_rows;
+  *cols = d.cols;
   return 0;
 }
 
@@ -392,7 +326,7 @@ parse_dataset (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
                               "%s", st->source, strerror (errno));
     fclose (probe);
   }
-  if ((rc = read_samples (p, st, g, h5 ? ds : fs, idx, &cols)))
+  if ((rc = read_samples (p, st, g, h5 ? ds : fs, &cols)))
     return rc;
   if (cols != st->n)
     {
