@@ -184,6 +184,17 @@ START_TEST (test_round_trip)
       check_images (m, 0, N_IMG);
       free (m);
     }
+  /* a size above 255 needs every byte of the header's sizes */
+  {
+    const unsigned wide[3] = { 1, 1, 300 };
+    unsigned char w[300];
+    for (size_t i = 0; i < 300; i++)
+      w[i] = (unsigned char) i;
+    put_idx ("wide-ubyte", 3, wide, w, 300);
+    m = read_idx ("wide-ubyte", 0, 1, 0, 1, 300);
+    ck_assert_double_eq (m[299], 43 / 255.0);
+    free (m);
+  }
   ck_assert_int_eq (credo__read_idx (test_ctx, tmp_path ("img-ubyte"), 5, 9,
                                      0, &m, &r, &c), CREDO_ECONFIG);
   expect_msg ("img-ubyte: no items in rows [5, 5) of the 5 in the file");
