@@ -416,6 +416,12 @@ START_TEST (test_stimulus_errors)
                " { to = \"y\"; kind = \"dataset\"; file = \"lab-ubyte\";\n"
                " rows = [1, 4]; t_pres = 2.0; } );\n", 10,
                "lab-ubyte' has 3 samples, but '", NULL);
+  /* the longer one second */
+  expect_fail (POPS "stimuli = (\n { to = \"y\"; kind = \"dataset\"; file = "
+               "\"lab4-ubyte\"; t_pres = 2.0; },\n"
+               " { to = \"x\"; kind = \"dataset\";\n file = \"img-ubyte\"; "
+               "t_pres = 2.0; } );\n", 10, "img-ubyte' has 5 samples, but '",
+               "lab4-ubyte' (stimulus 0, ", "has 4: give both", NULL);
 #undef STIM
   /* not in step (another t_pres or start): counts may differ */
   {
