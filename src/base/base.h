@@ -72,5 +72,34 @@ const char *credo__loc_str (const credo_loc *loc, char *buf, size_t len);
 int credo__read_matrix (credo_ctx *ctx, const char *path, const char *dataset,
                         double **data, size_t *rows, size_t *cols);
 
+/* ---- IDX files (base/idx.c) ---------------------------------------------- */
+
+/* The header of an IDX file of unsigned bytes. */
+typedef struct credo_idx_info
+{
+  int n_dims;
+  size_t dims[4];
+  size_t n;    /* items: dims[0] */
+  size_t item; /* values per item: the product of the other sizes */
+  int labels;  /* one dimension: one class per item */
+} credo_idx_info;
+
+/* 1 when `path` names an IDX file: it ends in -ubyte or .idx, either
+ * optionally followed by .gz (gzip). */
+int credo__idx_path (const char *path);
+
+/* Reads only the header (checking the magic).  0 or CREDO_E*. */
+int credo__idx_header (credo_ctx *ctx, const char *path,
+                       credo_idx_info *info);
+
+/* Items [first, min (last, n)) of the IDX file `path` as a malloc'd
+ * row-major matrix: images as rows of pixel / 255, labels as one-hot rows
+ * of `classes` values (a label >= classes is an error), or, when classes
+ * is 0, one column holding the class.  The whole file is checked.  0 or
+ * CREDO_E*; *data is untouched on failure. */
+int credo__read_idx (credo_ctx *ctx, const char *path, size_t first,
+                     size_t last, size_t classes, double **data,
+                     size_t *rows, size_t *cols);
+
 
 #endif /* CREDO_BASE_H */

@@ -7,7 +7,8 @@
  * with blank lines and '#' comment lines skipped and one optional
  * non-numeric header line before the first row.  An HDF5 file holds the
  * matrix as a named 1-D (read as n x 1) or 2-D dataset of any integer or
- * floating type.  The type is chosen by the extension: .csv, .h5, .hdf5.
+ * floating type.  The type is chosen by the extension: .csv, .h5, .hdf5,
+ * or an IDX file (base/idx.c: -ubyte, .idx, either + .gz), read whole.
  */
 #include <errno.h>
 #include <math.h>
@@ -346,7 +347,9 @@ credo__read_matrix (credo_ctx *ctx, const char *path, const char *dataset,
     return read_csv (ctx, path, data, rows, cols);
   if (has_suffix (path, ".h5") || has_suffix (path, ".hdf5"))
     return read_h5 (ctx, path, dataset, data, rows, cols);
+  if (credo__idx_path (path))
+    return credo__read_idx (ctx, path, 0, (size_t) -1, 0, data, rows, cols);
   return credo__error (ctx, CREDO_ECONFIG,
-                       "%s: unknown data file type (expected .csv, .h5 or "
-                       ".hdf5)", path);
+                       "%s: unknown data file type (expected .csv, .h5, "
+                       ".hdf5 or an IDX file)", path);
 }

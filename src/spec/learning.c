@@ -8,6 +8,10 @@
  *     test = { file = "teacher.h5"; inputs = "test_inputs";
  *              targets = "test_target_rates"; samples = 200;
  *              compare = "r"; };       # output port compared with targets
+ *     # or, without `file`, files of their own (IDX or CSV), a row range:
+ *     # test = { inputs = "train-images-idx3-ubyte.gz";
+ *     #          targets = "train-labels-idx1-ubyte.gz";
+ *     #          rows = [55000, 60000]; };
  *     classify = false;                # also the argmax accuracy
  *     protocol = "continuous";         # the learning protocol
  *     references = ["backprop"];       # gradients to compare updates with
@@ -38,7 +42,8 @@ static const char *const learning_keys[] = { "every", "start", "stop",
                                              "diagnostics_every", "dfc",
                                              NULL };
 static const char *const test_keys[] = { "file", "inputs", "targets",
-                                         "samples", "compare", NULL };
+                                         "rows", "samples", "compare",
+                                         NULL };
 
 /* The layer population named by element `e`. */
 static int
@@ -175,31 +180,78 @@ parse_layers (spec_parser *p, const config_setting_t *g)
   return 0;
 }
 
-/* One matrix of the test file into *out; its columns must be `cols`. */
+/* One matrix of the test set into *out; its columns must be `cols`.
+ * With a test `file` (HDF5) `key` names its dataset, else a file of its
+ * own (IDX or CSV; IDX labels one-hot of `cols` classes); either way only
+ * the optional `rows` range is kept. */
 static int
 read_test_matrix (spec_parser *p, const config_setting_t *g, const char *key,
                   int h5, size_t cols, const char *popname, double **out,
                   size_t *rows)
 {
+  credo_learning_spec *l = &p->spec->learning;
   const config_setting_t *s = credo__spec_need (p, g, key, "learning test");
   const char *name;
-  size_t c;
+  char *own = NULL;
+  spec_data d;
   int rc;
   if (!s)
     return CREDO_ECONFIG;
   if ((rc = credo__spec_str (p, s, &name)))
     return rc;
-  if (!h5)
+  if (h5 == 0)
     return credo__spec_err (p, s, "learning test data must be an HDF5 file "
                             "(.h5) with datasets '%s' and the like", name);
-  if ((rc = credo__read_matrix (p->ctx, p->spec->learning.test_source, name,
-                                out, rows, &c)))
-    return credo__spec_file_err (p, s, rc);
-  if (c != cols)
-    return credo__spec_err (p, s, "test %s '%s' of '%s' is %zu x %zu, "
-                            "expected %zu columns (the units of '%s')", key,
-                            name, p->spec->learning.test_source, *rows, c,
-                            cols, popname);
+  if (h5 < 0)
+    {
+      if (!credo__idx_path (name)
+          && credo__spec_data_kind (p, s, name, "test file") != 0)
+        return credo__spec_err (p, s, "without a test 'file', '%s' names a "
+                                "file of its own: IDX (-ubyte, .idx, "
+                                "optionally .gz) or CSV, not '%s'", key,
+                                name);
+      if (!(own = credo__spec_resolve (p, name)))
+        return credo__spec_nomem (p);
+    }
+  rc = credo__spec_read_rows (p, g, s, own ? own : l->test_source,
+                              own ? NULL : name, cols > 1 ? cols : 0, &d);
+  *out = d.values;
+  if (!rc && d.cols != cols)
+    rc = credo__spec_err (p, s, "test %s '%s' of '%s' is %zu x %zu, expected "
+                          "%zu columns (the units of '%s')", key, name,
+                          own ? own : l->test_source, d.rows, d.cols, cols,
+                          popname);
+  *rows = d.rows;
+  if (!rc && own && !l->test_source)
+    l->test_source = own; /* the inputs' file names the set */
+  else
+    free (own);
+  return rc;
+}
+
+/* test.file: the HDF5 file of the test datasets (1), or none (-1): the
+ * inputs and targets are files of their own. */
+static int
+test_file (spec_parser *p, const config_setting_t *g, int *h5)
+{
+  credo_learning_spec *l = &p->spec->learning;
+  const config_setting_t *fs = config_setting_get_member (g, "file");
+  const char *path;
+  FILE *f;
+  int rc;
+  *h5 = -1;
+  if (!fs)
+    return 0;
+  if ((rc = credo__spec_str (p, fs, &path)))
+    return rc;
+  if ((*h5 = credo__spec_data_kind (p, fs, path, "test file")) < 0)
+    return CREDO_ECONFIG;
+  if (!(l->test_source = credo__spec_resolve (p, path)))
+    return credo__spec_nomem (p);
+  if (!(f = fopen (l->test_source, "rb")))
+    return credo__spec_err (p, fs, "test file '%s' cannot be opened: %s",
+                            l->test_source, strerror (errno));
+  fclose (f);
   return 0;
 }
 
@@ -210,27 +262,14 @@ parse_test (spec_parser *p, const config_setting_t *g)
   const credo_spec *spec = p->spec;
   const credo_pop_spec *in = &spec->pops[l->layers[0]];
   const credo_pop_spec *out = &spec->pops[l->layers[l->n_layers - 1]];
-  const config_setting_t *fs;
-  const char *path, *compare = "r";
+  const char *compare = "r";
   size_t ri, rt;
   long samples = -1;
   int rc, h5;
-  FILE *f;
 
-  if ((rc = credo__spec_check_keys (p, g, "learning test", test_keys)))
+  if ((rc = credo__spec_check_keys (p, g, "learning test", test_keys))
+      || (rc = test_file (p, g, &h5)))
     return rc;
-  if (!(fs = credo__spec_need (p, g, "file", "learning test")))
-    return CREDO_ECONFIG;
-  if ((rc = credo__spec_str (p, fs, &path)))
-    return rc;
-  if ((h5 = credo__spec_data_kind (p, fs, path, "test file")) < 0)
-    return CREDO_ECONFIG;
-  if (!(l->test_source = credo__spec_resolve (p, path)))
-    return credo__spec_nomem (p);
-  if (!(f = fopen (l->test_source, "rb")))
-    return credo__spec_err (p, fs, "test file '%s' cannot be opened: %s",
-                            l->test_source, strerror (errno));
-  fclose (f);
   if ((rc = credo__spec_opt_str (p, g, "compare", &compare, NULL)))
     return rc;
   if ((l->out_port = credo_model_output_index (out->model, compare)) < 0

@@ -109,6 +109,25 @@ int credo__spec_list (spec_parser *p, const config_setting_t *s,
 int credo__spec_data_kind (spec_parser *p, const config_setting_t *s,
                            const char *path, const char *what);
 
+/* A matrix of a data file, or a range of its rows (spec/data.c). */
+typedef struct spec_data
+{
+  double *values;   /* rows x cols, row-major, malloc'd (owned by the
+                       caller, also after a failure) */
+  size_t rows, cols;
+  size_t first;     /* the file's row that is row 0 */
+  size_t file_rows; /* rows in the file */
+} spec_data;
+
+/* Reads the resolved `path` (CSV, `dataset` of an HDF5 file, or IDX with
+ * labels one-hot of `classes`, or the class when 0), keeping the rows of
+ * g's optional `rows = [first, last]` (checked against the file).  Errors
+ * at `at` (the file's setting) or at `rows`. */
+int credo__spec_read_rows (spec_parser *p, const config_setting_t *g,
+                           const config_setting_t *at, const char *path,
+                           const char *dataset, size_t classes,
+                           spec_data *d);
+
 /* Resolves a data file path against the config's directory (malloc'd). */
 char *credo__spec_resolve (spec_parser *p, const char *path);
 

@@ -123,6 +123,9 @@ typedef struct credo_stim_spec
   int repeat;          /* 1: cycle through the samples forever */
   const char *ds_name; /* HDF5 dataset name (NULL for CSV); points into
                           the allocation of `source`, never freed alone */
+  size_t row_first;    /* dataset: the file's row that is sample 0 */
+  size_t file_rows;    /* dataset: samples in the file (n_rows unless a
+                          `rows` range keeps fewer) */
   credo_loc loc;
 } credo_stim_spec;
 

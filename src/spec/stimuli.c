@@ -1,6 +1,7 @@
 /* src/spec/stimuli.c -- validating the `stimuli` list: which input port
  * each stimulus drives, its kind (constant, sine, steps, table, dataset),
- * its window and its values, read from files where the kind says so.
+ * its window and its values, read from files where the kind says so
+ * (data sets also from IDX files: base/idx.c).
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  *
@@ -22,7 +23,7 @@ static const char *const stim_kinds[] = { "constant", "sine", "steps",
 static const char *const stim_keys_all[] = {
   "to", "kind", "start", "stop", "value", "amplitude", "period", "phase",
   "offset", "times", "values", "file", "dataset", "times_dataset",
-  "interpolate", "t_pres", "repeat", NULL
+  "interpolate", "t_pres", "repeat", "rows", NULL
 };
 static const char *const stim_keys[5][10] = {
   { "to", "kind", "start", "stop", "value", NULL },
@@ -32,7 +33,7 @@ static const char *const stim_keys[5][10] = {
   { "to", "kind", "start", "stop", "file", "dataset", "times_dataset",
     "interpolate", NULL },
   { "to", "kind", "start", "stop", "file", "dataset", "t_pres", "repeat",
-    NULL }
+    "rows", NULL }
 };
 static const char *const interpolations[] = { "previous", "linear", NULL };
 
@@ -193,8 +194,67 @@ parse_table (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
   return check_times (p, fs, st->times, st->n_rows, st->source);
 }
 
-/* kind = "dataset": an [n_samples x size] matrix (an HDF5 dataset, or a
- * CSV file with one row per sample) presented one sample per t_pres. */
+/* Reads the samples of a dataset stimulus, only the `rows` range when
+ * given: IDX labels one-hot as wide as the population, or the class when
+ * it has one unit. */
+static int
+read_samples (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
+              const config_setting_t *at, size_t *cols)
+{
+  spec_data d;
+  int rc = credo__spec_read_rows (p, g, at, st->source, st->ds_name,
+                                  st->n > 1 ? st->n : 0, &d);
+  st->values = d.values;
+  if (rc)
+    return rc;
+  st->n_rows = d.rows;
+  st->row_first = d.first;
+  st->file_rows = d.file_rows;
+  *cols = d.cols;
+  return 0;
+}
+
+/* `source` (FILE or FILE:DATASET) of a dataset stimulus into buf. */
+static const char *
+sample_source (const credo_stim_spec *st, char *buf, size_t len)
+{
+  snprintf (buf, len, "%s%s%s", st->source, st->ds_name ? ":" : "",
+            st->ds_name ? st->ds_name : "");
+  return buf;
+}
+
+/* Dataset stimuli with the same start and t_pres present their samples in
+ * step (an image and its label): their sample counts must agree, else the
+ * pairs drift apart after the shorter one's end. */
+static int
+check_in_step (spec_parser *p, const config_setting_t *g, size_t i)
+{
+  const credo_stim_spec *st = &p->spec->stims[i];
+  const config_setting_t *at = config_setting_get_member (g, "rows");
+  char a[1024], b[1024], where[512];
+  for (size_t j = 0; j < i; j++)
+    {
+      const credo_stim_spec *o = &p->spec->stims[j];
+      if (o->kind != CREDO_STIM_DATASET || o->start != st->start
+          || o->t_pres != st->t_pres || o->n_rows == st->n_rows)
+        continue;
+      return credo__spec_err (p, at ? at : config_setting_get_member (g,
+                                                                      "file"),
+                              "dataset '%s' has %zu samples, but '%s' "
+                              "(stimulus %zu, %s), presented in step with it "
+                              "(same start and t_pres), has %zu: give both "
+                              "the same number of rows",
+                              sample_source (st, a, sizeof a), st->n_rows,
+                              sample_source (o, b, sizeof b), j,
+                              credo__loc_str (&o->loc, where, sizeof where),
+                              o->n_rows);
+    }
+  return 0;
+}
+
+/* kind = "dataset": an [n_samples x size] matrix (an HDF5 dataset, a CSV
+ * file with one row per sample, or an IDX file) presented one sample per
+ * t_pres. */
 static int
 parse_dataset (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
                const char *what, const char *popname)
@@ -202,8 +262,8 @@ parse_dataset (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
   const config_setting_t *fs, *ds = NULL, *ts, *rs;
   const char *path, *dataset = NULL;
   char *resolved;
-  size_t rows, cols, lp, ld;
-  int rc, h5;
+  size_t cols, lp, ld;
+  int rc, h5 = 0, idx;
 
   if (!(ts = credo__spec_need (p, g, "t_pres", what))
       || (rc = credo__spec_num (p, ts, &st->t_pres)))
@@ -225,8 +285,11 @@ parse_dataset (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
     return rc;
   if (!path[0])
     return credo__spec_err (p, fs, "'file' must not be empty");
-  if ((h5 = credo__spec_data_kind (p, fs, path, "dataset file")) < 0)
-    return CREDO_ECONFIG;
+  idx = credo__idx_path (path);
+  if (!idx && (h5 = credo__spec_data_kind (p, fs, path, "dataset file")) < 0)
+    return credo__spec_err (p, fs, "dataset file '%s' must end in .csv, .h5, "
+                            ".hdf5, or -ubyte or .idx (IDX, optionally "
+                            "followed by .gz)", path);
   if ((rc = credo__spec_opt_str (p, g, "dataset", &dataset, NULL)))
     return rc;
   ds = config_setting_get_member (g, "dataset");
@@ -263,21 +326,20 @@ parse_dataset (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
                               "%s", st->source, strerror (errno));
     fclose (probe);
   }
-  if ((rc = credo__read_matrix (p->ctx, st->source, st->ds_name, &st->values,
-                                &rows, &cols)))
-    return credo__spec_file_err (p, h5 ? ds : fs, rc);
-  st->n_rows = rows;
+  if ((rc = read_samples (p, st, g, h5 ? ds : fs, &cols)))
+    return rc;
   if (cols != st->n)
     {
       if (h5)
         return credo__spec_err (p, ds, "dataset '%s' of '%s' is %zu x %zu "
                                 "(samples x values), expected %zu x %zu (one "
                                 "column per unit of '%s')", st->ds_name,
-                                st->source, rows, cols, rows, st->n, popname);
+                                st->source, st->n_rows, cols, st->n_rows,
+                                st->n, popname);
       return credo__spec_err (p, fs, "dataset file '%s' is %zu x %zu "
                               "(samples x values), expected %zu x %zu (one "
-                              "column per unit of '%s')", st->source, rows,
-                              cols, rows, st->n, popname);
+                              "column per unit of '%s')", st->source,
+                              st->n_rows, cols, st->n_rows, st->n, popname);
     }
   return 0;
 }
@@ -375,7 +437,8 @@ credo__spec_stimuli (spec_parser *p, config_setting_t *list)
           break;
         default:
           st->kind = CREDO_STIM_DATASET;
-          if ((rc = parse_dataset (p, st, g, what, spec->pops[st->pop].name)))
+          if ((rc = parse_dataset (p, st, g, what, spec->pops[st->pop].name))
+              || (rc = check_in_step (p, g, i)))
             return rc;
           break;
         }

@@ -245,6 +245,9 @@ print_stim (FILE *out, const credo_spec *spec, const credo_stim_spec *s)
                s->n_rows, s->n, s->t_pres,
                (double) s->n_rows * s->t_pres,
                s->repeat ? "repeated" : "once, then 0");
+      if (s->n_rows != s->file_rows)
+        fprintf (out, ", rows [%zu, %zu) of %zu", s->row_first,
+                 s->row_first + s->n_rows, s->file_rows);
       break;
     }
   fprintf (out, ", active [%g, %g) ms\n", s->start, s->stop);
