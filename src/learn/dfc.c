@@ -634,47 +634,16 @@ dfc_sample (void *p, double t, const double *y, double *row)
   return 0;
 }
 
-/* Per-tensor norm clipping as torch.nn.utils.clip_grad_norm_. */
-static double
-clip_scale (const double *g, size_t n, double max_norm)
-{
-  double norm = 0;
-  if (!(max_norm > 0))
-    return 1.0;
-  for (size_t i = 0; i < n; i++)
-    norm += g[i] * g[i];
-  norm = sqrt (norm);
-  return norm > max_norm ? max_norm / (norm + 1e-6) : 1.0;
-}
-
-/* W += the optimizer's step for the update u (a descent direction). */
+/* W += the optimizer's step for the update of layer k. */
 static void
 apply_update (dfc *s, size_t k, double *W, double *acc)
 {
-  const credo_dfc_spec *d = s->d;
   const credo_proj *pr = fwd (s, k);
   size_t nw = pr->rows * pr->cols;
-  const double *u = s->upd[k];
-  double c = clip_scale (u, nw, d->clip);
-  double bc1 = 1 - pow (d->beta1, (double) s->steps);
-  double bc2 = 1 - pow (d->beta2, (double) s->steps);
   if (acc)
     memset (acc, 0, nw * sizeof *acc);
-  for (size_t i = 0; i < nw; i++)
-    {
-      double g = -c * u[i]; /* the gradient the authors' Adam descends */
-      if (!isfinite (g))
-        continue;
-      if (d->optimizer == CREDO_OPT_SGD)
-        W[i] -= s->lr * g;
-      else if (d->optimizer == CREDO_OPT_ADAM)
-        {
-          s->m1[k][i] = d->beta1 * s->m1[k][i] + (1 - d->beta1) * g;
-          s->m2[k][i] = d->beta2 * s->m2[k][i] + (1 - d->beta2) * g * g;
-          W[i] -= s->lr / bc1 * s->m1[k][i]
-                  / (sqrt (s->m2[k][i]) / sqrt (bc2) + d->epsilon);
-        }
-    }
+  credo__optim_apply (s->d, s->lr, s->steps, W, s->upd[k], nw, s->m1[k],
+                      s->m2[k]);
 }
 
 static int

@@ -185,6 +185,16 @@ const credo_protocol_type *credo__protocol_default (void);
 /* Every protocol's name, NULL-terminated, the default first. */
 const char *const *credo__protocol_names (void);
 
+/* ---- optimizers (learn/optim.c) ----------------------------------------- */
+
+/* W[n] += the step of d's optimizer (SGD, Adam; "none": nothing) at
+ * learning rate lr for the descent direction u, clipped to norm d->clip
+ * as one tensor; m1, m2 are Adam's moments of W (updated), t >= 1 its
+ * step count.  Non-finite components are skipped. */
+void credo__optim_apply (const credo_dfc_spec *d, double lr,
+                         unsigned long long t, double *W, const double *u,
+                         size_t n, double *m1, double *m2);
+
 /* ---- DFC-SSA: the linearised steady state, solved (learn/dfc_ssa.c) ---- */
 
 /* Doubles of work credo__dfc_ssa_update needs on chain c. */

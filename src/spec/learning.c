@@ -391,11 +391,17 @@ credo__spec_learning (spec_parser *p, config_setting_t *g)
     return rc;
   if ((rc = credo__spec_loc (p, g, &l->loc)))
     return rc;
-  if (!(s = credo__spec_need (p, g, "every", "learning")))
+  /* minibatch training (learning.dfc.batch) writes a row per epoch and
+   * needs no evaluation times */
+  s = config_setting_get_member (g, "every");
+  t = config_setting_get_member (g, "dfc");
+  if (!s && t && config_setting_get_member (t, "batch"))
+    l->every = INFINITY;
+  else if (!(s = credo__spec_need (p, g, "every", "learning")))
     return CREDO_ECONFIG;
-  if ((rc = credo__spec_num (p, s, &l->every)))
+  else if ((rc = credo__spec_num (p, s, &l->every)))
     return rc;
-  if (!(l->every > 0 && isfinite (l->every)))
+  else if (!(l->every > 0 && isfinite (l->every)))
     return credo__spec_err (p, s, "'every' must be > 0 (ms between "
                             "evaluations), not %g", l->every);
   l->start = 0;

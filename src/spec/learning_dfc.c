@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "spec/parse.h"
 
 static const char *const dfc_keys[] = { "variant", "controller", "target",
@@ -53,7 +54,14 @@ static const char *const dfc_keys[] = { "variant", "controller", "target",
                                         "gamma", "reset",
                                         "include_non_converged",
                                         "convergence_tol",
-                                        "convergence_epsilon", NULL };
+                                        "convergence_epsilon", "batch",
+                                        "epochs", "max_batches", "window",
+                                        "shuffle", "average_points", "relax",
+                                        NULL };
+static const char *const relax_keys[] = { "engine", "rtol", "atol", "dt",
+                                          "max_steps", NULL };
+
+static int parse_batch (spec_parser *p, const config_setting_t *g);
 static const char *const variants[] = { "DFC", "DFC-SS", "DFC-SSA",
                                         "DFC-fixed", NULL };
 static const char *const optimizers[] = { "sgd", "adam", "none", NULL };
@@ -273,9 +281,165 @@ credo__spec_learning_dfc (spec_parser *p, config_setting_t *lg)
                             "normalize_lr divides the learning rate by the "
                             "loss_target's lambda: it needs "
                             "learning.dfc.target");
-  if ((rc = find_feedback (p, g)))
+  if ((rc = find_feedback (p, g)) || (rc = parse_batch (p, g)))
     return rc;
   return claim_forward (p, g);
+}
+
+/* The dataset stimulus on population pop's port, or -1. */
+static int
+dataset_on (const credo_spec *spec, int pop, int port)
+{
+  for (size_t i = 0; i < spec->n_stims; i++)
+    if (spec->stims[i].pop == pop && spec->stims[i].port == port
+        && spec->stims[i].kind == CREDO_STIM_DATASET)
+      return (int) i;
+  return -1;
+}
+
+/* relax = { engine; rtol; atol; dt; max_steps; }: how a minibatch relaxes
+ * (default: CVODE, rtol 1e-6, atol 1e-8). */
+static int
+parse_relax (spec_parser *p, const config_setting_t *g, credo_solver_spec *r)
+{
+  const config_setting_t *e;
+  const char *name;
+  long steps = 0;
+  int rc, found = 0;
+  *r = p->spec->solver;
+  r->engine = credo__engine_default ();
+  r->rtol = 1e-6;
+  r->atol = 1e-8;
+  r->max_steps = 100000;
+  r->linear = CREDO_LINEAR_SPGMR;
+  if (!g)
+    return 0;
+  if ((rc = credo__spec_check_keys (p, g, "learning.dfc.relax", relax_keys)))
+    return rc;
+  if ((e = config_setting_get_member (g, "engine")))
+    {
+      if ((rc = credo__spec_str (p, e, &name)))
+        return rc;
+      if (!(r->engine = credo__engine_find (name)))
+        return credo__spec_err (p, e, "learning.dfc.relax: unknown engine "
+                                "'%s'", name);
+    }
+  if ((rc = opt_range (p, g, "rtol", &r->rtol, 0, INFINITY, 1,
+                       ">= 0 and finite"))
+      || (rc = opt_range (p, g, "atol", &r->atol, 0, INFINITY, 1,
+                          ">= 0 and finite"))
+      || (rc = credo__spec_opt_num (p, g, "dt", &r->dt, &found)))
+    return rc;
+  if (found && !(r->dt > 0 && isfinite (r->dt)))
+    return credo__spec_err (p, config_setting_get_member (g, "dt"),
+                            "'dt' must be > 0 (ms), not %g", r->dt);
+  if ((rc = credo__spec_opt_long (p, g, "max_steps", &steps, &found)))
+    return rc;
+  if (found)
+    r->max_steps = steps;
+  return 0;
+}
+
+/* Minibatch training: batch, epochs, window, the training data. */
+static int
+parse_batch (spec_parser *p, const config_setting_t *g)
+{
+  credo_learning_spec *l = &p->spec->learning;
+  credo_dfc_spec *d = &l->dfc;
+  const config_setting_t *bs = config_setting_get_member (g, "batch");
+  const credo_stim_spec *in, *lab;
+  long batch = 0, v;
+  int rc, found;
+  double points = 60;
+  d->epochs = 1;
+  d->window = 10.0;
+  d->shuffle = 1;
+  d->train_input = d->train_label = -1;
+  if ((rc = credo__spec_opt_long (p, g, "batch", &batch, NULL)))
+    return rc;
+  if (!bs)
+    {
+      static const char *const only[] = { "epochs", "max_batches", "window",
+                                          "shuffle", "average_points",
+                                          "relax", NULL };
+      for (int i = 0; only[i]; i++)
+        if (config_setting_get_member (g, only[i]))
+          return credo__spec_err (p, config_setting_get_member (g, only[i]),
+                                  "learning.dfc.%s applies to minibatch "
+                                  "training only (set learning.dfc.batch)",
+                                  only[i]);
+      return 0;
+    }
+  if (batch < 1)
+    return credo__spec_err (p, bs, "learning.dfc.batch must be >= 1 "
+                            "(samples per minibatch), not %ld", batch);
+  d->batch = (size_t) batch;
+  if ((rc = credo__spec_opt_long (p, g, "epochs", &d->epochs, &found)))
+    return rc;
+  if (d->epochs < 1)
+    return credo__spec_err (p, config_setting_get_member (g, "epochs"),
+                            "'epochs' must be >= 1, not %ld", d->epochs);
+  if ((rc = credo__spec_opt_long (p, g, "max_batches", &d->max_batches,
+                                  &found)))
+    return rc;
+  if (d->max_batches < 0)
+    return credo__spec_err (p, config_setting_get_member (g, "max_batches"),
+                            "'max_batches' must be >= 0 (0: no limit), not "
+                            "%ld", d->max_batches);
+  if ((rc = opt_range (p, g, "window", &d->window, 0, INFINITY, 1,
+                       "> 0 (ms) and finite"))
+      || (rc = opt_bool (p, g, "shuffle", &d->shuffle))
+      || (rc = opt_range (p, g, "average_points", &points, 2, 1e6, 0,
+                          "an even number in 2..1000000")))
+    return rc;
+  if (!(d->window > 0))
+    return credo__spec_err (p, config_setting_get_member (g, "window"),
+                            "'window' must be > 0 (ms)");
+  v = (long) points;
+  if ((double) v != points || v % 2)
+    return credo__spec_err (p, config_setting_get_member (g,
+                                                          "average_points"),
+                            "'average_points' must be an even integer (the "
+                            "intervals of Simpson's rule), not %g", points);
+  d->average_points = (int) v;
+  if ((rc = parse_relax (p, config_setting_get_member (g, "relax"),
+                         &d->relax)))
+    return rc;
+  d->train_input = dataset_on (p->spec, l->layers[0], l->in_port);
+  if (d->train_input < 0)
+    return credo__spec_err (p, bs, "minibatch training takes its samples "
+                            "from a dataset stimulus on the input layer "
+                            "'%s'; there is none",
+                            p->spec->pops[l->layers[0]].name);
+  in = &p->spec->stims[d->train_input];
+  if (d->target >= 0)
+    {
+      int label = credo_model_input_index (p->spec->pops[d->target].model,
+                                           "label");
+      if ((d->train_label = dataset_on (p->spec, d->target, label)) < 0)
+        return credo__spec_err (p, bs, "minibatch training needs the labels "
+                                "as a dataset stimulus on '%s.label'",
+                                p->spec->pops[d->target].name);
+      lab = &p->spec->stims[d->train_label];
+      if (lab->n_rows != in->n_rows)
+        {
+          char where[512];
+          return credo__spec_err (p, bs, "the training inputs (%s) have %zu "
+                                  "samples but the labels (%s, %s) %zu",
+                                  in->source ? in->source : "stimulus",
+                                  in->n_rows,
+                                  lab->source ? lab->source : "stimulus",
+                                  credo__loc_str (&lab->loc, where,
+                                                  sizeof where),
+                                  lab->n_rows);
+        }
+    }
+  if (d->batch > in->n_rows)
+    return credo__spec_err (p, bs, "learning.dfc.batch = %zu is larger than "
+                            "the training set (%zu samples of %s)", d->batch,
+                            in->n_rows, in->source ? in->source : "the "
+                            "input stimulus");
+  return 0;
 }
 
 /* A loss_target needs the chain of the protocol that sets its r_ff. */

@@ -242,6 +242,19 @@ typedef struct credo_dfc_spec
    * update, DFC and DFC-fixed a diverged one's. */
   int include_non_converged;
   double convergence_tol, convergence_epsilon;
+  /* Minibatch training (batch > 0): the samples of the dataset stimuli
+   * on the input layer (train_input) and on the loss_target's label port
+   * (train_label, or -1), in minibatches of `batch` relaxed together by
+   * the batched system (learn/dfc_batch.c) for at most `window` ms each;
+   * `epochs` passes (stopped after max_batches minibatches when > 0),
+   * shuffled with the run's seed unless shuffle = 0; the window average
+   * (DFC, DFC-fixed) by composite Simpson on average_points + 1 times. */
+  size_t batch;
+  long epochs, max_batches;
+  double window;
+  int shuffle, average_points;
+  int train_input, train_label; /* stimulus indices */
+  credo_solver_spec relax;      /* engine and tolerances of a relaxation */
   credo_loc loc;
 } credo_dfc_spec;
 
