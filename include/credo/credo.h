@@ -131,6 +131,13 @@ typedef struct credo_run_events
    * columns' order, as recorded in the output file. */
   void (*learning_row) (void *ud, double t, size_t n, const double *row);
   void *ud; /* passed to every callback */
+  /* Minibatch training (before the circuit is simulated, if at all):
+   * learning rows come per epoch (t is the epoch, not ms), announced by
+   * learning_axis before the header; training_progress is called after
+   * every minibatch (final = 0) and once at the end (final = 1). */
+  void (*learning_axis) (void *ud, const char *name);
+  void (*training_progress) (void *ud, double done, double total,
+                             double wall, int final);
 } credo_run_events;
 
 /* Copies `ev` (NULL for none, the default) into the simulation. */

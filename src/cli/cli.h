@@ -59,6 +59,8 @@ typedef struct cli_progress
   const char *const *names;
   double mean_predictor_error;
   int header_printed;
+  const char *axis;           /* learning rows per "epoch"; NULL: t in ms */
+  double done_last;           /* training: minibatches at the last line */
 } cli_progress;
 
 /* Fills `ev` with callbacks that print to stderr through `p`. */

@@ -16,28 +16,44 @@
 
 #include "cli/cli.h"
 
+/* Whether a progress line is due now (x: where the run is, *last: where
+ * the last line was): after a second, then 4 times a second on a
+ * terminal, every 10 s elsewhere, and a final line when it says more. */
+static int
+line_due (cli_progress *p, double x, double *last, double wall, int final)
+{
+  if (!final
+      && (wall < 1.0 || wall - p->wall_last < (p->tty ? 0.25 : 10.0)))
+    return 0;
+  if (final && (!p->printed || (!p->tty && x == *last)))
+    return 0;
+  *last = x;
+  p->wall_last = wall;
+  p->printed = 1;
+  return 1;
+}
+
+/* The end of a progress line: fraction done, wall time, ETA. */
+static void
+line_end (cli_progress *p, double frac, double wall, int final)
+{
+  fprintf (stderr, "  %5.1f%%  wall %.1f s  ETA %.1f s%s", 100 * frac, wall,
+           frac > 0 ? wall * (1 - frac) / frac : 0.0,
+           p->tty && !final ? "   " : "\n");
+  p->line_open = p->tty && !final;
+  fflush (stderr);
+}
+
 static void
 on_progress (void *ud, double t, double T, unsigned long long samples,
              double wall, int final)
 {
   cli_progress *p = ud;
-  double frac = T > 0 ? t / T : 1;
-  if (!final
-      && (wall < 1.0 || wall - p->wall_last < (p->tty ? 0.25 : 10.0)))
+  if (!line_due (p, t, &p->t_last, wall, final))
     return;
-  if (final && (!p->printed || (!p->tty && t == p->t_last)))
-    return;
-  p->t_last = t;
-  p->wall_last = wall;
-  p->printed = 1;
-  fprintf (stderr,
-           "%s  t = %.1f / %.1f ms  %5.1f%%  %llu samples  wall %.1f s  "
-           "ETA %.1f s%s",
-           p->tty ? "\r" : "", t, T, 100 * frac, samples, wall,
-           frac > 0 ? wall * (1 - frac) / frac : 0.0,
-           p->tty && !final ? "   " : "\n");
-  p->line_open = p->tty && !final;
-  fflush (stderr);
+  fprintf (stderr, "%s  t = %.1f / %.1f ms  %llu samples",
+           p->tty ? "\r" : "", t, T, samples);
+  line_end (p, T > 0 ? t / T : 1, wall, final);
 }
 
 static void
@@ -63,7 +79,7 @@ print_learning_header (const cli_progress *p)
   if (!isnan (p->mean_predictor_error))
     fprintf (stderr, "learning curves (test error of always predicting "
              "the mean target: %g)\n", p->mean_predictor_error);
-  fprintf (stderr, "%10s", "t (s)");
+  fprintf (stderr, "%10s", p->axis ? p->axis : "t (s)");
   for (size_t i = 0; i < p->n_cols; i++)
     fprintf (stderr, " %*s", col_width (p->names[i]), p->names[i]);
   fputc ('\n', stderr);
@@ -81,12 +97,34 @@ on_learning_row (void *ud, double t, size_t n, const double *row)
       print_learning_header (p);
       p->header_printed = 1;
     }
-  fprintf (stderr, "%10.3f", t / 1000.0);
+  if (p->axis)
+    fprintf (stderr, "%10g", t);
+  else
+    fprintf (stderr, "%10.3f", t / 1000.0);
   for (size_t i = 0; i < n && i < p->n_cols; i++)
     fprintf (stderr, " %*.6g", col_width (p->names[i]), row[i]);
   fputc ('\n', stderr);
   if (p->tty)
     p->wall_last = -INFINITY; /* redraw the progress line below the table */
+}
+
+static void
+on_learning_axis (void *ud, const char *name)
+{
+  ((cli_progress *) ud)->axis = name;
+}
+
+/* Minibatch training: minibatches done of the total, as on_progress. */
+static void
+on_training_progress (void *ud, double done, double total, double wall,
+                      int final)
+{
+  cli_progress *p = ud;
+  if (!line_due (p, done, &p->done_last, wall, final))
+    return;
+  fprintf (stderr, "%s  minibatch %.0f / %.0f", p->tty ? "\r" : "", done,
+           total);
+  line_end (p, total > 0 ? done / total : 1, wall, final);
 }
 
 void
@@ -99,5 +137,7 @@ cli_progress_init (cli_progress *p, credo_run_events *ev)
   ev->progress = on_progress;
   ev->learning_header = on_learning_header;
   ev->learning_row = on_learning_row;
+  ev->learning_axis = on_learning_axis;
+  ev->training_progress = on_training_progress;
   ev->ud = p;
 }

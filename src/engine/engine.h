@@ -29,25 +29,6 @@ enum
                                   solver.rtol and atol) */
 };
 
-/* An observer's step: done, stop here (not an error). */
-#define CREDO_OBSERVER_DONE 2
-
-/* What an engine reports to while it advances: the driver's samplers. */
-typedef struct credo_observer
-{
-  /* The next time (> the last sampled one) at which a sample is wanted,
-   * or INFINITY. */
-  double (*next_time) (void *ud);
-  /* Sample at time t with state y (interpolated). Nonzero = stop. */
-  int (*sample) (void *ud, double t, const double *y);
-  /* Called after every internal step (t, y at the step).  Nonzero = stop;
-   * a negative CREDO_E* code (with the message in the context) is what
-   * the engine returns; CREDO_OBSERVER_DONE stops there without an error
-   * (a relaxation that has converged): advance returns it, the state
-   * stays at that step. */
-  int (*step) (void *ud, double t, const double *y);
-  void *ud;
-} credo_observer;
 
 typedef struct credo_engine_type
 {

@@ -33,6 +33,7 @@
 #include <gsl/gsl_cblas.h>
 
 #include "learn/dfc_diag.h"
+#include "learn/dfc_train.h"
 #include "learn/learn.h"
 
 typedef struct dfc
@@ -43,6 +44,7 @@ typedef struct dfc
   credo_net *net;        /* the probe: ports at a given state */
   credo_net *sim_net;    /* the simulated network (bind): static Q */
   credo_ff_chain *chain;
+  credo_dfc_train *tr;   /* minibatch training (learning.dfc.batch > 0) */
   size_t N, n_refs;
   const credo_reference_type **refs;
   credo_pop *ctrl, *loss;
@@ -120,6 +122,7 @@ dfc_free (void *p)
   free (s->work);
   free (s->J);
   free (s->Qs);
+  credo__dfc_train_free (s->tr);
   credo__chain_free (s->chain);
   credo__net_free (s->net);
   free (s);
@@ -332,6 +335,15 @@ dfc_alloc (credo_ctx *ctx, const credo_spec *spec)
     s->rate_port = credo_model_output_index (om, om->ff->rate);
   }
   s->chain->gamma = d->gamma;
+  s->next = INFINITY;
+  if (d->batch)
+    {
+      /* minibatches on the data set, before the circuit runs */
+      if (!(s->tr = credo__dfc_train_new (ctx, spec, s->net, s->chain,
+                                          &s->lin, s->loss)))
+        goto fail;
+      return s;
+    }
   if (layout (s))
     goto nomem;
   s->planned = credo__learning_count (ls);
@@ -351,6 +363,8 @@ dfc_columns (const void *p, const char *const **names,
              const char *const **docs)
 {
   const dfc *s = p;
+  if (s->tr)
+    return credo__dfc_train_columns (s->tr, names, docs);
   *names = (const char *const *) s->names;
   *docs = s->docs;
   return s->n_cols;
@@ -685,6 +699,19 @@ dfc_matrix (const void *p, size_t i)
   return ((const dfc *) p)->mat_vals[i];
 }
 
+static int
+dfc_train (void *p, const credo_train_env *env, double *y)
+{
+  dfc *s = p;
+  return credo__dfc_train_run (s->tr, env, y, s->sim_net);
+}
+
+static const char *
+dfc_axis (const void *p)
+{
+  return ((const dfc *) p)->tr ? "epoch" : NULL;
+}
+
 const credo_protocol_type credo__protocol_dfc = {
   "dfc",
   "Deep Feedback Control (Meulemans et al. 2021): one window of "
@@ -704,4 +731,6 @@ const credo_protocol_type credo__protocol_dfc = {
   dfc_matrices,
   dfc_matrix,
   dfc_bind,
+  dfc_train,
+  dfc_axis,
 };

@@ -50,6 +50,8 @@ struct credo_dfc_batch
   /* work at the current state */
   double **r, **d;           /* [k]: B x n_k rates and phi' */
   double *U, *E, *dU, *dE;   /* B x m */
+  double *acc1;              /* B x n_1: layer 1's rule summed over time */
+  int *status;               /* B: convergence status */
   double *atol;
   credo_system sys;
 };
@@ -89,6 +91,8 @@ credo__dfc_batch_free (credo_dfc_batch *b)
   free (b->E);
   free (b->dU);
   free (b->dE);
+  free (b->acc1);
+  free (b->status);
   free (b->atol);
   free (b);
 }
@@ -315,6 +319,8 @@ credo__dfc_batch_new (credo_ctx *ctx, const credo_ff_chain *c,
       || !(b->E = credo__calloc (B * b->m, sizeof (double)))
       || !(b->dU = credo__calloc (B * b->m, sizeof (double)))
       || !(b->dE = credo__calloc (B * b->m, sizeof (double)))
+      || !(b->acc1 = credo__calloc (B * c->L[1].n, sizeof (double)))
+      || !(b->status = credo__calloc (B, sizeof (int)))
       || !(b->atol = credo__calloc (B * b->P, sizeof (double))))
     goto nomem;
   for (size_t i = 0; i < B * b->P; i++)
@@ -341,7 +347,7 @@ credo__dfc_batch_setup (credo_dfc_batch *b, size_t nb,
                         const double *Q, const double *X,
                         const double *rstar)
 {
-  size_t N = b->N, m = b->m;
+  size_t N = b->N;
   if (nb == 0 || nb > b->B)
     return credo__error (b->ctx, CREDO_EINVAL, "a minibatch of %zu samples "
                          "(1 to %zu)", nb, b->B);
@@ -366,6 +372,13 @@ credo__dfc_batch_setup (credo_dfc_batch *b, size_t nb,
             b->vff[k][s * n + i] += bias[k][i];
       tr_eval (L, nb * n, b->vff[k], b->rff[k], b->d[k]);
     }
+  return rstar ? credo__dfc_batch_targets (b, rstar) : 0;
+}
+
+int
+credo__dfc_batch_targets (credo_dfc_batch *b, const double *rstar)
+{
+  size_t N = b->N, m = b->m, nb = b->nb;
   memcpy (b->rstar, rstar, nb * m * sizeof *rstar);
   for (size_t s = 0; s < nb; s++)
     {
@@ -422,6 +435,46 @@ credo__dfc_batch_converged (credo_dfc_batch *b, const double *z, double tol,
   return n_ok;
 }
 
+/* dphi_k = phi(v_k) - phi(v_B,k) (nb x n_k, into d[k]) at the state of
+ * the last layer_state calls, rows of samples not kept set to 0; returns
+ * the presynaptic rates (nb x n_{k-1}). */
+static const double *
+rule_rows (credo_dfc_batch *b, size_t k, const int *keep)
+{
+  const credo_ff_layer *L = &b->c->L[k];
+  size_t n = L->n, np = b->c->L[k - 1].n;
+  const double *pre = k > 1 ? b->r[k - 1] : b->X;
+  double *dphi = b->d[k]; /* phi' is not needed any more */
+  /* the basal prediction phi(v_B), v_B = a W_k r_{k-1} + b_k */
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) b->nb, (int) n,
+               (int) np, L->a, pre, (int) np, b->W[k], (int) np, 0.0, dphi,
+               (int) n);
+  for (size_t s = 0; s < b->nb; s++)
+    for (size_t i = 0; i < n; i++)
+      dphi[s * n + i] += b->bias && b->bias[k] ? b->bias[k][i] : 0;
+  tr_eval (L, b->nb * n, dphi, dphi, NULL);
+  for (size_t s = 0; s < b->nb; s++)
+    for (size_t i = 0; i < n; i++)
+      dphi[s * n + i] = keep && !keep[s]
+                            ? 0.0
+                            : b->r[k][s * n + i] - dphi[s * n + i];
+  return pre;
+}
+
+/* upd_bias[k] = (or +=, beta 1) scale times the column sums of rows. */
+static void
+bias_sum (const double *rows, size_t nb, size_t n, double scale, double beta,
+          double *out)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      double sum = 0;
+      for (size_t s = 0; s < nb; s++)
+        sum += rows[s * n + i];
+      out[i] = (beta != 0 ? beta * out[i] : 0.0) + scale * sum;
+    }
+}
+
 void
 credo__dfc_batch_update (credo_dfc_batch *b, const double *z,
                          const int *keep, double scale, double *const *upd,
@@ -432,34 +485,81 @@ credo__dfc_batch_update (credo_dfc_batch *b, const double *z,
     layer_state (b, k, z);
   for (size_t k = 1; k < N; k++)
     {
-      const credo_ff_layer *L = &b->c->L[k];
-      size_t n = L->n, np = b->c->L[k - 1].n;
-      const double *pre = k > 1 ? b->r[k - 1] : b->X;
-      double *dphi = b->d[k]; /* phi' is not needed any more */
-      /* the basal prediction phi(v_B), v_B = a W_k r_{k-1} + b_k */
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) b->nb,
-                   (int) n, (int) np, L->a, pre, (int) np, b->W[k], (int) np,
-                   0.0, dphi, (int) n);
-      for (size_t s = 0; s < b->nb; s++)
-        for (size_t i = 0; i < n; i++)
-          dphi[s * n + i] += b->bias && b->bias[k] ? b->bias[k][i] : 0;
-      tr_eval (L, b->nb * n, dphi, dphi, NULL);
-      for (size_t s = 0; s < b->nb; s++)
-        for (size_t i = 0; i < n; i++)
-          dphi[s * n + i] = keep && !keep[s]
-                                ? 0.0
-                                : b->r[k][s * n + i] - dphi[s * n + i];
+      size_t n = b->c->L[k].n, np = b->c->L[k - 1].n;
+      const double *pre = rule_rows (b, k, keep);
       /* sum over samples of (phi(v) - phi(v_B)) r_pre^T */
       cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n, (int) np,
-                   (int) b->nb, scale, dphi, (int) n, pre, (int) np, 0.0,
+                   (int) b->nb, scale, b->d[k], (int) n, pre, (int) np, 0.0,
                    upd[k], (int) np);
       if (upd_bias && upd_bias[k])
-        for (size_t i = 0; i < n; i++)
-          {
-            double sum = 0;
-            for (size_t s = 0; s < b->nb; s++)
-              sum += dphi[s * n + i];
-            upd_bias[k][i] = scale * sum;
-          }
+        bias_sum (b->d[k], b->nb, n, scale, 0.0, upd_bias[k]);
     }
+}
+
+void
+credo__dfc_batch_average_begin (credo_dfc_batch *b, double *const *upd,
+                                double *const *upd_bias)
+{
+  memset (b->acc1, 0, b->nb * b->c->L[1].n * sizeof *b->acc1);
+  for (size_t k = 1; k < b->N; k++)
+    {
+      const credo_ff_layer *L = &b->c->L[k];
+      memset (upd[k], 0, L->n * b->c->L[k - 1].n * sizeof (double));
+      if (upd_bias && upd_bias[k])
+        memset (upd_bias[k], 0, L->n * sizeof (double));
+    }
+}
+
+size_t
+credo__dfc_batch_average_add (credo_dfc_batch *b, const double *z, double w,
+                              int drop_diverged, double *const *upd,
+                              double *const *upd_bias)
+{
+  size_t N = b->N, n1 = b->c->L[1].n, n_div = 0;
+  int *keep = NULL;
+  for (size_t k = 1; k < N; k++)
+    layer_state (b, k, z);
+  if (drop_diverged)
+    {
+      /* the authors drop a diverged sample's rule step by step */
+      credo__dfc_batch_converged (b, z, 0, 0, b->status, NULL);
+      for (size_t s = 0; s < b->nb; s++)
+        {
+          n_div += b->status[s] == -1;
+          b->status[s] = b->status[s] != -1;
+        }
+      keep = b->status;
+    }
+  for (size_t k = 1; k < N; k++)
+    {
+      size_t n = b->c->L[k].n, np = b->c->L[k - 1].n;
+      const double *pre = rule_rows (b, k, keep);
+      if (upd_bias && upd_bias[k])
+        bias_sum (b->d[k], b->nb, n, w, 1.0, upd_bias[k]);
+      if (k == 1)
+        {
+          /* x is constant: sum the rows now, multiply by x once at the end */
+          cblas_daxpy ((int) (b->nb * n1), w, b->d[1], 1, b->acc1, 1);
+          continue;
+        }
+      cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n, (int) np,
+                   (int) b->nb, w, b->d[k], (int) n, pre, (int) np, 1.0,
+                   upd[k], (int) np);
+    }
+  return n_div;
+}
+
+void
+credo__dfc_batch_average_end (credo_dfc_batch *b, double scale,
+                              double *const *upd, double *const *upd_bias)
+{
+  size_t n1 = b->c->L[1].n, n0 = b->c->L[0].n;
+  cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n1, (int) n0,
+               (int) b->nb, scale, b->acc1, (int) n1, b->X, (int) n0, 0.0,
+               upd[1], (int) n0);
+  for (size_t k = 2; k < b->N; k++)
+    cblas_dscal ((int) (b->c->L[k].n * b->c->L[k - 1].n), scale, upd[k], 1);
+  for (size_t k = 1; upd_bias && k < b->N; k++)
+    if (upd_bias[k])
+      cblas_dscal ((int) b->c->L[k].n, scale, upd_bias[k], 1);
 }

@@ -30,12 +30,17 @@ credo_dfc_batch *credo__dfc_batch_new (credo_ctx *ctx,
 void credo__dfc_batch_free (credo_dfc_batch *b);
 
 /* A new minibatch of nb <= B samples: the feed-forward pass (W[k], bias[k]
- * per layer k >= 1; bias or bias[k] may be NULL) and the targets.  All
+ * per layer k >= 1; bias or bias[k] may be NULL) and the targets (rstar
+ * NULL: set later by credo__dfc_batch_targets, before integrating).  All
  * borrowed until the next setup.  0 or CREDO_EINVAL. */
 int credo__dfc_batch_setup (credo_dfc_batch *b, size_t nb,
                             const double *const *W, const double *const *bias,
                             const double *Q, const double *X,
                             const double *rstar);
+
+/* The output targets of the minibatch (nb x m, copied), e.g. from its
+ * feed-forward outputs (credo__dfc_batch_ff).  0. */
+int credo__dfc_batch_targets (credo_dfc_batch *b, const double *rstar);
 
 /* The system an engine integrates (n = nb P after a setup, batch = nb). */
 const credo_system *credo__dfc_batch_system (credo_dfc_batch *b);
@@ -58,5 +63,22 @@ size_t credo__dfc_batch_converged (credo_dfc_batch *b, const double *z,
 void credo__dfc_batch_update (credo_dfc_batch *b, const double *z,
                               const int *keep, double scale,
                               double *const *upd, double *const *upd_bias);
+
+/* The rule averaged over a window (DFC): begin zeroes upd and upd_bias;
+ * add adds w times the rule at state z (a quadrature weight), leaving out
+ * the samples diverged there when drop_diverged (the authors' step-by-step
+ * exclusion; returns how many); end multiplies by scale (1 / window, the
+ * batch's normalisation) and finishes layer 1, whose presynaptic rates
+ * are the constant inputs: its rows are summed over time and multiplied
+ * by X once. */
+void credo__dfc_batch_average_begin (credo_dfc_batch *b, double *const *upd,
+                                     double *const *upd_bias);
+size_t credo__dfc_batch_average_add (credo_dfc_batch *b, const double *z,
+                                     double w, int drop_diverged,
+                                     double *const *upd,
+                                     double *const *upd_bias);
+void credo__dfc_batch_average_end (credo_dfc_batch *b, double scale,
+                                   double *const *upd,
+                                   double *const *upd_bias);
 
 #endif /* CREDO_DFC_BATCH_H */

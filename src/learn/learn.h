@@ -140,6 +140,26 @@ int credo__steady_solve (credo_steady *s, double t, double *y);
 
 /* ---- protocols (learn/protocol.c, learn/monitor.c) ---------------------- */
 
+/* What the driver lends a protocol that trains on a data set itself
+ * (minibatches relaxed as batched systems) instead of following the
+ * circuit through time. */
+typedef struct credo_train_env
+{
+  /* Integrates sys from z (its state at t = 0) with the engine and
+   * tolerances of s until t_max, or until obs->step says
+   * CREDO_OBSERVER_DONE; the final state back into z and its time into
+   * *t.  Solver statistics add up in the run's.  0, CREDO_OBSERVER_DONE
+   * or a CREDO_E* code (message in ctx). */
+  int (*relax) (void *ud, const credo_system *sys,
+                const credo_solver_spec *s, double t_max,
+                const credo_observer *obs, double *z, double *t);
+  /* A /learning/ row at x (the epoch), as the protocol's columns. */
+  int (*row) (void *ud, double x, const double *row);
+  /* Progress: done of total units of work (minibatches). */
+  void (*progress) (void *ud, double done, double total);
+  void *ud;
+} credo_train_env;
+
 typedef struct credo_protocol_type
 {
   const char *name;
@@ -178,6 +198,15 @@ typedef struct credo_protocol_type
    * sets static weights, e.g. DFC-fixed's feedback, needs it).  May be
    * NULL. */
   int (*bind) (void *p, credo_net *net);
+  /* A protocol that trains on a data set: called once before the circuit
+   * is simulated, it trains with env and leaves the trained weights in y
+   * (the initial state; static weights in the bound network).  0 or a
+   * CREDO_E* code.  Called only when axis says so; may be NULL. */
+  int (*train) (void *p, const credo_train_env *env, double *y);
+  /* What the x of its /learning/ rows counts: NULL (simulated time, ms),
+   * or e.g. "epoch" for a protocol that trains (then train is called).
+   * May be NULL (ms). */
+  const char *(*axis) (const void *p);
 } credo_protocol_type;
 
 const credo_protocol_type *credo__protocol_find (const char *name);

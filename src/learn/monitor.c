@@ -444,4 +444,6 @@ const credo_protocol_type credo__protocol_continuous = {
   NULL,
   NULL,
   NULL,
+  NULL, /* follows the circuit: no training of its own */
+  NULL,
 };

@@ -288,7 +288,7 @@ series_put (hid_t d, hsize_t row, double v)
 int
 credo__rec_learning_open (credo_recorder *r, size_t n,
                           const char *const *names, const char *const *docs,
-                          double mean_predictor_error)
+                          double mean_predictor_error, const char *x_unit)
 {
   if (!(r->ldata = credo__calloc (n ? n : 1, sizeof *r->ldata)))
     return credo__error (r->ctx, CREDO_ENOMEM, "out of memory");
@@ -306,7 +306,8 @@ credo__rec_learning_open (credo_recorder *r, size_t n,
              "out = the mean test target") < 0)
     return credo__rec_h5_fail (r, "cannot write attributes of", "/learning");
   if ((r->ltimes = series_1d (r->lgroup, "times")) < 0
-      || credo__h5_attr_string (r->ltimes, "units", "ms") < 0)
+      || credo__h5_attr_string (r->ltimes, "units", x_unit ? x_unit : "ms")
+             < 0)
     return credo__rec_h5_fail (r, "cannot create", "/learning/times");
   for (size_t i = 0; i < n; i++)
     if ((r->ldata[i] = series_1d (r->lgroup, names[i])) < 0

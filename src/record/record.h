@@ -86,11 +86,13 @@ double credo__rec_next_time (const credo_recorder *r);
 int credo__rec_sample (credo_recorder *r, double t, const double *y, int step);
 int credo__rec_wants_steps (const credo_recorder *r);
 /* The learning-curve group /learning/: times and one [n] dataset per
- * column, appended row by row.  Attributes: `mean_predictor_error`. */
+ * column, appended row by row.  Attributes: `mean_predictor_error`;
+ * times' `units`: x_unit ("epoch" for minibatch training), NULL: "ms". */
 int credo__rec_learning_open (credo_recorder *r, size_t n,
                               const char *const *names,
                               const char *const *docs,
-                              double mean_predictor_error);
+                              double mean_predictor_error,
+                              const char *x_unit);
 int credo__rec_learning_row (credo_recorder *r, double t, const double *row);
 /* Matrices recorded with every learning row (after credo__rec_learning_
  * open): /learning/<paths[i]> of shape [rows x rows[i] x cols[i]].  Each

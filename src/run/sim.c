@@ -38,6 +38,13 @@ struct credo_sim
   credo_run_events ev;   /* what the front end is told; members may be NULL */
   double wall0;          /* wall clock at the start of the run */
   unsigned long long n_samples; /* grid sample times so far */
+  /* minibatch training (credo_protocol_type.train): the engine of the last
+   * relaxation, kept while the system and its size stay the same */
+  const credo_engine_type *tr_type;
+  void *tr_engine;
+  const credo_system *tr_sys;
+  size_t tr_n;
+  credo_solver_stats tr_stats;
 };
 
 credo_sim *
@@ -122,6 +129,8 @@ credo_sim_free (credo_sim *sim)
     return;
   if (sim->engine)
     sim->engine_type->free (sim->engine);
+  if (sim->tr_engine)
+    sim->tr_type->free (sim->tr_engine);
   if (sim->learn)
     sim->proto->free (sim->learn);
   free (sim->lrow);
@@ -264,6 +273,95 @@ protocol_act (credo_sim *sim, double t, int restart)
   return 0;
 }
 
+/* ---- minibatch training: what the driver lends the protocol ---------- */
+
+static void
+add_stats (credo_solver_stats *a, const credo_solver_stats *b)
+{
+  a->steps += b->steps, a->rhs_evals += b->rhs_evals;
+  a->lin_rhs_evals += b->lin_rhs_evals, a->jac_evals += b->jac_evals;
+  a->jtimes_evals += b->jtimes_evals, a->lin_iters += b->lin_iters;
+  a->nonlin_iters += b->nonlin_iters;
+  a->nonlin_conv_fails += b->nonlin_conv_fails;
+  a->err_test_fails += b->err_test_fails;
+  a->lin_conv_fails += b->lin_conv_fails, a->reinits += b->reinits;
+  a->prec_evals += b->prec_evals;
+}
+
+/* The engine of a relaxation: restarted when the system is the one of the
+ * last (same size and engine), else built anew. */
+static int
+train_relax (void *ud, const credo_system *sys, const credo_solver_spec *s,
+             double t_max, const credo_observer *obs, double *z, double *t)
+{
+  credo_sim *sim = ud;
+  const credo_engine_type *E = s->engine;
+  credo_solver_stats st;
+  int rc;
+  if (sim->tr_engine
+      && (E != sim->tr_type || sys != sim->tr_sys || sys->n != sim->tr_n))
+    {
+      sim->tr_type->stats (sim->tr_engine, &st);
+      add_stats (&sim->tr_stats, &st);
+      sim->tr_type->free (sim->tr_engine);
+      sim->tr_engine = NULL;
+    }
+  if (sim->tr_engine)
+    {
+      if ((rc = E->reset (sim->tr_engine, 0.0, z)))
+        return rc;
+    }
+  else if (!(sim->tr_engine = E->alloc (sys, s, 0.0, z)))
+    return credo_errcode (sim->ctx) ? credo_errcode (sim->ctx)
+                                    : CREDO_ESOLVER;
+  sim->tr_type = E, sim->tr_sys = sys, sim->tr_n = sys->n;
+  rc = E->advance (sim->tr_engine, t_max, obs);
+  if (rc == 0 || rc == CREDO_OBSERVER_DONE)
+    memcpy (z, E->state (sim->tr_engine, t), sys->n * sizeof *z);
+  return rc;
+}
+
+static int
+train_row (void *ud, double x, const double *row)
+{
+  credo_sim *sim = ud;
+  const char *const *names, *const *docs;
+  size_t n = sim->proto->columns (sim->learn, &names, &docs);
+  if (sim->ev.learning_row)
+    sim->ev.learning_row (sim->ev.ud, x, n, row);
+  return sim->rec ? credo__rec_learning_row (sim->rec, x, row) : 0;
+}
+
+static void
+train_progress (void *ud, double done, double total)
+{
+  credo_sim *sim = ud;
+  if (sim->ev.training_progress)
+    sim->ev.training_progress (sim->ev.ud, done, total,
+                               credo__wall_seconds () - sim->wall0,
+                               done >= total);
+}
+
+/* Minibatch training before the circuit runs; the trained weights become
+ * the circuit's initial state. */
+static int
+train (credo_sim *sim)
+{
+  credo_train_env env = { train_relax, train_row, train_progress, sim };
+  credo_solver_stats st;
+  int rc = sim->proto->train (sim->learn, &env, sim->y0);
+  if (sim->tr_engine)
+    {
+      sim->tr_type->stats (sim->tr_engine, &st);
+      add_stats (&sim->tr_stats, &st);
+      sim->tr_type->free (sim->tr_engine);
+      sim->tr_engine = NULL;
+    }
+  if (rc == 0)
+    rc = sim->engine_type->reset (sim->engine, 0.0, sim->y0);
+  return rc;
+}
+
 int
 credo_sim_run (credo_sim *sim)
 {
@@ -296,8 +394,12 @@ credo_sim_run (credo_sim *sim)
       const char *const *names, *const *docs;
       size_t n = sim->proto->columns (sim->learn, &names, &docs);
       double mpe = sim->proto->mean_predictor_error (sim->learn);
+      const char *axis = sim->proto->axis ? sim->proto->axis (sim->learn)
+                                          : NULL;
+      if (axis && sim->ev.learning_axis)
+        sim->ev.learning_axis (sim->ev.ud, axis);
       if (sim->rec)
-        rc = credo__rec_learning_open (sim->rec, n, names, docs, mpe);
+        rc = credo__rec_learning_open (sim->rec, n, names, docs, mpe, axis);
       if (rc == 0 && sim->rec && sim->proto->matrices)
         {
           const char *const *paths;
@@ -309,6 +411,9 @@ credo_sim_run (credo_sim *sim)
         sim->ev.learning_header (sim->ev.ud, n, names, mpe);
     }
   sim->wall0 = credo__wall_seconds ();
+  if (rc == 0 && sim->learn && sim->proto->axis
+      && sim->proto->axis (sim->learn) && sim->proto->train)
+    rc = train (sim);
   if (rc == 0)
     rc = protocol_act (sim, 0.0, 1);
   if (rc == 0 && obs_next_time (sim) <= 0.0)
@@ -330,6 +435,7 @@ credo_sim_run (credo_sim *sim)
                 "found (Newton did not converge); their rows hold NaN",
                 sim->proto->failures (sim->learn));
   E->stats (sim->engine, &sim->stats);
+  add_stats (&sim->stats, &sim->tr_stats);
   sim->stats.wall_seconds = credo__wall_seconds () - sim->wall0;
   free (ends);
   if (sim->rec)

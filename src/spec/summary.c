@@ -85,8 +85,19 @@ static void
 print_learning (FILE *out, const credo_spec *spec)
 {
   const credo_learning_spec *l = &spec->learning;
-  fprintf (out, "\nlearning    every %g ms in [%g, %g] ms: %llu evaluations\n",
-           l->every, l->start, l->stop, credo__learning_count (l));
+  const credo_dfc_spec *d = &l->dfc;
+  if (d->batch)
+    fprintf (out, "\nlearning    minibatches of %zu from %zu training "
+             "samples, %ld epoch%s%s, relaxations of at most %g ms (%s, "
+             "rtol %g, atol %g), before the circuit runs\n", d->batch,
+             spec->stims[d->train_input].n_rows, d->epochs,
+             d->epochs == 1 ? "" : "s",
+             d->max_batches > 0 ? " (or max_batches)" : "", d->window,
+             d->relax.engine->name, d->relax.rtol, d->relax.atol);
+  else
+    fprintf (out, "\nlearning    every %g ms in [%g, %g] ms: %llu "
+             "evaluations\n", l->every, l->start, l->stop,
+             credo__learning_count (l));
   fprintf (out, "  layers    ");
   for (size_t k = 0; k < l->n_layers; k++)
     {
