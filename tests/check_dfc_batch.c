@@ -293,6 +293,55 @@ START_TEST (test_update_by_hand)
 }
 END_TEST
 
+/* Backpropagation over the batch, by hand per sample. */
+START_TEST (test_backprop_by_hand)
+{
+  dfc_case k;
+  batch_case c;
+  double U1[NH * NX], U2[NY * NH], E1[NH * NX] = { 0 }, E2[NY * NH] = { 0 };
+  double *upd[3] = { NULL, U1, U2 };
+  setup (&c, variant (0, &k), 4);
+  ck_assert_int_eq (credo__dfc_batch_setup (c.b, B, c.W, c.bias, c.Qs, c.X,
+                                            c.R), 0);
+  credo__dfc_batch_backprop (c.b, 0.5, upd);
+  for (int s = 0; s < B; s++)
+    {
+      double uh[NH], rh[NH], dy[NY], dh[NH];
+      for (int i = 0; i < NH; i++)
+        {
+          uh[i] = c.d.b[0];
+          for (int j = 0; j < NX; j++)
+            uh[i] += c.d.W1[i * NX + j] * c.X[s * NX + j];
+          rh[i] = tanh (uh[i]);
+        }
+      for (int o = 0; o < NY; o++)
+        {
+          double uy = c.d.b[1];
+          for (int j = 0; j < NH; j++)
+            uy += c.d.W2[o * NH + j] * rh[j];
+          dy[o] = (1 - tanh (uy) * tanh (uy)) * (c.R[s * NY + o] - tanh (uy));
+          for (int j = 0; j < NH; j++)
+            E2[o * NH + j] += 0.5 * dy[o] * rh[j];
+        }
+      for (int i = 0; i < NH; i++)
+        {
+          dh[i] = 0;
+          for (int o = 0; o < NY; o++)
+            dh[i] += c.d.W2[o * NH + i] * dy[o];
+          dh[i] *= 1 - rh[i] * rh[i];
+          for (int j = 0; j < NX; j++)
+            E1[i * NX + j] += 0.5 * dh[i] * c.X[s * NX + j];
+        }
+    }
+  for (int i = 0; i < NH * NX; i++)
+    ck_assert_double_eq_tol (U1[i], E1[i], 1e-14);
+  for (int i = 0; i < NY * NH; i++)
+    ck_assert_double_eq_tol (U2[i], E2[i], 1e-14);
+  ck_assert (fro2 (U1, NH * NX) > 1e-6);
+  teardown (&c);
+}
+END_TEST
+
 typedef struct conv_obs
 {
   credo_dfc_batch *b;
@@ -358,6 +407,7 @@ suite (void)
   tcase_add_test (tc, test_sample_independent_of_companions);
   tcase_add_test (tc, test_quiet_companions);
   tcase_add_test (tc, test_update_by_hand);
+  tcase_add_test (tc, test_backprop_by_hand);
   tcase_add_test (tc, test_converged_stops_relaxation);
   suite_add_tcase (s, tc);
   return s;

@@ -445,14 +445,20 @@ rule_rows (credo_dfc_batch *b, size_t k, const int *keep)
   size_t n = L->n, np = b->c->L[k - 1].n;
   const double *pre = k > 1 ? b->r[k - 1] : b->X;
   double *dphi = b->d[k]; /* phi' is not needed any more */
-  /* the basal prediction phi(v_B), v_B = a W_k r_{k-1} + b_k */
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) b->nb, (int) n,
-               (int) np, L->a, pre, (int) np, b->W[k], (int) np, 0.0, dphi,
-               (int) n);
-  for (size_t s = 0; s < b->nb; s++)
-    for (size_t i = 0; i < n; i++)
-      dphi[s * n + i] += b->bias && b->bias[k] ? b->bias[k][i] : 0;
-  tr_eval (L, b->nb * n, dphi, dphi, NULL);
+  /* the basal prediction phi(v_B), v_B = a W_k r_{k-1} + b_k; layer 1's
+   * is its feed-forward rate, the input being constant */
+  if (k == 1)
+    memcpy (dphi, b->rff[1], b->nb * n * sizeof *dphi);
+  else
+    {
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) b->nb,
+                   (int) n, (int) np, L->a, pre, (int) np, b->W[k], (int) np,
+                   0.0, dphi, (int) n);
+      for (size_t s = 0; s < b->nb; s++)
+        for (size_t i = 0; i < n; i++)
+          dphi[s * n + i] += b->bias && b->bias[k] ? b->bias[k][i] : 0;
+      tr_eval (L, b->nb * n, dphi, dphi, NULL);
+    }
   for (size_t s = 0; s < b->nb; s++)
     for (size_t i = 0; i < n; i++)
       dphi[s * n + i] = keep && !keep[s]
@@ -562,4 +568,32 @@ credo__dfc_batch_average_end (credo_dfc_batch *b, double scale,
   for (size_t k = 1; upd_bias && k < b->N; k++)
     if (upd_bias[k])
       cblas_dscal ((int) b->c->L[k].n, scale, upd_bias[k], 1);
+}
+
+void
+credo__dfc_batch_backprop (credo_dfc_batch *b, double scale,
+                           double *const *upd)
+{
+  size_t N = b->N, m = b->m, nb = b->nb;
+  double *g = b->r[N - 1]; /* delta_k per sample, nb x n_k, in r[k] */
+  /* d[k] holds phi'(v_k^-) since the setup; delta_N = phi' (r* - r^-) */
+  for (size_t s = 0; s < nb * m; s++)
+    g[s] = b->d[N - 1][s] * (b->rstar[s] - b->rff[N - 1][s]);
+  for (size_t k = N - 1; k >= 1; k--)
+    {
+      const credo_ff_layer *L = &b->c->L[k];
+      size_t n = L->n, np = b->c->L[k - 1].n;
+      g = b->r[k];
+      cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n, (int) np,
+                   (int) nb, scale, g, (int) n, b->rff[k - 1], (int) np, 0.0,
+                   upd[k], (int) np);
+      if (k == 1)
+        break;
+      /* delta_{k-1} = phi'(v_{k-1}^-) (a W_k^T delta_k) */
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) nb,
+                   (int) np, (int) n, L->a, g, (int) n, b->W[k], (int) np,
+                   0.0, b->r[k - 1], (int) np);
+      for (size_t s = 0; s < nb * np; s++)
+        b->r[k - 1][s] *= b->d[k - 1][s];
+    }
 }

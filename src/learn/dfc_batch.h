@@ -81,4 +81,12 @@ void credo__dfc_batch_average_end (credo_dfc_batch *b, double scale,
                                    double *const *upd,
                                    double *const *upd_bias);
 
+/* Backpropagation on the feed-forward pass of the last setup (call it
+ * after setup and targets, before integrating): upd[k] = scale sum_s
+ * delta_k r_{k-1}^T with delta_N = phi'(v_N^-) (r* - r_N^-), delta_{k-1} =
+ * phi'(v_{k-1}^-) (a_k W_k^T delta_k): minus the gradient of the loss
+ * times lambda when r* = r^- - lambda dl/dr. */
+void credo__dfc_batch_backprop (credo_dfc_batch *b, double scale,
+                                double *const *upd);
+
 #endif /* CREDO_DFC_BATCH_H */

@@ -8,7 +8,9 @@
  *
  * Per minibatch, as the authors' code: the feed-forward pass, the output
  * target r* = r^- - c dl/dr from the loss_target population's own
- * equations (its lambda, loss and batch settings), a relaxation from the
+ * equations (its lambda and loss; with batch_mean its `batch` is the
+ * minibatch's size, as PyTorch's mean over the last, smaller minibatch
+ * too), a relaxation from the
  * feed-forward state with the controller at rest, then
  *   DFC-SS     the rule at the end of the relaxation, which stops as soon
  *              as every sample passes the authors' convergence test (or at
@@ -20,6 +22,9 @@
  * The descent direction handed to the optimizer is 2 / B times the sum
  * over the batch (the authors' teaching signal -2 (phi(v) - phi(v_B)),
  * the batch mean); clipping and Adam act on it as on their gradients.
+ * BP, the baseline, backpropagates the same output error through the
+ * feed-forward pass: its descent direction is minus the gradient of the
+ * batch-mean loss (the error carries lambda / B; divided by lambda).
  * DFC-fixed sets Q_k = W_{k+1}^T ... W_N^T (Q_N = I) from the initial
  * weights and keeps it.  The biases (dfc_neuron's `bias`, one per
  * population) are not learned.
@@ -39,6 +44,8 @@
 enum
 {
   C_TRAIN_LOSS,
+  C_VAL_LOSS,
+  C_VAL_ERROR,
   C_TEST_LOSS,
   C_TEST_ERROR,
   C_CONVERGED,
@@ -49,13 +56,18 @@ enum
 };
 
 static const char *const col_names[N_COLS] = {
-  "train_loss", "test_loss", "test_error", "converged", "diverged",
+  "train_loss", "val_loss", "val_error", "test_loss", "test_error",
+  "converged", "diverged",
   "relax_time", "wall",
 };
 
 static const char *const col_docs[N_COLS] = {
   "mean loss of the epoch's training samples at their feed-forward output, "
   "before each minibatch's update (NaN at epoch 0)",
+  "mean loss of the validation samples (learning.dfc.validation: the last "
+  "samples of the training stimuli, never trained on)",
+  "fraction of validation samples whose largest output is not the label's "
+  "(learning.classify; NaN otherwise)",
   "mean loss of the test set (learning.test) at the feed-forward output",
   "fraction of test samples whose largest output is not the label's "
   "(learning.classify; NaN otherwise)",
@@ -79,7 +91,7 @@ struct credo_dfc_train
   credo_dfc_lin lin;
   credo_dfc_batch *b;
   size_t N, B, m, nv, n0;
-  double lr;
+  double lr, lambda;
   /* parameters */
   double **W, **bias, *Q, **upd, **m1, **m2;
   unsigned long long steps;
@@ -93,7 +105,8 @@ struct credo_dfc_train
   int *status;
   const double **in_ptr;   /* the loss_target's input ports */
   double **out_ptr;        /* and outputs */
-  int label_port, target_port, loss_port;
+  int label_port, target_port, loss_port, batch_param;
+  double *lparams;         /* the loss_target's parameters, batch = nb */
   /* epoch sums */
   double sum_loss, sum_relax;
   size_t n_seen, n_conv, n_div, n_batches;
@@ -138,6 +151,7 @@ credo__dfc_train_free (credo_dfc_train *t)
   free (t->status);
   free (t->in_ptr);
   free (t->out_ptr);
+  free (t->lparams);
   if (t->rng)
     gsl_rng_free (t->rng);
   credo__dfc_batch_free (t->b);
@@ -167,12 +181,14 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
   t->nv = credo__chain_units (c, 1);
   t->n0 = c->L[0].n;
   t->xin = in->values;
-  t->n_train = in->n_rows;
+  t->n_train = in->n_rows - d->validation;
   t->lab = d->train_label >= 0 ? spec->stims[d->train_label].values : NULL;
   t->lr = d->lr;
-  if (d->normalize_lr && loss)
-    t->lr /= loss->spec->params[credo_model_param_index (loss->model,
-                                                         "lambda")];
+  t->lambda = loss ? loss->spec->params[credo_model_param_index (
+                         loss->model, "lambda")]
+                   : 1.0;
+  if (d->normalize_lr)
+    t->lr /= t->lambda;
   if (!(t->b = credo__dfc_batch_new (ctx, c, lin, t->B, d->relax.atol)))
     goto fail;
   if (!(t->W = credo__calloc (N, sizeof *t->W))
@@ -211,8 +227,13 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
     {
       const credo_model_type *lm = loss->model;
       if (!(t->in_ptr = credo__calloc (lm->n_in, sizeof *t->in_ptr))
-          || !(t->out_ptr = credo__calloc (lm->n_out, sizeof *t->out_ptr)))
+          || !(t->out_ptr = credo__calloc (lm->n_out, sizeof *t->out_ptr))
+          || !(t->lparams = credo__calloc (lm->n_param + 1,
+                                           sizeof (double))))
         goto nomem;
+      memcpy (t->lparams, loss->spec->params,
+              lm->n_param * sizeof (double));
+      t->batch_param = credo_model_param_index (lm, "batch");
       t->label_port = credo_model_input_index (lm, "label");
       t->target_port = credo_model_output_index (lm, "target");
       t->loss_port = credo_model_output_index (lm, "loss");
@@ -251,7 +272,7 @@ sample_target (credo_dfc_train *t, const double *r, const double *label,
                double *target)
 {
   const credo_pop *loss = &t->net->pops[t->d->target];
-  credo_pop_view v = { t->m, loss->spec->params, t->in_ptr };
+  credo_pop_view v = { t->m, t->lparams, t->in_ptr };
   double sum = 0;
   t->in_ptr[t->label_port] = label;
   loss->model->output (&v, 0.0, r, t->out_ptr);
@@ -389,6 +410,19 @@ obs_step (void *ud, double tt, const double *z)
 
 /* ---- one minibatch ------------------------------------------------------ */
 
+/* The optimizer's step for the minibatch's update. */
+static int
+step (credo_dfc_train *t)
+{
+  if (t->d->optimizer == CREDO_OPT_NONE)
+    return 0;
+  t->steps++;
+  for (size_t k = 1; k < t->N; k++)
+    credo__optim_apply (t->d, t->lr, t->steps, t->W[k], t->upd[k],
+                        t->c->L[k].n * t->c->L[k - 1].n, t->m1[k], t->m2[k]);
+  return 0;
+}
+
 static int
 minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
            size_t nb)
@@ -412,9 +446,19 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
                                     t->X, NULL)))
     return rc;
   rff = credo__dfc_batch_ff (t->b, N - 1);
+  if (t->batch_param >= 0)
+    t->lparams[t->batch_param] = (double) nb; /* PyTorch's mean: this batch */
   for (size_t s = 0; s < nb; s++)
     t->sum_loss += sample_target (t, rff + s * m, t->L + s * m, t->R + s * m);
   credo__dfc_batch_targets (t->b, t->R);
+  if (d->variant == CREDO_DFC_BP)
+    {
+      /* minus the gradient of the batch-mean loss: delta carries lambda */
+      credo__dfc_batch_backprop (t->b, 1.0 / t->lambda, t->upd);
+      t->n_seen += nb;
+      t->n_batches++;
+      return step (t);
+    }
   memset (t->z, 0, nb * P * sizeof *t->z);
   if (average)
     {
@@ -449,36 +493,33 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
   else
     credo__dfc_batch_update (t->b, t->z, t->status, 2.0 / (double) nb,
                              t->upd, NULL);
-  if (d->optimizer == CREDO_OPT_NONE)
-    return 0;
-  t->steps++;
-  for (size_t k = 1; k < N; k++)
-    credo__optim_apply (d, t->lr, t->steps, t->W[k], t->upd[k],
-                        t->c->L[k].n * t->c->L[k - 1].n, t->m1[k], t->m2[k]);
-  return 0;
+  return step (t);
 }
 
-/* Test loss and error at the feed-forward output, in chunks of B. */
+/* Mean loss and error rate of n samples (inputs, labels) at the
+ * feed-forward output, in chunks of B, into row[col] and row[col + 1]. */
 static void
-evaluate (credo_dfc_train *t)
+evaluate (credo_dfc_train *t, const double *inputs, const double *labels,
+          size_t n, int col)
 {
-  const credo_learning_spec *ls = &t->spec->learning;
   size_t m = t->m, N = t->N, wrong = 0;
   double sum = 0;
-  t->row[C_TEST_LOSS] = t->row[C_TEST_ERROR] = NAN;
-  if (!ls->n_test || t->d->target < 0)
+  t->row[col] = t->row[col + 1] = NAN;
+  if (!n)
     return;
-  for (size_t first = 0; first < ls->n_test; first += t->B)
+  for (size_t first = 0; first < n; first += t->B)
     {
-      size_t nb = ls->n_test - first < t->B ? ls->n_test - first : t->B;
+      size_t nb = n - first < t->B ? n - first : t->B;
       const double *rff;
       credo__dfc_batch_setup (t->b, nb, (const double *const *) t->W,
                               (const double *const *) t->bias, t->Q,
-                              ls->test_inputs + first * t->n0, NULL);
+                              inputs + first * t->n0, NULL);
       rff = credo__dfc_batch_ff (t->b, N - 1);
+      if (t->batch_param >= 0)
+        t->lparams[t->batch_param] = (double) nb;
       for (size_t s = 0; s < nb; s++)
         {
-          const double *lab = ls->test_targets + (first + s) * m;
+          const double *lab = labels + (first + s) * m;
           const double *r = rff + s * m;
           size_t best = 0, true_class = 0;
           sum += sample_target (t, r, lab, t->ttmp);
@@ -490,22 +531,27 @@ evaluate (credo_dfc_train *t)
           wrong += best != true_class;
         }
     }
-  t->row[C_TEST_LOSS] = sum / (double) ls->n_test;
-  if (ls->classify)
-    t->row[C_TEST_ERROR] = (double) wrong / (double) ls->n_test;
+  t->row[col] = sum / (double) n;
+  if (t->spec->learning.classify)
+    t->row[col + 1] = (double) wrong / (double) n;
 }
 
 static int
 epoch_row (credo_dfc_train *t, const credo_train_env *env, double epoch,
            double wall0)
 {
+  const credo_learning_spec *ls = &t->spec->learning;
   double n = (double) t->n_seen;
-  evaluate (t);
+  evaluate (t, t->xin + t->n_train * t->n0, t->lab + t->n_train * t->m,
+            t->d->validation, C_VAL_LOSS);
+  evaluate (t, ls->test_inputs, ls->test_targets, ls->n_test, C_TEST_LOSS);
   t->row[C_TRAIN_LOSS] = n > 0 ? t->sum_loss / n : NAN;
   t->row[C_CONVERGED] = n > 0 ? (double) t->n_conv / n : NAN;
   t->row[C_DIVERGED] = n > 0 ? (double) t->n_div / n : NAN;
   t->row[C_RELAX_TIME] = t->n_batches ? t->sum_relax / (double) t->n_batches
                                       : NAN;
+  if (t->d->variant == CREDO_DFC_BP)
+    t->row[C_CONVERGED] = t->row[C_DIVERGED] = t->row[C_RELAX_TIME] = NAN;
   t->row[C_WALL] = credo__wall_seconds () - wall0;
   t->sum_loss = t->sum_relax = 0;
   t->n_seen = t->n_conv = t->n_div = t->n_batches = 0;

@@ -12,6 +12,7 @@
  *     diagnostics_every = 10;       # updates between rho_Q / stability
  *     dfc = {
  *       variant = "DFC-SS";         # "DFC" | "DFC-SS" | "DFC-SSA" | "DFC-fixed"
+ *                                   # | "BP" (the baseline; with batch)
  *       controller = "ctrl";        # the pi_controller (one unit per output)
  *       target = "loss";            # the loss_target population (optional)
  *       optimizer = "adam";         # "sgd" | "adam" | "none"
@@ -57,13 +58,13 @@ static const char *const dfc_keys[] = { "variant", "controller", "target",
                                         "convergence_epsilon", "batch",
                                         "epochs", "max_batches", "window",
                                         "shuffle", "average_points", "relax",
-                                        NULL };
+                                        "validation", NULL };
 static const char *const relax_keys[] = { "engine", "rtol", "atol", "dt",
                                           "max_steps", NULL };
 
 static int parse_batch (spec_parser *p, const config_setting_t *g);
 static const char *const variants[] = { "DFC", "DFC-SS", "DFC-SSA",
-                                        "DFC-fixed", NULL };
+                                        "DFC-fixed", "BP", NULL };
 static const char *const optimizers[] = { "sgd", "adam", "none", NULL };
 
 static int
@@ -357,11 +358,16 @@ parse_batch (spec_parser *p, const config_setting_t *g)
   d->train_input = d->train_label = -1;
   if ((rc = credo__spec_opt_long (p, g, "batch", &batch, NULL)))
     return rc;
+  if (!bs && d->variant == CREDO_DFC_BP)
+    return credo__spec_err (p, config_setting_get_member (g, "variant"),
+                            "learning.dfc: variant \"BP\" (the backprop "
+                            "baseline) trains in minibatches: set "
+                            "learning.dfc.batch");
   if (!bs)
     {
       static const char *const only[] = { "epochs", "max_batches", "window",
                                           "shuffle", "average_points",
-                                          "relax", NULL };
+                                          "relax", "validation", NULL };
       for (int i = 0; only[i]; i++)
         if (config_setting_get_member (g, only[i]))
           return credo__spec_err (p, config_setting_get_member (g, only[i]),
@@ -443,11 +449,20 @@ parse_batch (spec_parser *p, const config_setting_t *g)
                                   lab->n_rows);
         }
     }
-  if (d->batch > in->n_rows)
+  if ((rc = credo__spec_opt_long (p, g, "validation", &v, &found)))
+    return rc;
+  if (found && (v < 0 || (size_t) v >= in->n_rows))
+    return credo__spec_err (p, config_setting_get_member (g, "validation"),
+                            "learning.dfc.validation must be in 0..%zu (held "
+                            "out of the %zu training samples), not %ld",
+                            in->n_rows - 1, in->n_rows, v);
+  d->validation = found ? (size_t) v : 0;
+  if (d->batch > in->n_rows - d->validation)
     return credo__spec_err (p, bs, "learning.dfc.batch = %zu is larger than "
-                            "the training set (%zu samples of %s)", d->batch,
-                            in->n_rows, in->source ? in->source : "the "
-                            "input stimulus");
+                            "the training set (%zu samples of %s%s)",
+                            d->batch, in->n_rows - d->validation,
+                            in->source ? in->source : "the input stimulus",
+                            d->validation ? ", validation held out" : "");
   return 0;
 }
 

@@ -211,7 +211,9 @@ typedef enum credo_dfc_variant
   CREDO_DFC_AVERAGE, /* "DFC": the rule averaged over the window */
   CREDO_DFC_SS,      /* "DFC-SS": the rule at the window's end */
   CREDO_DFC_SSA,     /* "DFC-SSA": at the linearised steady state, solved */
-  CREDO_DFC_FIXED    /* "DFC-fixed": as DFC, Q = W^T products, frozen */
+  CREDO_DFC_FIXED,   /* "DFC-fixed": as DFC, Q = W^T products, frozen */
+  CREDO_DFC_BP       /* "BP": backpropagation on the same network, the
+                        baseline (minibatch training only) */
 } credo_dfc_variant;
 
 typedef enum credo_optimizer
@@ -250,6 +252,8 @@ typedef struct credo_dfc_spec
    * shuffled with the run's seed unless shuffle = 0; the window average
    * (DFC, DFC-fixed) by composite Simpson on average_points + 1 times. */
   size_t batch;
+  size_t validation; /* the last samples of the training stimuli, held out
+                        and evaluated every epoch */
   long epochs, max_batches;
   double window;
   int shuffle, average_points;
