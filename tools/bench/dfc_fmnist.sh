@@ -1,0 +1,100 @@
+#!/bin/sh
+# tools/bench/dfc_fmnist.sh -- minibatch training speed of Deep Feedback
+# Control on the Fashion-MNIST network of examples/dfc_fmnist (784-256-256-
+# 256-10, batches of 128), in samples per wall second:
+#
+#   cvode      credo's batched relaxation: CVODE BDF + SPGMR with the
+#              batch's analytic J*v, per-sample error norms (rtol 1e-4)
+#   euler      the authors' protocol on the same batched system: forward
+#              Euler, dt = 0.02 tau_u, 300 steps (credo's euler engine)
+#   bp         credo's backprop baseline on the same network
+#   floor      numpy/OpenBLAS dgemm of the products one DFC minibatch
+#              cannot avoid: the forward pass and 100 evaluations of the
+#              upper layers (W2..W4 on 128 samples), as a time per batch
+#
+# For DFC (the window average over 6 tau_u, the authors' Table-1 variant
+# with fixed feedback for simplicity: no sleep phase) and DFC-SS.  Each
+# run trains BENCH_BATCHES minibatches (default 20) after loading the data;
+# the rate counts only the training (/learning/wall of epoch 1 minus
+# epoch 0's evaluation).  Ratios are against the euler run of the same
+# variant.  Last line:
+#   dfc_cvode_sps=A dfc_euler_sps=B bp_sps=C floor_sps=D ratio_cvode_euler=E
+#
+# Run from the top of the tree after make; needs tools/setup --data.
+# Environment: CREDO_SRCDIR, CREDO_BUILDDIR, PYTHON3, BENCH_BATCHES,
+# OPENBLAS_NUM_THREADS (default 1: small products are faster on one
+# thread on a 2-core machine).
+set -eu
+src=${CREDO_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+bin=${CREDO_BUILDDIR:-$src}/credo
+cfg=$src/examples/dfc_fmnist/dfc_fmnist.cfg
+py=${PYTHON3:-/usr/bin/python3}
+nb=${BENCH_BATCHES:-20}
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+if [ ! -x "$bin" ]; then
+  echo "dfc_fmnist: $bin not found; run make first" >&2
+  exit 2
+fi
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  echo "dfc_fmnist: Fashion-MNIST is missing; run tools/setup --data" >&2
+  exit 2
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# samples per second of the training in file $1 ($nb minibatches of 128)
+rate() {
+  "$py" - "$1" "$nb" <<'PY'
+import sys, h5py
+L = h5py.File(sys.argv[1], "r")["learning"]
+w = L["wall"][:]
+# epoch 1's wall includes its own validation and test evaluation: subtract
+# epoch 0's (the same evaluation, before training)
+t = (w[1] - w[0]) - w[0]
+print("%.1f" % (int(sys.argv[2]) * 128 / t))
+PY
+}
+
+run() { # name, then --set overrides
+  name=$1; shift
+  "$bin" run -q "$cfg" -o "$tmp/$name.h5" --set duration=0.01 \
+    --set learning.dfc.max_batches="$nb" "$@"
+  r=$(rate "$tmp/$name.h5")
+  echo "$name: $r samples/s" >&2
+  echo "$r"
+}
+
+dfc="--set learning.dfc.window=6.0 --set populations.ctrl.params.alpha=0.00020607985040655872"
+euler="--set learning.dfc.relax.engine=\"euler\" --set learning.dfc.relax.dt=0.02"
+# shellcheck disable=SC2086
+c=$(run dfc_cvode $dfc)
+# shellcheck disable=SC2086
+e=$(run dfc_euler $dfc $euler)
+# shellcheck disable=SC2086
+ss_c=$(run ss_cvode $dfc --set 'learning.dfc.variant="DFC-SS"')
+# shellcheck disable=SC2086
+ss_e=$(run ss_euler $dfc --set 'learning.dfc.variant="DFC-SS"' $euler)
+b=$(run bp --set 'learning.dfc.variant="BP"' --set learning.dfc.lr=5.44e-07 \
+  --set populations.loss.params.lambda=0.001)
+f=$("$py" - <<'PY'
+import time, numpy as np
+rng = np.random.default_rng(1)
+B = 128
+X = rng.standard_normal((B, 784))
+W = [rng.standard_normal((256, 784)), rng.standard_normal((256, 256)),
+     rng.standard_normal((256, 256)), rng.standard_normal((10, 256))]
+R = [rng.standard_normal((B, 256)) for _ in range(3)]
+def batch():
+    h = X @ W[0].T
+    for _ in range(100):
+        for k in range(1, 4):
+            R[k - 1] @ W[k].T
+best = 1e9
+for _ in range(5):
+    t = time.perf_counter(); batch(); best = min(best, time.perf_counter() - t)
+print("%.1f" % (B / best))
+PY
+)
+echo "floor (dgemm only): $f samples/s" >&2
+echo "DFC-SS: cvode $ss_c, euler $ss_e samples/s" >&2
+echo "dfc_cvode_sps=$c dfc_euler_sps=$e bp_sps=$b floor_sps=$f ratio_cvode_euler=$(awk "BEGIN { printf \"%.2f\", $c / $e }")"
