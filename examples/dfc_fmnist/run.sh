@@ -28,7 +28,9 @@ if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   exit 2
 fi
 # the authors' Fashion-MNIST configs (DFC code, configs_fmnist/*.py):
-# raw lr (divided by lambda), lambda, Adam epsilon, alpha, k_p, window
+# raw lr (divided by lambda), lambda, Adam epsilon, alpha, window; DFC and
+# DFC-SS learn their feedback weights in the sleep phase (learning.dfc.sleep,
+# whose defaults are the authors' Fashion-MNIST values)
 case $variant in
   DFC|DFC-SS)
     set -- --set "learning.dfc.variant=\"$variant\"" \
@@ -37,7 +39,8 @@ case $variant in
       --set learning.dfc.epsilon=3.661367432183572e-08 \
       --set populations.ctrl.params.alpha=0.00020607985040655872 \
       --set learning.dfc.window=6.0 \
-      --set learning.dfc.include_non_converged=false ;;
+      --set learning.dfc.include_non_converged=false \
+      --set learning.dfc.sleep.freeze_output=true ;;
   DFC-fixed)
     set -- --set 'learning.dfc.variant="DFC-fixed"' ;;
   BP)

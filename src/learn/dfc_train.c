@@ -25,6 +25,11 @@
  * BP, the baseline, backpropagates the same output error through the
  * feed-forward pass: its descent direction is minus the gradient of the
  * batch-mean loss (the error carries lambda / B; divided by lambda).
+ * With learning.dfc.sleep (DFC, DFC-SS) the feedback weights learn in
+ * the authors' schedule (learn/dfc_sleep.c): epochs_init sleep epochs,
+ * then per epoch a sleep epoch, the forward epoch and extra_epochs sleep
+ * epochs; Q_N starts at I (their initialisation) and stays there with
+ * freeze_output.
  * DFC-fixed sets Q_k = W_{k+1}^T ... W_N^T (Q_N = I) from the initial
  * weights and keeps it.  The biases (dfc_neuron's `bias`, one per
  * population) are not learned.
@@ -39,6 +44,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "learn/dfc_batch.h"
+#include "learn/dfc_sleep.h"
 #include "learn/dfc_train.h"
 
 enum
@@ -90,6 +96,10 @@ struct credo_dfc_train
   const credo_ff_chain *c;
   credo_dfc_lin lin;
   credo_dfc_batch *b;
+  credo_dfc_sleep *sl;     /* the sleep phase, or NULL */
+  credo_dfc_spec fb;       /* its optimizer's settings */
+  double *G, *qu, *qm1, *qm2, *zs; /* its sums, update, moments, state */
+  unsigned long long fb_steps, fb_windows;
   size_t N, B, m, nv, n0;
   double lr, lambda;
   /* parameters */
@@ -152,6 +162,12 @@ credo__dfc_train_free (credo_dfc_train *t)
   free (t->in_ptr);
   free (t->out_ptr);
   free (t->lparams);
+  free (t->G);
+  free (t->qu);
+  free (t->qm1);
+  free (t->qm2);
+  free (t->zs);
+  credo__dfc_sleep_free (t->sl);
   if (t->rng)
     gsl_rng_free (t->rng);
   credo__dfc_batch_free (t->b);
@@ -243,6 +259,26 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
         t->out_ptr[o] = t->ltmp + (o % 3) * t->m;
       t->out_ptr[t->target_port] = t->ttmp;
       t->out_ptr[t->loss_port] = t->ltmp + t->m;
+    }
+  if (d->sleep.on)
+    {
+      const credo_dfc_sleep_spec *sp = &d->sleep;
+      credo_dfc_sleep_params q = { sp->k_p, sp->alpha, lin->tau_u, sp->tau_v,
+                                   sp->tau_A, sp->sigma };
+      size_t nq = t->nv * t->m;
+      if (!(t->sl = credo__dfc_sleep_new (ctx, c, &q, t->B)))
+        goto fail;
+      if (!(t->G = credo__calloc (nq, sizeof (double)))
+          || !(t->qu = credo__calloc (nq, sizeof (double)))
+          || !(t->qm1 = credo__calloc (nq, sizeof (double)))
+          || !(t->qm2 = credo__calloc (nq, sizeof (double)))
+          || !(t->zs = credo__calloc (t->B * (2 * t->nv + t->m),
+                                      sizeof (double))))
+        goto nomem;
+      t->fb = *d;
+      t->fb.optimizer = CREDO_OPT_ADAM;
+      t->fb.epsilon = sp->epsilon;
+      t->fb.clip = sp->clip;
     }
   gsl_rng_set (t->rng, spec->seed ^ 0x44464354UL); /* "DFCT" */
   for (size_t i = 0; i < t->n_train; i++)
@@ -496,6 +532,78 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
   return step (t);
 }
 
+/* ---- the sleep phase ---------------------------------------------------- */
+
+static int
+sleep_step (void *ud, double tt, const double *z)
+{
+  credo_dfc_train *t = ud;
+  credo__dfc_sleep_accumulate (t->sl, tt, z, t->G);
+  return 0;
+}
+
+/* One sleep window on samples first .. first + nb - 1 of the order, and
+ * Adam's step on Q (learning rate lr) along -G - wd Q. */
+static int
+sleep_minibatch (credo_dfc_train *t, const credo_train_env *env,
+                 size_t first, size_t nb, double lr)
+{
+  const credo_dfc_sleep_spec *sp = &t->d->sleep;
+  credo_observer obs = { obs_never, NULL, sleep_step, t };
+  size_t m = t->m, off = 0, P = 2 * t->nv + m;
+  double T = 0, sc = fmax (sp->sigma, 0.01);
+  int rc;
+  for (size_t s = 0; s < nb; s++)
+    memcpy (t->X + s * t->n0, t->xin + t->order[first + s] * t->n0,
+            t->n0 * sizeof (double));
+  /* a noise stream per window: reproducible, never the same twice */
+  credo__dfc_sleep_setup (t->sl, nb, (const double *const *) t->W,
+                          (const double *const *) t->bias, t->Q, t->X,
+                          t->spec->seed * 1000003UL + ++t->fb_windows);
+  memset (t->zs, 0, nb * P * sizeof *t->zs);
+  memset (t->G, 0, t->nv * m * sizeof *t->G);
+  rc = env->relax (env->ud, credo__dfc_sleep_system (t->sl), &sp->relax,
+                   sp->window, &obs, t->zs, &T);
+  if (rc != 0 && rc != CREDO_OBSERVER_DONE)
+    return rc;
+  /* the authors' gradient G / (sigma^2 T B) plus weight decay, descended */
+  for (size_t i = 0; i < t->nv * m; i++)
+    t->qu[i] = -t->G[i] / (sc * sc * T * (double) nb) - sp->weight_decay
+                                                            * t->Q[i];
+  t->fb_steps++;
+  for (size_t k = 1; k < t->N; k++)
+    {
+      size_t n = t->c->L[k].n * m;
+      if (!(k == t->N - 1 && sp->freeze_output))
+        credo__optim_apply (&t->fb, lr, t->fb_steps, t->Q + off, t->qu + off,
+                            n, t->qm1 + off, t->qm2 + off);
+      off += n;
+    }
+  return 0;
+}
+
+/* A sleep epoch over the training samples (at most `cap` minibatches). */
+static int
+sleep_epoch (credo_dfc_train *t, const credo_train_env *env, double lr,
+             size_t cap, double *done, double total)
+{
+  size_t n = 0;
+  int rc;
+  if (t->d->shuffle)
+    gsl_ran_shuffle (t->rng, t->order, t->n_train, sizeof *t->order);
+  for (size_t first = 0; first < t->n_train && n < cap; first += t->B, n++)
+    {
+      size_t nb = t->n_train - first < t->B ? t->n_train - first : t->B;
+      if ((rc = sleep_minibatch (t, env, first, nb, lr)))
+        return rc;
+      env->progress (env->ud, ++*done, total);
+      if (t->ctx->stop_requested)
+        return credo__error (t->ctx, CREDO_EINTR, "interrupted in the sleep "
+                             "phase");
+    }
+  return 0;
+}
+
 /* Mean loss and error rate of n samples (inputs, labels) at the
  * feed-forward output, in chunks of B, into row[col] and row[col + 1]. */
 static void
@@ -563,34 +671,56 @@ credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,
                       double *y, credo_net *sim_net)
 {
   const credo_dfc_spec *d = t->d;
+  const credo_dfc_sleep_spec *sp = &d->sleep;
   size_t per_epoch = (t->n_train + t->B - 1) / t->B;
-  double total = (double) per_epoch * (double) d->epochs, done = 0;
-  double wall0 = credo__wall_seconds ();
+  double fwd = (double) per_epoch * (double) d->epochs, done = 0, total;
+  double wall0 = credo__wall_seconds (), fwd_done = 0;
+  size_t cap = per_epoch; /* sleep minibatches per sleep epoch */
   int rc;
   t->sim_net = sim_net;
   read_params (t, y);
   if (d->variant == CREDO_DFC_FIXED)
     weight_product (t);
-  if (d->max_batches > 0 && (double) d->max_batches < total)
-    total = (double) d->max_batches;
+  if (t->sl)
+    /* the authors' initialisation of the output block: Q_N = I */
+    for (size_t i = 0; i < t->m * t->m; i++)
+      t->Q[(t->nv - t->m) * t->m + i] = i / t->m == i % t->m;
+  if (d->max_batches > 0 && (double) d->max_batches < fwd)
+    fwd = (double) d->max_batches;
+  if (d->max_batches > 0 && (size_t) d->max_batches < cap)
+    cap = (size_t) d->max_batches;
+  total = fwd;
+  if (t->sl)
+    total += (double) cap
+             * (double) (sp->epochs_init + d->epochs * (1 + sp->extra_epochs));
   if ((rc = epoch_row (t, env, 0, wall0)))
     return rc;
-  for (long e = 1; e <= d->epochs && done < total; e++)
+  /* the authors' schedule: sleep epochs first, then per epoch a sleep
+   * epoch, a forward epoch and extra sleep epochs */
+  for (long e = 0; t->sl && e < sp->epochs_init; e++)
+    if ((rc = sleep_epoch (t, env, sp->lr_init, cap, &done, total)))
+      return rc;
+  for (long e = 1; e <= d->epochs && fwd_done < fwd; e++)
     {
+      if (t->sl && (rc = sleep_epoch (t, env, sp->lr, cap, &done, total)))
+        return rc;
       if (d->shuffle)
         gsl_ran_shuffle (t->rng, t->order, t->n_train, sizeof *t->order);
-      for (size_t first = 0; first < t->n_train && done < total;
+      for (size_t first = 0; first < t->n_train && fwd_done < fwd;
            first += t->B)
         {
           size_t nb = t->n_train - first < t->B ? t->n_train - first : t->B;
           if ((rc = minibatch (t, env, first, nb)))
             return rc;
-          done++;
-          env->progress (env->ud, done, total);
+          fwd_done++;
+          env->progress (env->ud, ++done, total);
           if (t->ctx->stop_requested)
             return credo__error (t->ctx, CREDO_EINTR, "interrupted in "
                                  "epoch %ld after %.0f minibatches", e, done);
         }
+      for (long x = 0; t->sl && x < sp->extra_epochs; x++)
+        if ((rc = sleep_epoch (t, env, sp->lr, cap, &done, total)))
+          return rc;
       if ((rc = epoch_row (t, env, (double) e, wall0)))
         return rc;
     }

@@ -58,9 +58,15 @@ static const char *const dfc_keys[] = { "variant", "controller", "target",
                                         "convergence_epsilon", "batch",
                                         "epochs", "max_batches", "window",
                                         "shuffle", "average_points", "relax",
-                                        "validation", NULL };
+                                        "validation", "sleep", NULL };
 static const char *const relax_keys[] = { "engine", "rtol", "atol", "dt",
                                           "max_steps", NULL };
+
+static const char *const sleep_keys[] = {
+  "k_p", "alpha", "tau_v", "tau_A", "sigma", "window", "dt", "lr", "lr_init",
+  "weight_decay", "epsilon", "clip", "epochs_init", "extra_epochs",
+  "freeze_output", NULL
+};
 
 static int parse_batch (spec_parser *p, const config_setting_t *g);
 static const char *const variants[] = { "DFC", "DFC-SS", "DFC-SSA",
@@ -341,6 +347,83 @@ parse_relax (spec_parser *p, const config_setting_t *g, credo_solver_spec *r)
   return 0;
 }
 
+/* sleep = { ... }: the feedback-learning phase (defaults: the authors'
+ * Fashion-MNIST DFC values, configs_fmnist/fmnist_dfc.py). */
+static int
+parse_sleep (spec_parser *p, const config_setting_t *g)
+{
+  credo_dfc_spec *d = &p->spec->learning.dfc;
+  credo_dfc_sleep_spec *sl = &d->sleep;
+  long v;
+  int rc, found;
+  if (!g)
+    return 0;
+  if ((rc = credo__spec_check_keys (p, g, "learning.dfc.sleep", sleep_keys)))
+    return rc;
+  if (d->variant == CREDO_DFC_FIXED || d->variant == CREDO_DFC_BP)
+    return credo__spec_err (p, g, "learning.dfc.sleep: the %s variant keeps "
+                            "its feedback weights; only DFC and DFC-SS learn "
+                            "them", d->variant == CREDO_DFC_BP ? "BP"
+                                                               : "DFC-fixed");
+  sl->on = 1;
+  sl->k_p = 0.006426940850583915;
+  sl->alpha = 0.23370420882566645;
+  sl->tau_v = 0.00547324603685296;
+  sl->tau_A = 0.13465111151646356;
+  sl->sigma = 0.002451309464861252;
+  sl->dt = 0.003097349374603956;
+  sl->window = 34 * sl->dt;
+  sl->lr = 0.00023725294281298016;
+  sl->lr_init = 0.00045372617633919964;
+  sl->weight_decay = 0.1;
+  sl->epsilon = 3.561070445920531e-08;
+  sl->clip = 1.0;
+  sl->epochs_init = 10;
+  sl->extra_epochs = 2;
+  sl->freeze_output = 1;
+  if ((rc = opt_range (p, g, "k_p", &sl->k_p, 0, INFINITY, 1, ">= 0"))
+      || (rc = opt_range (p, g, "alpha", &sl->alpha, 0, INFINITY, 1,
+                          ">= 0"))
+      || (rc = opt_range (p, g, "tau_v", &sl->tau_v, 1e-300, INFINITY, 1,
+                          "> 0 (ms)"))
+      || (rc = opt_range (p, g, "tau_A", &sl->tau_A, 1e-300, INFINITY, 1,
+                          "> 0 (ms)"))
+      || (rc = opt_range (p, g, "sigma", &sl->sigma, 0, INFINITY, 1,
+                          ">= 0"))
+      || (rc = opt_range (p, g, "dt", &sl->dt, 1e-300, INFINITY, 1,
+                          "> 0 (ms)"))
+      || (rc = opt_range (p, g, "window", &sl->window, 1e-300, INFINITY, 1,
+                          "> 0 (ms)"))
+      || (rc = opt_range (p, g, "lr", &sl->lr, 0, INFINITY, 1, ">= 0"))
+      || (rc = opt_range (p, g, "lr_init", &sl->lr_init, 0, INFINITY, 1,
+                          ">= 0"))
+      || (rc = opt_range (p, g, "weight_decay", &sl->weight_decay, 0,
+                          INFINITY, 1, ">= 0"))
+      || (rc = opt_range (p, g, "epsilon", &sl->epsilon, 0, INFINITY, 1,
+                          ">= 0"))
+      || (rc = opt_range (p, g, "clip", &sl->clip, 0, INFINITY, 1, ">= 0"))
+      || (rc = opt_bool (p, g, "freeze_output", &sl->freeze_output)))
+    return rc;
+  sl->relax = d->relax;
+  sl->relax.engine = credo__engine_find ("euler");
+  sl->relax.dt = sl->dt;
+  if ((rc = credo__spec_opt_long (p, g, "epochs_init", &v, &found)))
+    return rc;
+  if (found && v < 0)
+    return credo__spec_err (p, config_setting_get_member (g, "epochs_init"),
+                            "'epochs_init' must be >= 0, not %ld", v);
+  if (found)
+    sl->epochs_init = v;
+  if ((rc = credo__spec_opt_long (p, g, "extra_epochs", &v, &found)))
+    return rc;
+  if (found && v < 0)
+    return credo__spec_err (p, config_setting_get_member (g, "extra_epochs"),
+                            "'extra_epochs' must be >= 0, not %ld", v);
+  if (found)
+    sl->extra_epochs = v;
+  return 0;
+}
+
 /* Minibatch training: batch, epochs, window, the training data. */
 static int
 parse_batch (spec_parser *p, const config_setting_t *g)
@@ -367,7 +450,8 @@ parse_batch (spec_parser *p, const config_setting_t *g)
     {
       static const char *const only[] = { "epochs", "max_batches", "window",
                                           "shuffle", "average_points",
-                                          "relax", "validation", NULL };
+                                          "relax", "validation", "sleep",
+                                          NULL };
       for (int i = 0; only[i]; i++)
         if (config_setting_get_member (g, only[i]))
           return credo__spec_err (p, config_setting_get_member (g, only[i]),
@@ -418,7 +502,8 @@ parse_batch (spec_parser *p, const config_setting_t *g)
                             "intervals of Simpson's rule), not %g", points);
   d->average_points = (int) v;
   if ((rc = parse_relax (p, config_setting_get_member (g, "relax"),
-                         &d->relax)))
+                         &d->relax))
+      || (rc = parse_sleep (p, config_setting_get_member (g, "sleep"))))
     return rc;
   d->train_input = dataset_on (p->spec, l->layers[0], l->in_port);
   if (d->train_input < 0)

@@ -223,6 +223,20 @@ typedef enum credo_optimizer
   CREDO_OPT_NONE /* updates are computed and recorded, never applied */
 } credo_optimizer;
 
+/* learning.dfc.sleep: the feedback-learning phase of minibatch training
+ * (Meulemans et al. 2021, Sect. 5), with its own controller. */
+typedef struct credo_dfc_sleep_spec
+{
+  int on;
+  double k_p, alpha, tau_v, tau_A, sigma; /* tau_u: the controller's */
+  double window, dt;      /* ms: one sleep relaxation, Euler-Maruyama step */
+  double lr, lr_init;     /* Adam's rates: with and before forward epochs */
+  double weight_decay, epsilon, clip;
+  long epochs_init, extra_epochs;
+  int freeze_output;      /* the output block of Q stays as it is (I) */
+  credo_solver_spec relax; /* Euler-Maruyama with dt */
+} credo_dfc_sleep_spec;
+
 typedef struct credo_dfc_spec
 {
   int variant;      /* credo_dfc_variant */
@@ -258,6 +272,7 @@ typedef struct credo_dfc_spec
   double window;
   int shuffle, average_points;
   int train_input, train_label; /* stimulus indices */
+  credo_dfc_sleep_spec sleep;
   credo_solver_spec relax;      /* engine and tolerances of a relaxation */
   credo_loc loc;
 } credo_dfc_spec;
