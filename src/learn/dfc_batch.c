@@ -341,13 +341,32 @@ nomem:
   return NULL;
 }
 
+void
+credo__batch_forward (const credo_ff_chain *c, size_t nb,
+                      const double *const *W, const double *const *bias,
+                      double *const *v, double *const *r, double *const *d)
+{
+  for (size_t k = 1; k < c->n_layers; k++)
+    {
+      const credo_ff_layer *L = &c->L[k];
+      size_t n = L->n, np = c->L[k - 1].n;
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) nb, (int) n,
+                   (int) np, L->a, r[k - 1], (int) np, W[k], (int) np, 0.0,
+                   v[k], (int) n);
+      if (bias && bias[k])
+        for (size_t s = 0; s < nb; s++)
+          for (size_t i = 0; i < n; i++)
+            v[k][s * n + i] += bias[k][i];
+      tr_eval (L, nb * n, v[k], r[k], d ? d[k] : NULL);
+    }
+}
+
 int
 credo__dfc_batch_setup (credo_dfc_batch *b, size_t nb,
                         const double *const *W, const double *const *bias,
                         const double *Q, const double *X,
                         const double *rstar)
 {
-  size_t N = b->N;
   if (nb == 0 || nb > b->B)
     return credo__error (b->ctx, CREDO_EINVAL, "a minibatch of %zu samples "
                          "(1 to %zu)", nb, b->B);
@@ -359,19 +378,7 @@ credo__dfc_batch_setup (credo_dfc_batch *b, size_t nb,
   b->sys.n = nb * b->P;
   b->sys.batch = nb;
   b->rff[0] = (double *) X;
-  for (size_t k = 1; k < N; k++)
-    {
-      const credo_ff_layer *L = &b->c->L[k];
-      size_t n = L->n, np = b->c->L[k - 1].n;
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) nb, (int) n,
-                   (int) np, L->a, b->rff[k - 1], (int) np, W[k], (int) np,
-                   0.0, b->vff[k], (int) n);
-      if (bias && bias[k])
-        for (size_t s = 0; s < nb; s++)
-          for (size_t i = 0; i < n; i++)
-            b->vff[k][s * n + i] += bias[k][i];
-      tr_eval (L, nb * n, b->vff[k], b->rff[k], b->d[k]);
-    }
+  credo__batch_forward (b->c, nb, W, bias, b->vff, b->rff, b->d);
   return rstar ? credo__dfc_batch_targets (b, rstar) : 0;
 }
 

@@ -19,6 +19,15 @@
 
 typedef struct credo_dfc_batch credo_dfc_batch;
 
+/* The feed-forward pass of nb samples on chain c's layers with weights
+ * W[k] and biases bias[k] (bias or bias[k] may be NULL): v[k] = a_k
+ * r[k-1] W[k]^T + b_k, r[k] = phi(v[k]), d[k] = phi'(v[k]) (d may be NULL)
+ * for k >= 1, every array nb x n_k; r[0] holds the inputs. */
+void credo__batch_forward (const credo_ff_chain *c, size_t nb,
+                           const double *const *W, const double *const *bias,
+                           double *const *v, double *const *r,
+                           double *const *d);
+
 /* Room for minibatches of up to B samples of chain c (dfc_neuron layers
  * with tau_A = 0, the controller lin), every state with absolute tolerance
  * atol.  The chain is borrowed (its layers' sizes, gains and transfer

@@ -37,6 +37,7 @@
 
 #include <gsl/gsl_cblas.h>
 
+#include "learn/dfc_batch.h"
 #include "learn/dfc_sleep.h"
 
 struct credo_dfc_sleep
@@ -63,7 +64,7 @@ credo__dfc_sleep_free (credo_dfc_sleep *s)
     {
       if (s->vff)
         free (s->vff[k]);
-      if (s->rff)
+      if (s->rff && k)
         free (s->rff[k]);
       if (s->r)
         free (s->r[k]);
@@ -237,20 +238,8 @@ credo__dfc_sleep_setup (credo_dfc_sleep *s, size_t nb,
   s->sys.batch = nb;
   s->sys.seed = seed;
   s->t_last = 0;
-  for (size_t k = 1; k < s->N; k++)
-    {
-      const credo_ff_layer *L = &s->c->L[k];
-      size_t n = L->n, np = s->c->L[k - 1].n;
-      const double *pre = k > 1 ? s->rff[k - 1] : X;
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) nb, (int) n,
-                   (int) np, L->a, pre, (int) np, W[k], (int) np, 0.0,
-                   s->vff[k], (int) n);
-      if (bias && bias[k])
-        for (size_t b = 0; b < nb; b++)
-          for (size_t i = 0; i < n; i++)
-            s->vff[k][b * n + i] += bias[k][i];
-      credo_transfer_eval (&L->phi, nb * n, s->vff[k], s->rff[k], NULL);
-    }
+  s->rff[0] = (double *) X;
+  credo__batch_forward (s->c, nb, W, bias, s->vff, s->rff, NULL);
 }
 
 const credo_system *
