@@ -60,7 +60,7 @@ static void
 tr_eval (const credo_ff_layer *L, size_t n, const double *u, double *r,
          double *d)
 {
-  credo_transfer_eval (&L->phi, n, u, r, d);
+  credo__transfer_eval_batch (&L->phi, n, u, r, d);
 }
 
 void

@@ -92,7 +92,7 @@ state (credo_dfc_sleep *s, const double *z)
       for (size_t b = 0; b < s->nb; b++)
         for (size_t i = 0; i < n; i++)
           v[b * n + i] = s->vff[k][b * n + i] + z[b * P + s->off[k] + i];
-      credo_transfer_eval (&L->phi, s->nb * n, v, v, NULL);
+      credo__transfer_eval_batch (&L->phi, s->nb * n, v, v, NULL);
     }
   for (size_t b = 0; b < s->nb; b++)
     for (size_t o = 0; o < m; o++)

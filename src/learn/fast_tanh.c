@@ -1,0 +1,43 @@
+/* src/learn/fast_tanh.c -- the transfer function of a minibatch, with
+ * glibc's vectorised tanh (libmvec) where the transfer is tanh.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * Compiled alone with -ffast-math -fopenmp-simd (Makefile.am), which is
+ * what lets GCC call libmvec's tanh on 2 (SSE2) doubles at a time: about
+ * twice the speed of the scalar loop on the 100 000 potentials of a
+ * Fashion-MNIST minibatch, to within libmvec's 4 ulp.  Nothing else in
+ * this file depends on the relaxed IEEE rules (no NaN tests: the callers
+ * check the results).  Other transfer functions take the exact path.
+ */
+#include <math.h>
+
+#include "learn/learn.h"
+
+void
+credo__transfer_eval_batch (const credo_transfer *f, size_t n,
+                            const double *u, double *r, double *dr)
+{
+  const double b = f->gain, th = f->threshold, g = f->scale;
+  if (f->kind != CREDO_TF_TANH || !r)
+    {
+      credo_transfer_eval (f, n, u, r, dr);
+      return;
+    }
+  if (dr)
+    {
+#pragma omp simd
+      for (size_t i = 0; i < n; i++)
+        {
+          double t = tanh (b * (u[i] - th));
+          r[i] = g * t;
+          dr[i] = g * b * (1.0 - t * t);
+        }
+    }
+  else
+    {
+#pragma omp simd
+      for (size_t i = 0; i < n; i++)
+        r[i] = g * tanh (b * (u[i] - th));
+    }
+}
