@@ -56,6 +56,7 @@ enum
   C_TEST_ERROR,
   C_CONVERGED,
   C_DIVERGED,
+  C_CONVERGENCE,
   C_RELAX_TIME,
   C_WALL,
   N_COLS
@@ -64,7 +65,7 @@ enum
 static const char *const col_names[N_COLS] = {
   "train_loss", "val_loss", "val_error", "test_loss", "test_error",
   "converged", "diverged",
-  "relax_time", "wall",
+  "convergence", "relax_time", "wall",
 };
 
 static const char *const col_docs[N_COLS] = {
@@ -81,6 +82,9 @@ static const char *const col_docs[N_COLS] = {
   "test at the end of their relaxation",
   "fraction of the epoch's samples diverged at the end of their relaxation "
   "(||r_L - (r* - alpha u)|| > ||r_L^-||)",
+  "mean over the epoch's samples of ||r_L - (r* - alpha u)|| / ||r_L^-|| at "
+  "the end of their relaxation: how far from the controlled steady state "
+  "the window ends (0 there)",
   "mean length of a minibatch's relaxation, ms (DFC-SS stops when every "
   "sample has converged)",
   "wall seconds since training started",
@@ -118,7 +122,8 @@ struct credo_dfc_train
   int label_port, target_port, loss_port, batch_param;
   double *lparams;         /* the loss_target's parameters, batch = nb */
   /* epoch sums */
-  double sum_loss, sum_relax;
+  double sum_loss, sum_relax, sum_conv;
+  double *ratio;           /* B: the convergence ratios of a minibatch */
   size_t n_seen, n_conv, n_div, n_batches;
   /* relaxation observer */
   size_t nb;               /* samples in the current minibatch */
@@ -159,6 +164,7 @@ credo__dfc_train_free (credo_dfc_train *t)
   free (t->ltmp);
   free (t->ttmp);
   free (t->status);
+  free (t->ratio);
   free (t->in_ptr);
   free (t->out_ptr);
   free (t->lparams);
@@ -221,6 +227,7 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
       || !(t->ltmp = credo__calloc (3 * t->m, sizeof (double)))
       || !(t->ttmp = credo__calloc (t->m, sizeof (double)))
       || !(t->status = credo__calloc (t->B, sizeof (int)))
+      || !(t->ratio = credo__calloc (t->B, sizeof (double)))
       || !(t->rng = gsl_rng_alloc (gsl_rng_mt19937)))
     goto nomem;
   for (size_t k = 1; k < N; k++)
@@ -515,9 +522,10 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
   t->n_batches++;
   t->n_seen += nb;
   credo__dfc_batch_converged (t->b, t->z, d->convergence_tol,
-                              d->convergence_epsilon, t->status, NULL);
+                              d->convergence_epsilon, t->status, t->ratio);
   for (size_t s = 0; s < nb; s++)
     {
+      t->sum_conv += t->ratio[s];
       t->n_conv += t->status[s] == 1;
       t->n_div += t->status[s] == -1;
       if (d->include_non_converged)
@@ -658,10 +666,12 @@ epoch_row (credo_dfc_train *t, const credo_train_env *env, double epoch,
   t->row[C_DIVERGED] = n > 0 ? (double) t->n_div / n : NAN;
   t->row[C_RELAX_TIME] = t->n_batches ? t->sum_relax / (double) t->n_batches
                                       : NAN;
+  t->row[C_CONVERGENCE] = n > 0 ? t->sum_conv / n : NAN;
   if (t->d->variant == CREDO_DFC_BP)
-    t->row[C_CONVERGED] = t->row[C_DIVERGED] = t->row[C_RELAX_TIME] = NAN;
+    t->row[C_CONVERGED] = t->row[C_DIVERGED] = t->row[C_RELAX_TIME]
+        = t->row[C_CONVERGENCE] = NAN;
   t->row[C_WALL] = credo__wall_seconds () - wall0;
-  t->sum_loss = t->sum_relax = 0;
+  t->sum_loss = t->sum_relax = t->sum_conv = 0;
   t->n_seen = t->n_conv = t->n_div = t->n_batches = 0;
   return env->row (env->ud, epoch, t->row);
 }

@@ -64,7 +64,7 @@ run() { # name, then --set overrides
   echo "$r"
 }
 
-dfc="--set learning.dfc.window=6.0 --set populations.ctrl.params.alpha=0.00020607985040655872"
+dfc="--set learning.dfc.window=6.0 --set populations.ctrl.params.alpha=0.00020607985040655872 --set learning.dfc.average_points=20"
 euler="--set learning.dfc.relax.engine=\"euler\" --set learning.dfc.relax.dt=0.02"
 # shellcheck disable=SC2086
 c=$(run dfc_cvode $dfc)
