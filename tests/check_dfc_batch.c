@@ -342,6 +342,60 @@ START_TEST (test_backprop_by_hand)
 }
 END_TEST
 
+/* DFC-SSA of a batch of one equals the single-sample solver on the
+ * circuit's chain (learn/dfc_ssa.c), and a batch is the sum of its
+ * samples. */
+START_TEST (test_ssa_matches_single_sample)
+{
+  dfc_case k;
+  batch_case c;
+  double U1[NH * NX], U2[NY * NH], V1[NH * NX], V2[NY * NH], S1[NH * NX],
+      S2[NY * NH], delta[NY];
+  double *upd[3] = { NULL, U1, U2 }, *one[3] = { NULL, V1, V2 };
+  double *work;
+  setup (&c, variant (0, &k), 6);
+  work = calloc (credo__dfc_batch_ssa_work (c.d.c, B)
+                 + credo__dfc_ssa_work (c.d.c), sizeof *work);
+  /* the chain's forward pass is sample 0's (build_net) */
+  for (int o = 0; o < NY; o++)
+    delta[o] = c.R[o] - c.d.c->L[2].r[o];
+  credo__chain_set_delta (c.d.c, delta);
+  ck_assert_int_eq (credo__dfc_ssa_update (c.d.c, c.Qs, c.lin.alpha, one,
+                                           work), 0);
+  ck_assert_uint_eq (credo__dfc_batch_ssa (c.d.c, 1, c.W, c.bias, c.Qs, c.X,
+                                           c.R, c.lin.alpha, 1.0, upd, work),
+                     0);
+  for (int i = 0; i < NH * NX; i++)
+    ck_assert_double_eq_tol (U1[i], V1[i], 1e-13);
+  for (int i = 0; i < NY * NH; i++)
+    ck_assert_double_eq_tol (U2[i], V2[i], 1e-13);
+  ck_assert (fro2 (U2, NY * NH) > 1e-8);
+  /* the batch: the sum of the samples alone */
+  memset (S1, 0, sizeof S1);
+  memset (S2, 0, sizeof S2);
+  for (int s = 0; s < B; s++)
+    {
+      ck_assert_uint_eq (credo__dfc_batch_ssa (c.d.c, 1, c.W, c.bias, c.Qs,
+                                               c.X + s * NX, c.R + s * NY,
+                                               c.lin.alpha, 1.0, upd, work),
+                         0);
+      for (int i = 0; i < NH * NX; i++)
+        S1[i] += U1[i];
+      for (int i = 0; i < NY * NH; i++)
+        S2[i] += U2[i];
+    }
+  ck_assert_uint_eq (credo__dfc_batch_ssa (c.d.c, B, c.W, c.bias, c.Qs, c.X,
+                                           c.R, c.lin.alpha, 1.0, upd, work),
+                     0);
+  for (int i = 0; i < NH * NX; i++)
+    ck_assert_double_eq_tol (U1[i], S1[i], 1e-13);
+  for (int i = 0; i < NY * NH; i++)
+    ck_assert_double_eq_tol (U2[i], S2[i], 1e-13);
+  free (work);
+  teardown (&c);
+}
+END_TEST
+
 typedef struct conv_obs
 {
   credo_dfc_batch *b;
@@ -408,6 +462,7 @@ suite (void)
   tcase_add_test (tc, test_quiet_companions);
   tcase_add_test (tc, test_update_by_hand);
   tcase_add_test (tc, test_backprop_by_hand);
+  tcase_add_test (tc, test_ssa_matches_single_sample);
   tcase_add_test (tc, test_converged_stops_relaxation);
   suite_add_tcase (s, tc);
   return s;

@@ -11,8 +11,8 @@
  * descent direction is 2 / B times the batch's sum, as the authors') see
  * the same samples with the same weights: their mean feed-forward losses
  * over 20 updates agree to 1e-7.  Also: rows per epoch with the epoch as
- * their x, a minibatch larger than the data set and DFC-SSA with a batch
- * rejected, the same seed giving the same rows bit for bit, shuffling
+ * their x, a minibatch larger than the data set and a sleep phase for
+ * fixed feedback rejected, the same seed giving the same rows bit for bit, shuffling
  * changing them.
  */
 #include <math.h>
@@ -242,10 +242,10 @@ START_TEST (test_bad_batch_settings)
   expect_fail (cfg, 18, "learning.dfc.batch = 41 is larger than the "
                "training set (40 samples", NULL);
   free (cfg);
-  cfg = config (1.0, "dfc = { variant = \"DFC-SSA\"; controller = "
+  cfg = config (1.0, "dfc = { variant = \"DFC-fixed\"; controller = "
                      "\"ctrl\"; target = \"loss\"; optimizer = \"none\"; "
-                     "batch = 4; };");
-  expect_fail (cfg, 18, "DFC-SSA", NULL);
+                     "batch = 4; sleep = { sigma = 0.1; }; };");
+  expect_fail (cfg, 18, "only DFC and DFC-SS learn them", NULL);
   free (cfg);
   cfg = config (1.0, "every = 10.0; dfc = { controller = \"ctrl\"; target "
                      "= \"loss\"; optimizer = \"none\"; epochs = 3; };");

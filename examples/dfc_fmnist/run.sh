@@ -1,6 +1,6 @@
 #!/bin/sh
 # examples/dfc_fmnist/run.sh -- one Table-1 run of Meulemans et al. (2021)
-# on Fashion-MNIST: DFC, DFC-SS, DFC-fixed or backprop (BP) on the same
+# on Fashion-MNIST: DFC, DFC-SS, DFC-SSA, DFC-fixed or backprop (BP) on the same
 # 784-256-256-256-10 network, the authors' parameters for each.
 #
 #   examples/dfc_fmnist/run.sh --variant DFC-fixed --epochs 100 --seed 1
@@ -32,7 +32,7 @@ fi
 # DFC-SS learn their feedback weights in the sleep phase (learning.dfc.sleep,
 # whose defaults are the authors' Fashion-MNIST values)
 case $variant in
-  DFC|DFC-SS)
+  DFC|DFC-SS|DFC-SSA)
     set -- --set "learning.dfc.variant=\"$variant\"" \
       --set learning.dfc.lr=4.406433064602529e-05 \
       --set populations.loss.params.lambda=0.056066652694809475 \
@@ -48,7 +48,7 @@ case $variant in
       --set learning.dfc.lr=5.44e-07 \
       --set populations.loss.params.lambda=0.001 \
       --set learning.dfc.epsilon=2.71e-08 ;;
-  *) echo "run.sh: --variant is DFC, DFC-SS, DFC-fixed or BP" >&2; exit 2 ;;
+  *) echo "run.sh: --variant is DFC, DFC-SS, DFC-SSA, DFC-fixed or BP" >&2; exit 2 ;;
 esac
 mkdir -p "$dir/out"
 out="$dir/out/${variant}_s${seed}.h5"

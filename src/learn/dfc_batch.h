@@ -98,4 +98,18 @@ void credo__dfc_batch_average_end (credo_dfc_batch *b, double scale,
 void credo__dfc_batch_backprop (credo_dfc_batch *b, double scale,
                                 double *const *upd);
 
+/* DFC-SSA for nb samples (learn/dfc_batch_ssa.c): per sample the
+ * linearised controlled steady state (J Q + alpha I) u = r* - r^- (alpha:
+ * the effective leak), dv = Q u propagated through the layers, and upd[k]
+ * = scale times the rule summed over the samples.  Samples whose system
+ * cannot be solved give nothing; returns how many.  Work:
+ * credo__dfc_batch_ssa_work (c, nb) doubles. */
+size_t credo__dfc_batch_ssa_work (const credo_ff_chain *c, size_t B);
+size_t credo__dfc_batch_ssa (const credo_ff_chain *c, size_t nb,
+                             const double *const *W,
+                             const double *const *bias, const double *Q,
+                             const double *X, const double *rstar,
+                             double alpha, double scale, double *const *upd,
+                             double *work);
+
 #endif /* CREDO_DFC_BATCH_H */

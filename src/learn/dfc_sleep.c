@@ -79,12 +79,13 @@ credo__dfc_sleep_free (credo_dfc_sleep *s)
   free (s);
 }
 
-/* Rates of every layer at state z (into r[k]) and the control (U, E). */
+/* Rates of the layers first .. N-1 at state z (into r[k]) and the
+ * control (U, E), which needs only the output layer's. */
 static void
-state (credo_dfc_sleep *s, const double *z)
+state (credo_dfc_sleep *s, const double *z, size_t first)
 {
   size_t N = s->N, m = s->m, P = s->P;
-  for (size_t k = 1; k < N; k++)
+  for (size_t k = first; k < N; k++)
     {
       const credo_ff_layer *L = &s->c->L[k];
       size_t n = L->n;
@@ -110,7 +111,7 @@ sleep_rhs (void *ud, double t, const double *z, double *zdot)
   credo_dfc_sleep *s = ud;
   size_t N = s->N, m = s->m, P = s->P, nb = s->nb, nv = s->nv;
   (void) t;
-  state (s, z);
+  state (s, z, 1);
   for (size_t k = 1; k < N; k++)
     {
       const credo_ff_layer *L = &s->c->L[k];
@@ -257,7 +258,7 @@ credo__dfc_sleep_accumulate (credo_dfc_sleep *s, double t, const double *z,
   s->t_last = t;
   if (!(dt > 0))
     return;
-  state (s, z);
+  state (s, z, s->N - 1); /* u needs the output layer only */
   /* G (nv x m) += dt sum_b v_A,b u_b^T, every layer's block at once:
    * v_A is the batch's [nb x nv] block at column nv, leading dimension P */
   cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) s->nv, (int) m,

@@ -22,6 +22,9 @@
  * The descent direction handed to the optimizer is 2 / B times the sum
  * over the batch (the authors' teaching signal -2 (phi(v) - phi(v_B)),
  * the batch mean); clipping and Adam act on it as on their gradients.
+ * DFC-SSA solves each sample's linearised steady state instead
+ * (learn/dfc_batch_ssa.c); "converged" counts the samples whose system
+ * could be solved.
  * BP, the baseline, backpropagates the same output error through the
  * feed-forward pass: its descent direction is minus the gradient of the
  * batch-mean loss (the error carries lambda / B; divided by lambda).
@@ -124,6 +127,7 @@ struct credo_dfc_train
   /* epoch sums */
   double sum_loss, sum_relax, sum_conv;
   double *ratio;           /* B: the convergence ratios of a minibatch */
+  double *ssa_work;        /* DFC-SSA's */
   size_t n_seen, n_conv, n_div, n_batches;
   /* relaxation observer */
   size_t nb;               /* samples in the current minibatch */
@@ -165,6 +169,7 @@ credo__dfc_train_free (credo_dfc_train *t)
   free (t->ttmp);
   free (t->status);
   free (t->ratio);
+  free (t->ssa_work);
   free (t->in_ptr);
   free (t->out_ptr);
   free (t->lparams);
@@ -228,6 +233,9 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
       || !(t->ttmp = credo__calloc (t->m, sizeof (double)))
       || !(t->status = credo__calloc (t->B, sizeof (int)))
       || !(t->ratio = credo__calloc (t->B, sizeof (double)))
+      || (d->variant == CREDO_DFC_SSA
+          && !(t->ssa_work = credo__calloc (
+                   credo__dfc_batch_ssa_work (c, t->B), sizeof (double))))
       || !(t->rng = gsl_rng_alloc (gsl_rng_mt19937)))
     goto nomem;
   for (size_t k = 1; k < N; k++)
@@ -475,7 +483,8 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
   credo_observer obs = { obs_next, obs_sample, NULL, t };
   const double *rff;
   double T = 0;
-  int rc, average = d->variant != CREDO_DFC_SS;
+  int rc, average = d->variant == CREDO_DFC_AVERAGE
+                    || d->variant == CREDO_DFC_FIXED;
   t->nb = nb;
   for (size_t s = 0; s < nb; s++)
     {
@@ -500,6 +509,19 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
       credo__dfc_batch_backprop (t->b, 1.0 / t->lambda, t->upd);
       t->n_seen += nb;
       t->n_batches++;
+      return step (t);
+    }
+  if (d->variant == CREDO_DFC_SSA)
+    {
+      /* no relaxation: the linearised steady state, solved */
+      size_t bad = credo__dfc_batch_ssa (
+          t->c, nb, (const double *const *) t->W,
+          (const double *const *) t->bias, t->Q, t->X, t->R,
+          credo__dfc_alpha_eff (&t->lin), 2.0 / (double) nb, t->upd,
+          t->ssa_work);
+      t->n_seen += nb;
+      t->n_batches++;
+      t->n_conv += nb - bad;
       return step (t);
     }
   memset (t->z, 0, nb * P * sizeof *t->z);
@@ -667,6 +689,8 @@ epoch_row (credo_dfc_train *t, const credo_train_env *env, double epoch,
   t->row[C_RELAX_TIME] = t->n_batches ? t->sum_relax / (double) t->n_batches
                                       : NAN;
   t->row[C_CONVERGENCE] = n > 0 ? t->sum_conv / n : NAN;
+  if (t->d->variant == CREDO_DFC_SSA)
+    t->row[C_DIVERGED] = t->row[C_RELAX_TIME] = t->row[C_CONVERGENCE] = NAN;
   if (t->d->variant == CREDO_DFC_BP)
     t->row[C_CONVERGED] = t->row[C_DIVERGED] = t->row[C_RELAX_TIME]
         = t->row[C_CONVERGENCE] = NAN;

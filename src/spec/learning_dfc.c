@@ -464,11 +464,6 @@ parse_batch (spec_parser *p, const config_setting_t *g)
     return credo__spec_err (p, bs, "learning.dfc.batch must be >= 1 "
                             "(samples per minibatch), not %ld", batch);
   d->batch = (size_t) batch;
-  if (d->variant == CREDO_DFC_SSA)
-    return credo__spec_err (p, bs, "learning.dfc: minibatch training runs "
-                            "DFC, DFC-SS and DFC-fixed; DFC-SSA (the solved "
-                            "linearisation) is not available with a batch "
-                            "yet");
   if (d->target < 0)
     return credo__spec_err (p, bs, "minibatch training needs "
                             "learning.dfc.target (the loss_target that "
