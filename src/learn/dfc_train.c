@@ -34,7 +34,7 @@
  * epochs; Q_N starts at I (their initialisation) and stays there with
  * freeze_output.
  * DFC-fixed sets Q_k = W_{k+1}^T ... W_N^T (Q_N = I) from the initial
- * weights and keeps it.  The biases (dfc_neuron's `bias`, one per
+ * weights and keeps it; feedback_product starts the other variants there.  The biases (dfc_neuron's `bias`, one per
  * population) are not learned.
  */
 #include <math.h>
@@ -713,9 +713,9 @@ credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,
   int rc;
   t->sim_net = sim_net;
   read_params (t, y);
-  if (d->variant == CREDO_DFC_FIXED)
+  if (d->variant == CREDO_DFC_FIXED || d->feedback_product)
     weight_product (t);
-  if (t->sl)
+  else if (t->sl)
     /* the authors' initialisation of the output block: Q_N = I */
     for (size_t i = 0; i < t->m * t->m; i++)
       t->Q[(t->nv - t->m) * t->m + i] = i / t->m == i % t->m;

@@ -58,7 +58,8 @@ static const char *const dfc_keys[] = { "variant", "controller", "target",
                                         "convergence_epsilon", "batch",
                                         "epochs", "max_batches", "window",
                                         "shuffle", "average_points", "relax",
-                                        "validation", "sleep", NULL };
+                                        "validation", "sleep",
+                                        "feedback_product", NULL };
 static const char *const relax_keys[] = { "engine", "rtol", "atol", "dt",
                                           "max_steps", NULL };
 
@@ -451,7 +452,7 @@ parse_batch (spec_parser *p, const config_setting_t *g)
       static const char *const only[] = { "epochs", "max_batches", "window",
                                           "shuffle", "average_points",
                                           "relax", "validation", "sleep",
-                                          NULL };
+                                          "feedback_product", NULL };
       for (int i = 0; only[i]; i++)
         if (config_setting_get_member (g, only[i]))
           return credo__spec_err (p, config_setting_get_member (g, only[i]),
@@ -483,6 +484,7 @@ parse_batch (spec_parser *p, const config_setting_t *g)
   if ((rc = opt_range (p, g, "window", &d->window, 0, INFINITY, 1,
                        "> 0 (ms) and finite"))
       || (rc = opt_bool (p, g, "shuffle", &d->shuffle))
+      || (rc = opt_bool (p, g, "feedback_product", &d->feedback_product))
       || (rc = opt_range (p, g, "average_points", &points, 2, 1e6, 0,
                           "an even number in 2..1000000")))
     return rc;

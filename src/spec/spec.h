@@ -271,6 +271,8 @@ typedef struct credo_dfc_spec
   long epochs, max_batches;
   double window;
   int shuffle, average_points;
+  int feedback_product; /* Q = W^T products at the start (DFC-fixed's
+                           initialisation, the authors' "weight_product") */
   int train_input, train_label; /* stimulus indices */
   credo_dfc_sleep_spec sleep;
   credo_solver_spec relax;      /* engine and tolerances of a relaxation */
