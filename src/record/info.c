@@ -437,6 +437,48 @@ print_reports (FILE *out, hid_t file)
   free (rows);
 }
 
+/* /learning/: its rows (over what x), the x span, its columns. */
+static void
+print_learning (FILE *out, hid_t file)
+{
+  hid_t lg, d, space;
+  hsize_t n_rows = 0, n, i;
+  char *unit;
+  double first = 0, last = 0;
+  int cols = 0;
+  if (!is_group (file, "learning")
+      || (lg = H5Gopen2 (file, "learning", H5P_DEFAULT)) < 0)
+    return;
+  fprintf (out, "\nlearning\n");
+  if (H5Lexists (lg, "times", H5P_DEFAULT) > 0
+      && (d = H5Dopen2 (lg, "times", H5P_DEFAULT)) >= 0)
+    {
+      if ((space = H5Dget_space (d)) >= 0)
+        {
+          H5Sget_simple_extent_dims (space, &n_rows, NULL);
+          H5Sclose (space);
+        }
+      H5Dclose (d);
+    }
+  unit = attr_string (lg, "times", "units");
+  if (n_rows)
+    first_last (lg, "times", n_rows, &first, &last);
+  fprintf (out, "  %llu rows, %s %g..%g; columns:",
+           (unsigned long long) n_rows,
+           unit && strcmp (unit, "ms") != 0 ? unit : "t (ms)", first, last);
+  n = n_links (lg);
+  for (i = 0; i < n; i++)
+    {
+      char *name = link_name (lg, i);
+      if (name && strcmp (name, "times") != 0 && !is_group (lg, name))
+        fprintf (out, "%s%s", cols++ % 6 ? " " : "\n    ", name);
+      free (name);
+    }
+  fputc ('\n', out);
+  free (unit);
+  H5Gclose (lg);
+}
+
 /* One line per /weights/<projection>: shape, snapshots, time span, rule. */
 static void
 print_weights (FILE *out, hid_t file)
@@ -705,6 +747,7 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
 
   print_reports (out, file);
   print_weights (out, file);
+  print_learning (out, file);
   print_solver (out, file);
   H5Fclose (file);
   return 0;
