@@ -113,9 +113,8 @@ START_TEST (test_batch_of_one_is_the_continuous_protocol)
   free (cfg);
   cfg = config (10.0, "dfc = { variant = \"DFC-fixed\"; controller = "
                       "\"ctrl\"; target = \"loss\"; optimizer = \"sgd\"; "
-                      "lr = 0.025; batch = 1; shuffle = false; max_batches "
-                      "= 20; window = 10.0; average_points = 400; relax = { "
-                      "rtol = 1e-10; atol = 1e-12; }; };");
+                      "lr = 0.025; batch = 1; shuffle = false; window = 10.0; average_points = 400; relax = { "
+                      "rtol = 1e-10; atol = 1e-12; }; }; max_batches = 20;");
   r = run_text (cfg, tmp_path ("batch.h5"), NULL, 0);
   run_free (&r);
   free (cfg);
@@ -252,6 +251,12 @@ START_TEST (test_bad_batch_settings)
   cfg = config (1.0, "every = 10.0; dfc = { controller = \"ctrl\"; target "
                      "= \"loss\"; optimizer = \"none\"; epochs = 3; };");
   expect_fail (cfg, 18, "applies to minibatch training only", NULL);
+  free (cfg);
+  cfg = config (1.0, "every = 10.0; max_batches = 3; dfc = { controller = "
+                     "\"ctrl\"; target = \"loss\"; optimizer = \"none\"; "
+                     "};");
+  expect_fail (cfg, 18, "learning.max_batches", "(learning.dfc.batch) only",
+               NULL);
   free (cfg);
 }
 END_TEST

@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     --variant) variant=$2; shift 2 ;;
     --epochs) epochs=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
-    --max-batches) extra="$extra --set learning.dfc.max_batches=$2"; shift 2 ;;
+    --max-batches) extra="$extra --set learning.max_batches=$2"; shift 2 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done

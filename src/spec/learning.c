@@ -40,6 +40,7 @@ static const char *const learning_keys[] = { "every", "start", "stop",
                                              "protocol", "references",
                                              "record_updates",
                                              "diagnostics_every", "dfc",
+                                             "max_batches",
                                              NULL };
 static const char *const test_keys[] = { "file", "inputs", "targets",
                                          "rows", "samples", "compare",
@@ -447,6 +448,11 @@ credo__spec_learning (spec_parser *p, config_setting_t *g)
       || (rc = parse_references (p, g))
       || (rc = credo__spec_learning_dfc (p, g)))
     return rc;
+  if (config_setting_get_member (g, "max_batches") && !l->dfc.batch)
+    return credo__spec_err (p, config_setting_get_member (g, "max_batches"),
+                            "learning.max_batches stops a training on a data "
+                            "set early; it applies to minibatch training "
+                            "(learning.dfc.batch) only");
   if (!(t = credo__spec_group (p, g, "test", &rc)))
     {
       if (rc)

@@ -56,7 +56,7 @@ static const char *const dfc_keys[] = { "variant", "controller", "target",
                                         "include_non_converged",
                                         "convergence_tol",
                                         "convergence_epsilon", "batch",
-                                        "epochs", "max_batches", "window",
+                                        "epochs", "window",
                                         "shuffle", "average_points", "relax",
                                         "validation", "sleep",
                                         "feedback_product", NULL };
@@ -449,7 +449,7 @@ parse_batch (spec_parser *p, const config_setting_t *g)
                             "learning.dfc.batch");
   if (!bs)
     {
-      static const char *const only[] = { "epochs", "max_batches", "window",
+      static const char *const only[] = { "epochs", "window",
                                           "shuffle", "average_points",
                                           "relax", "validation", "sleep",
                                           "feedback_product", NULL };
@@ -474,11 +474,13 @@ parse_batch (spec_parser *p, const config_setting_t *g)
   if (d->epochs < 1)
     return credo__spec_err (p, config_setting_get_member (g, "epochs"),
                             "'epochs' must be >= 1, not %ld", d->epochs);
-  if ((rc = credo__spec_opt_long (p, g, "max_batches", &d->max_batches,
-                                  &found)))
+  /* learning.max_batches, the data-set protocols' early stop */
+  if ((rc = credo__spec_opt_long (p, config_setting_parent (g),
+                                  "max_batches", &d->max_batches, &found)))
     return rc;
   if (d->max_batches < 0)
-    return credo__spec_err (p, config_setting_get_member (g, "max_batches"),
+    return credo__spec_err (p, config_setting_get_member (
+                                   config_setting_parent (g), "max_batches"),
                             "'max_batches' must be >= 0 (0: no limit), not "
                             "%ld", d->max_batches);
   if ((rc = opt_range (p, g, "window", &d->window, 0, INFINITY, 1,

@@ -60,7 +60,7 @@ PY
 run() { # name, then --set overrides
   name=$1; shift
   "$bin" run -q "$cfg" -o "$tmp/$name.h5" --set duration=0.01 \
-    --set learning.dfc.max_batches="$nb" "$@"
+    --set learning.max_batches="$nb" "$@"
   r=$(rate "$tmp/$name.h5")
   echo "$name: $r samples/s" >&2
   echo "$r"
