@@ -14,6 +14,7 @@
 #ifndef CREDO_ENGINE_H
 #define CREDO_ENGINE_H
 
+#include "credo/model.h"
 #include "net/system.h"
 #include "spec/spec.h" /* credo_solver_spec */
 
@@ -27,6 +28,8 @@ enum
   CREDO_ENGINE_BATCH = 4,      /* integrates a batched system */
   CREDO_ENGINE_FIXED_STEP = 8, /* steps by solver.dt (else: adaptive, by
                                   solver.rtol and atol) */
+  CREDO_ENGINE_SPIKES = 16,    /* runs spiking populations (the system's
+                                  `spk` view), and only those */
 };
 
 /* What an engine reports to while it advances: the driver's samplers. */
@@ -41,6 +44,11 @@ typedef struct credo_observer
    * a negative CREDO_E* code (with the message in the context) is what
    * the engine returns. */
   int (*step) (void *ud, double t, const double *y);
+  /* Spikes of population `pop` (event engines): n unit indices and their
+   * times, in time order, after every earlier spike.  NULL: not wanted.
+   * Nonzero = stop, as for step. */
+  int (*spikes) (void *ud, size_t pop, size_t n, const uint32_t *ids,
+                 const double *t);
   void *ud;
 } credo_observer;
 
@@ -67,6 +75,73 @@ typedef struct credo_engine_type
   const char *(*linear_solver) (void *e);
   void (*free) (void *e);
 } credo_engine_type;
+
+/* ---- the event engine's exact integration (engine/event_lif.c) ---------
+ *
+ * One population of linear subthreshold neurons (credo_spiking_desc) on
+ * the step grid t_k = k h.  Spike times are (step, offset), 0 <= offset
+ * < h, so that delays and refractory ends add exactly. */
+
+#define CREDO_EV_MAX_SYN 4
+
+typedef struct credo_ev_pop
+{
+  const credo_spk_pop *sp;
+  size_t n, n_syn;
+  double h;
+  double tau_m, v_inf, v_th, v_reset;
+  long long tref_steps; /* t_ref as whole steps plus an offset */
+  double tref_off;
+  int var_v, var_i[CREDO_EV_MAX_SYN];
+  double tau[CREDO_EV_MAX_SYN];
+  double delta[CREDO_EV_MAX_SYN]; /* 1/tau_m - 1/tau_k */
+  /* the propagator over h: e^{-h/tau_m}, e^{-h/tau_k}, v's response */
+  double P_mm, P_kk[CREDO_EV_MAX_SYN], P_km[CREDO_EV_MAX_SYN];
+  /* arrivals of this step, as their effect at its end: on I_k, and on v
+   * from positive and from negative weights (the positive part bounds v
+   * inside the step: a PSP rises until its peak, later than h) */
+  double *acc[CREDO_EV_MAX_SYN], *vpos, *vneg;
+  long long *ref_step; /* refractory until (ref_step, ref_off) */
+  double *ref_off;
+  double *scratch;     /* n: the bound's exponential part */
+  uint32_t *cand;      /* this step's candidates for a spike */
+  size_t n_cand;
+  long n_exact, n_evals; /* units integrated exactly, trajectory evals */
+} credo_ev_pop;
+
+/* One input within a step, for the exact path: at offset `off`, w onto
+ * current `syn`. */
+typedef struct credo_ev_input
+{
+  double off, w;
+  size_t syn;
+} credo_ev_input;
+
+/* Sets up pop from sp for step h: 0, or -1 with a message in msg. */
+int credo__ev_pop_init (credo_ev_pop *pop, const credo_spk_pop *sp, double h,
+                        char *msg, size_t len);
+void credo__ev_pop_free (credo_ev_pop *pop);
+/* The effect at the step's end of inputs at offset `off` with weights w[k]
+ * onto units post[k] of current syn (k in [k0, k1)). */
+void credo__ev_pop_deliver (credo_ev_pop *pop, size_t syn, int sign,
+                            double off, const uint32_t *post, const double *w,
+                            size_t k0, size_t k1);
+/* Step k for every unit: y1 from y0 by the propagator plus the arrivals;
+ * units that may cross the threshold (a strict upper bound on v over the
+ * step reaches it) or leave refractoriness in the step go to pop->cand. */
+void credo__ev_pop_bulk (credo_ev_pop *pop, const double *y0, double *y1,
+                         long long k);
+/* At most this many spikes of one unit within one step (t_ref < dt). */
+#define CREDO_EV_MAX_SPK_STEP 64
+
+/* Unit i over step k exactly, from its state in y0 and its n_in inputs
+ * (sorted by offset), into y1; the offsets of its spikes go to spk (room
+ * for CREDO_EV_MAX_SPK_STEP) and their count is returned, or (size_t) -1
+ * when they would be more. */
+size_t credo__ev_unit_exact (credo_ev_pop *pop, size_t i, const double *y0,
+                             double *y1, long long k,
+                             const credo_ev_input *in, size_t n_in,
+                             double *spk);
 
 /* ---- the registry (engine/registry.c) ------------------------------------ */
 

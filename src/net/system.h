@@ -14,7 +14,40 @@
 #ifndef CREDO_NET_SYSTEM_H
 #define CREDO_NET_SYSTEM_H
 
+#include <stdint.h>
+
 #include "base/base.h"
+
+struct credo_spiking_desc; /* credo/model.h */
+
+/* A spiking population as the event engine sees it. */
+typedef struct credo_spk_pop
+{
+  const struct credo_spiking_desc *d;
+  const double *p;  /* its parameters */
+  size_t n, offset; /* units; the first state index in y */
+  const char *name; /* for messages */
+} credo_spk_pop;
+
+/* A projection between spiking populations: spikes of presynaptic unit j
+ * arrive `delay` ms later at the units post_idx[ptr[j] .. ptr[j+1]) of
+ * population `post`, adding w to its synaptic current `syn`. */
+typedef struct credo_spk_proj
+{
+  size_t pre, post, syn;
+  double delay;
+  int sign;                 /* 1: every w >= 0, -1: every w <= 0, 0: mixed */
+  const size_t *ptr;        /* [n_pre + 1] */
+  const uint32_t *post_idx; /* increasing within a row */
+  const double *w;
+} credo_spk_proj;
+
+typedef struct credo_spk_net
+{
+  size_t n_pops, n_projs;
+  const credo_spk_pop *pops; /* in the network's population order */
+  const credo_spk_proj *projs;
+} credo_spk_net;
 
 typedef struct credo_system
 {
@@ -51,6 +84,8 @@ typedef struct credo_system
   /* later: combine per-copy results of a batched system (the mean weight
    * update of a minibatch) into out. */
   int (*reduce) (void *ud, const double *y, double *out);
+  /* The spiking view for the event engine, or NULL (a rate network). */
+  const credo_spk_net *spk;
 } credo_system;
 
 #endif /* CREDO_NET_SYSTEM_H */

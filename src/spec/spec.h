@@ -52,7 +52,9 @@ typedef struct credo_init_spec
 typedef enum credo_conn
 {
   CREDO_CONN_DENSE,     /* a full post x pre matrix */
-  CREDO_CONN_ONE_TO_ONE /* unit i -> unit i; sizes must match */
+  CREDO_CONN_ONE_TO_ONE, /* unit i -> unit i; sizes must match */
+  CREDO_CONN_RANDOM      /* each pair with probability `prob` (sparse;
+                            spiking populations only) */
 } credo_conn;
 
 /* How a plastic projection's weights move (set by the learning protocol):
@@ -89,6 +91,9 @@ typedef struct credo_proj_spec
   credo_conn conn;
   credo_init_spec init;
   credo_plast_spec plast;
+  double prob;         /* random: the connection probability */
+  double delay;        /* ms; spikes arrive this much after emission */
+  credo_loc delay_loc; /* of `delay` (line 0: not given) */
   credo_loc loc;
 } credo_proj_spec;
 
@@ -130,7 +135,8 @@ typedef enum credo_rec_kind
 {
   CREDO_REC_VAR,   /* a state variable */
   CREDO_REC_OUTPUT,/* an output port */
-  CREDO_REC_INPUT  /* the summed input of an input port */
+  CREDO_REC_INPUT, /* the summed input of an input port */
+  CREDO_REC_SPIKES /* the spike times of a spiking population */
 } credo_rec_kind;
 
 typedef struct credo_rec_spec
