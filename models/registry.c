@@ -20,6 +20,8 @@ extern const credo_model_type credo_model_dfc_neuron;
 extern const credo_model_type credo_model_pi_controller;
 extern const credo_model_type credo_model_loss_target;
 extern const credo_model_type credo_model_lif;
+extern const credo_model_type credo_model_poisson;
+extern const credo_model_type credo_model_replay;
 
 static const credo_model_type *const registry[] = {
   &credo_model_input,
@@ -30,6 +32,8 @@ static const credo_model_type *const registry[] = {
   &credo_model_pi_controller,
   &credo_model_loss_target,
   &credo_model_lif,
+  &credo_model_poisson,
+  &credo_model_replay,
   NULL
 };
 

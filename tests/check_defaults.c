@@ -119,6 +119,7 @@ static const pin pins[] = {
   { "lif", "bias", 0.0, NULL },
   { "lif", "v0", -60.0, NULL },
   { "lif", "v0_spread", 0.0, NULL },
+  { "poisson", "rate", 10.0, NULL },
 };
 #define N_PINS (sizeof pins / sizeof pins[0])
 
@@ -169,7 +170,7 @@ START_TEST (test_model_defaults_pinned)
   for (; list[n_models]; n_models++)
     ck_assert_msg (model_unpinned (list[n_models], msg, sizeof msg) == 0,
                    "%s", msg);
-  ck_assert_uint_eq (n_models, 8);
+  ck_assert_uint_eq (n_models, 10);
   /* and no pin is stale */
   for (size_t i = 0; i < N_PINS; i++)
     {

@@ -12,6 +12,50 @@
 
 #include "testutil.h"
 
+/* Runs cfg (with the overrides sets) into tmp/name, whose path goes to out,
+ * and reads population pop's spikes: their count, times and units (NULL:
+ * not wanted). */
+static size_t
+run_spikes (const char *cfg, const char *name, const char **sets, size_t n,
+            const char *pop, char *out, size_t len, double **t, double **id)
+{
+  char ds[128];
+  size_t rows, cols;
+  path_in_tmp (out, len, name);
+  run r = run_text (cfg, out, sets, n);
+  run_free (&r);
+  snprintf (ds, sizeof ds, "/spikes/%s/timestamps", pop);
+  *t = read_2d (out, ds, &rows, &cols);
+  if (id)
+    {
+      snprintf (ds, sizeof ds, "/spikes/%s/node_ids", pop);
+      *id = read_2d (out, ds, &rows, &cols);
+    }
+  return rows;
+}
+
+/* The time of the first input of weight w onto I_e (column col of the
+ * [rows x cols] samples every dt from 0), from the first nonzero sample
+ * k: I_e = w exp(-(k dt - t_a)/tau_e) there.  Checks that no sample
+ * before the arrival `want` is nonzero. */
+static double
+first_arrival (const double *Ie, size_t rows, size_t cols, size_t col,
+               double w, double tau_e, double dt, double want)
+{
+  for (size_t k = 0; k < rows; k++)
+    {
+      double tg = (double) k * dt;
+      if (Ie[k * cols + col] != 0.0)
+        {
+          double ta = tg + tau_e * log (Ie[k * cols + col] / w);
+          ck_assert (ta > tg - dt && ta <= tg);
+          return ta;
+        }
+      ck_assert_msg (tg < want, "no arrival by t = %g ms", tg);
+    }
+  return NAN;
+}
+
 /* ---- constant input: the closed form ----------------------------------- */
 
 /* v_inf = v_rest + bias = -45 mV above v_th = -50 mV: regular firing with
@@ -32,13 +76,10 @@ START_TEST (test_lif_closed_form)
   const double tau_m = 10, v_inf = -45, v_th = -50, v_reset = -70;
   const double isi = 2.03 + tau_m * log ((v_inf - v_reset) / (v_inf - v_th));
   char out[300];
-  size_t n, c, nv, cv, seen[3] = { 0 };
+  size_t n, nv, cv, seen[3] = { 0 };
   double last[3], *t, *id, *v0;
-  path_in_tmp (out, sizeof out, "regular.h5");
-  run r = run_text (regular_cfg, out, NULL, 0);
-  run_free (&r);
-  t = read_2d (out, "/spikes/a/timestamps", &n, &c);
-  id = read_2d (out, "/spikes/a/node_ids", &n, &c);
+  n = run_spikes (regular_cfg, "regular.h5", NULL, 0, "a", out, sizeof out,
+                  &t, &id);
   v0 = read_2d (out, "/report/a/v/data", &nv, &cv);
   ck_assert_uint_eq (cv, 3);
   for (size_t i = 0; i < 3; i++)
@@ -86,8 +127,8 @@ check_arrival (double delay)
 {
   char cfg[2048], out[300], set[64];
   const char *sets[1] = { set };
-  size_t n, c, rows, cols;
-  double *t, *Ie;
+  size_t n, rows, cols;
+  double *t, *Ie, ta;
   snprintf (set, sizeof set, "projections.[0].delay=%.17g", delay);
   snprintf (cfg, sizeof cfg,
             "duration = 60.0;\n"
@@ -101,26 +142,13 @@ check_arrival (double delay)
             "record = ( { what = \"a.spikes\"; },\n"
             "           { what = \"b.I_e\"; every = 0.1; } );\n"
             "solver = { engine = \"event\"; dt = 0.1; };\n");
-  path_in_tmp (out, sizeof out, "delay.h5");
-  run r = run_text (cfg, out, sets, 1);
-  run_free (&r);
-  t = read_2d (out, "/spikes/a/timestamps", &n, &c);
+  n = run_spikes (cfg, "delay.h5", sets, 1, "a", out, sizeof out, &t, NULL);
   Ie = read_2d (out, "/report/b/I_e/data", &rows, &cols);
   ck_assert_uint_ge (n, 1);
-  for (size_t k = 0; k < rows; k++)
-    if (Ie[k] != 0.0)
-      {
-        double tg = (double) k * 0.1;
-        double ta = tg + 5.0 * log (Ie[k] / 3.0);
-        ck_assert_msg (fabs (ta - (t[0] + delay)) < 1e-12,
-                       "delay %g: arrival %.17g, emission + delay %.17g",
-                       delay, ta, t[0] + delay);
-        ck_assert (ta > tg - 0.1 && ta <= tg);
-        break;
-      }
-    else
-      ck_assert_msg ((double) k * 0.1 < t[0] + delay,
-                     "no arrival by t = %g ms", (double) k * 0.1);
+  ta = first_arrival (Ie, rows, cols, 0, 3.0, 5.0, 0.1, t[0] + delay);
+  ck_assert_msg (fabs (ta - (t[0] + delay)) < 1e-12,
+                 "delay %g: arrival %.17g, emission + delay %.17g", delay, ta,
+                 t[0] + delay);
   free (t);
   free (Ie);
 }
@@ -169,11 +197,9 @@ spikes_of (const char *cfg, const char *name, const char **sets, size_t n_sets,
            size_t *n)
 {
   char out[300];
-  size_t c;
-  path_in_tmp (out, sizeof out, name);
-  run r = run_text (cfg, out, sets, n_sets);
-  run_free (&r);
-  return read_2d (out, "/spikes/e/timestamps", n, &c);
+  double *t;
+  *n = run_spikes (cfg, name, sets, n_sets, "e", out, sizeof out, &t, NULL);
+  return t;
 }
 
 START_TEST (test_same_seed_same_spikes)
@@ -194,6 +220,172 @@ START_TEST (test_same_seed_same_spikes)
 }
 END_TEST
 
+/* ---- spike sources -------------------------------------------------- */
+
+static const char poisson_cfg[]
+    = "duration = 10000.0;\n"
+      "seed = 11;\n"
+      "populations = { p = { model = \"poisson\"; size = 100;\n"
+      "                      params = { rate = 20.0; }; }; };\n"
+      "record = ( { what = \"p.spikes\"; } );\n"
+      "solver = { engine = \"event\"; dt = 0.1; };\n";
+
+/* Counts and intervals of a homogeneous Poisson process: 100 units x 20 Hz
+ * x 10 s = 20000 spikes (sd 141); intervals exponential, mean 50 ms (sd of
+ * the mean 0.35; the window shortens the mean by about 0.25), CV 1. */
+START_TEST (test_poisson_statistics)
+{
+  char out[300];
+  size_t n;
+  double *t, *id, last[100], sum = 0, sum2 = 0;
+  long m = 0;
+  n = run_spikes (poisson_cfg, "poisson.h5", NULL, 0, "p", out, sizeof out,
+                  &t, &id);
+  ck_assert_msg (fabs ((double) n - 20000) < 5 * sqrt (20000.0), "%zu spikes",
+                 n);
+  for (size_t i = 0; i < 100; i++)
+    last[i] = -1;
+  for (size_t s = 0; s < n; s++)
+    {
+      size_t i = (size_t) id[s];
+      ck_assert (s == 0 || t[s] >= t[s - 1]);
+      ck_assert (t[s] >= 0 && t[s] < 10000);
+      if (last[i] >= 0)
+        {
+          double d = t[s] - last[i];
+          sum += d, sum2 += d * d, m++;
+        }
+      last[i] = t[s];
+    }
+  {
+    double mean = sum / (double) m, sd = sqrt (sum2 / (double) m - mean * mean);
+    ck_assert_msg (fabs (mean - 50) < 1.5, "mean interval %g ms", mean);
+    ck_assert_msg (fabs (sd / mean - 1) < 0.03, "CV %g", sd / mean);
+  }
+  free (t);
+  free (id);
+}
+END_TEST
+
+/* Unit i's stream derives from the seed, the population and i only: the
+ * first 10 units fire the same spikes in a population of 10 or of 100. */
+START_TEST (test_poisson_per_unit_streams)
+{
+  const char *small[] = { "populations.p.size=10" };
+  char out[300];
+  size_t k = 0;
+  double *ta, *ia, *tb, *ib;
+  size_t na = run_spikes (poisson_cfg, "p100.h5", NULL, 0, "p", out,
+                          sizeof out, &ta, &ia);
+  size_t nb = run_spikes (poisson_cfg, "p10.h5", small, 1, "p", out,
+                          sizeof out, &tb, &ib);
+  ck_assert_uint_gt (nb, 100);
+  for (size_t s = 0; s < na; s++)
+    if (ia[s] < 10)
+      {
+        ck_assert_uint_lt (k, nb);
+        ck_assert (ta[s] == tb[k] && ia[s] == ib[k]);
+        k++;
+      }
+  ck_assert_uint_eq (k, nb);
+  free (ta);
+  free (ia);
+  free (tb);
+  free (ib);
+}
+END_TEST
+
+/* Given times come out exactly as given, and arrive exactly `delay`
+ * later (seen on I_e as in check_arrival). */
+START_TEST (test_replay_arrays)
+{
+  static const double times[] = { 0.0, 1.0, 2.55, 2.55, 7.3 };
+  static const double units[] = { 1, 0, 0, 1, 1 }; /* ties by unit */
+  static const char cfg[]
+      = "duration = 20.0;\n"
+        "populations = {\n"
+        "  s = { model = \"replay\"; size = 2;\n"
+        "        spikes = { times = [0.0, 1.0, 2.55, 2.55, 7.3];\n"
+        "                   units = [1, 0, 1, 0, 1]; }; };\n"
+        "  b = { model = \"lif\"; size = 2; params = { v_th = 100.0; }; };\n"
+        "};\n"
+        "projections = ( { from = \"s.spikes\"; to = \"b.exc\";\n"
+        "  connectivity = \"one_to_one\"; delay = 0.37;\n"
+        "  init = { dist = \"constant\"; value = 2.0; }; } );\n"
+        "record = ( { what = \"s.spikes\"; },\n"
+        "           { what = \"b.I_e\"; every = 0.1; } );\n"
+        "solver = { engine = \"event\"; dt = 0.1; };\n";
+  char out[300];
+  size_t n, rows, cols;
+  double *t, *id, *Ie, ta;
+  n = run_spikes (cfg, "replay.h5", NULL, 0, "s", out, sizeof out, &t, &id);
+  ck_assert_uint_eq (n, 5);
+  for (size_t s = 0; s < n; s++)
+    ck_assert_msg (fabs (t[s] - times[s]) < 1e-13 && id[s] == units[s],
+                   "spike %zu: unit %g at %.17g ms", s, id[s], t[s]);
+  /* unit 0's first input: 1.0 + 0.37 ms */
+  Ie = read_2d (out, "/report/b/I_e/data", &rows, &cols);
+  ta = first_arrival (Ie, rows, cols, 0, 2.0, 5.0, 0.1, 1.37);
+  ck_assert_msg (fabs (ta - 1.37) < 1e-12, "arrival %.17g", ta);
+  free (t);
+  free (id);
+  free (Ie);
+}
+END_TEST
+
+/* Frozen input: the spikes of one run, replayed from its file (HDF5 and a
+ * CSV written from it), are the same times. */
+START_TEST (test_replay_files)
+{
+  char first[300], again[300], csv[300], cfg[1024];
+  size_t n, n2;
+  double *t, *id, *t2, *rows;
+  const char *h5set[1], *csvset[1];
+  char s1[600], s2[600];
+  n = run_spikes (regular_cfg, "first.h5", NULL, 0, "a", first, sizeof first,
+                  &t, &id);
+  rows = malloc (2 * n * sizeof *rows);
+  for (size_t s = 0; s < n; s++)
+    rows[2 * s] = id[s], rows[2 * s + 1] = t[s];
+  path_in_tmp (csv, sizeof csv, "frozen.csv");
+  write_csv (csv, rows, n, 2);
+  snprintf (cfg, sizeof cfg,
+            "duration = 400.0;\n"
+            "populations = { f = { model = \"replay\"; size = 3;\n"
+            "  spikes = { file = \"%s\"; population = \"a\"; }; }; };\n"
+            "record = ( { what = \"f.spikes\"; } );\n"
+            "solver = { engine = \"event\"; dt = 0.1; };\n", first);
+  snprintf (s1, sizeof s1, "populations.f.spikes.file=\"%s\"", first);
+  h5set[0] = s1;
+  snprintf (s2, sizeof s2, "populations.f.spikes.file=\"%s\"", csv);
+  csvset[0] = s2;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      if (pass == 0)
+        n2 = run_spikes (cfg, "again.h5", h5set, 1, "f", again, sizeof again,
+                         &t2, NULL);
+      else
+        {
+          /* a CSV has no populations: drop the key */
+          char *cfg2 = strdup (cfg), *at = strstr (cfg2, " population = ");
+          memmove (at, strchr (at, ';') + 1, strlen (strchr (at, ';') + 1) + 1);
+          n2 = run_spikes (cfg2, "again.h5", csvset, 1, "f", again,
+                           sizeof again, &t2, NULL);
+          free (cfg2);
+        }
+      ck_assert_uint_eq (n2, n);
+      for (size_t s = 0; s < n; s++)
+        ck_assert_msg (fabs (t2[s] - t[s]) < (pass ? 1e-12 : 1e-13),
+                       "pass %d spike %zu: %.17g vs %.17g", pass, s, t2[s],
+                       t[s]);
+      free (t2);
+    }
+  free (t);
+  free (id);
+  free (rows);
+}
+END_TEST
+
 static Suite *
 spiking_suite (void)
 {
@@ -204,6 +396,10 @@ spiking_suite (void)
   tcase_add_test (tc, test_lif_closed_form);
   tcase_add_test (tc, test_delay_arrival);
   tcase_add_test (tc, test_same_seed_same_spikes);
+  tcase_add_test (tc, test_poisson_statistics);
+  tcase_add_test (tc, test_poisson_per_unit_streams);
+  tcase_add_test (tc, test_replay_arrays);
+  tcase_add_test (tc, test_replay_files);
   suite_add_tcase (s, tc);
   return s;
 }

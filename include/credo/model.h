@@ -119,8 +119,9 @@ typedef struct credo_ff_desc
  * v reaching v_th is a spike, after which v is held at v_reset for t_ref.
  * A spike of weight w arriving on input port syn_port[k] adds w to I_k.
  * Fields are indices: var_* into the state variables, p_* into the
- * parameters.  A spike source (n_var == 0) sets `source` instead: it emits
- * what the engine draws for it (p_rate: a Poisson rate in Hz). */
+ * parameters.  A spike source (n_var == 0) sets `source` instead: 1, a
+ * Poisson process of rate p[p_rate] Hz per unit; 2, the spike times given
+ * with its population (credo_pop_spec.spikes). */
 typedef struct credo_spiking_desc
 {
   int var_v;
@@ -129,7 +130,7 @@ typedef struct credo_spiking_desc
   const int *syn_var;  /* state index of each current I_k */
   const int *syn_tau;  /* parameter index of its time constant */
   const int *syn_port; /* input port whose spikes jump it */
-  int source;          /* 1: a spike source without state */
+  int source;          /* 0: a neuron; 1, 2: a spike source */
   int p_rate;          /* source: parameter index of the rate (Hz) */
 } credo_spiking_desc;
 

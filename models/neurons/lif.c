@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "credo/model.h"
+#include "spike_port.h"
 
 enum
 {
@@ -33,10 +33,6 @@ static const credo_var_desc vars[] = {
 static const credo_port_desc inputs[] = {
   { "exc", "mV", 0, "spikes of weight w add w to I_e" },
   { "inh", "mV", 0, "spikes of weight w add w to I_i" },
-};
-
-static const credo_port_desc outputs[] = {
-  { "spikes", "1", 0, "the spike train (source of projections)" },
 };
 
 static const credo_param_desc params[] = {
@@ -97,17 +93,6 @@ lif_init (const credo_pop_view *v, double *y)
     }
 }
 
-/* The spike port carries events, delivered by the event engine only. */
-static void
-lif_output (const credo_pop_view *v, double t, const double *y,
-            double *const *out)
-{
-  (void) t;
-  (void) y;
-  for (size_t i = 0; i < v->n; i++)
-    out[0][i] = 0.0;
-}
-
 /* The subthreshold equations (continuous engines refuse spiking models;
  * kept for a complete table). */
 static void
@@ -138,11 +123,11 @@ const credo_model_type credo_model_lif = {
   "Brette et al. 2007.",
   3, vars,
   2, inputs,
-  1, outputs,
+  1, credo_spike_outputs,
   N_PARAM, params,
   lif_check,
   lif_init,
-  lif_output,
+  credo_spike_output,
   lif_rhs,
   NULL, /* jacobian: spiking models run on the event engine */
   NULL, /* noise */

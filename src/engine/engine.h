@@ -97,15 +97,16 @@ typedef struct credo_ev_pop
   double delta[CREDO_EV_MAX_SYN]; /* 1/tau_m - 1/tau_k */
   /* the propagator over h: e^{-h/tau_m}, e^{-h/tau_k}, v's response */
   double P_mm, P_kk[CREDO_EV_MAX_SYN], P_km[CREDO_EV_MAX_SYN];
-  /* arrivals of this step, as their effect at its end: on I_k, and on v
-   * from positive and from negative weights (the positive part bounds v
-   * inside the step: a PSP rises until its peak, later than h) */
-  double *acc[CREDO_EV_MAX_SYN], *vpos, *vneg;
-  long long *ref_step; /* refractory until (ref_step, ref_off) */
-  double *ref_off;
-  double *scratch;     /* n: the bound's exponential part */
-  uint32_t *cand;      /* this step's candidates for a spike */
+  double th;           /* v_th less a margin for rounding in the bound */
+  /* this step: an upper bound on v over it, plus the positive inputs'
+   * effect at its end (a PSP rises until its peak, later than h); +inf
+   * for units whose refractoriness ends in it, -inf for units refractory
+   * throughout; the units it puts at the threshold, listed in cand */
+  double *ub;
+  uint32_t *cand;
   size_t n_cand;
+  /* refractory until step ref_step (a whole number) plus ref_off */
+  double *ref_step, *ref_off;
   long n_exact, n_evals; /* units integrated exactly, trajectory evals */
 } credo_ev_pop;
 
@@ -121,16 +122,19 @@ typedef struct credo_ev_input
 int credo__ev_pop_init (credo_ev_pop *pop, const credo_spk_pop *sp, double h,
                         char *msg, size_t len);
 void credo__ev_pop_free (credo_ev_pop *pop);
-/* The effect at the step's end of inputs at offset `off` with weights w[k]
- * onto units post[k] of current syn (k in [k0, k1)). */
-void credo__ev_pop_deliver (credo_ev_pop *pop, size_t syn, int sign,
-                            double off, const uint32_t *post, const double *w,
-                            size_t k0, size_t k1);
-/* Step k for every unit: y1 from y0 by the propagator plus the arrivals;
- * units that may cross the threshold (a strict upper bound on v over the
- * step reaches it) or leave refractoriness in the step go to pop->cand. */
+/* Step k for every unit: y1 from y0 by the propagator; flags the units
+ * that may cross the threshold (a strict upper bound on v over the step
+ * reaches it) or leave refractoriness in the step. */
 void credo__ev_pop_bulk (credo_ev_pop *pop, const double *y0, double *y1,
                          long long k);
+/* Then the inputs of step k at offset `off` with weights w[j] onto units
+ * post[j] of current syn (j in [j0, j1)): their effect at the step's end
+ * into y1 (one add per synapse and variable), and into the bound. */
+void credo__ev_pop_deliver (credo_ev_pop *pop, double *y1, long long k,
+                            size_t syn, double off, const uint32_t *post,
+                            const double *w, size_t j0, size_t j1);
+/* Then the flagged units into pop->cand (flags cleared). */
+void credo__ev_pop_candidates (credo_ev_pop *pop);
 /* At most this many spikes of one unit within one step (t_ref < dt). */
 #define CREDO_EV_MAX_SPK_STEP 64
 

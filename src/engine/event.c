@@ -45,13 +45,15 @@ typedef struct spike
   uint32_t pop, unit;
 } spike;
 
-/* A Poisson source population: per unit a stream and its next spike. */
+/* A source population.  Poisson: per unit a stream and its next spike;
+ * replay: the next of its given spikes. */
 typedef struct source
 {
   gsl_rng **rng;
   long long *next_step;
   double *next_off;
   double mean_isi; /* ms */
+  size_t pos;
 } source;
 
 typedef struct event_engine
@@ -123,7 +125,10 @@ source_init (event_engine *e, size_t p)
 {
   const credo_spk_pop *sp = &e->net->pops[p];
   source *s = &e->src[p];
-  double rate = sp->p[sp->d->p_rate];
+  double rate;
+  if (sp->d->source == 2)
+    return 0; /* replay: nothing drawn */
+  rate = sp->p[sp->d->p_rate];
   s->rng = credo__calloc (sp->n + 1, sizeof *s->rng);
   s->next_step = credo__calloc (sp->n + 1, sizeof *s->next_step);
   s->next_off = credo__calloc (sp->n + 1, sizeof *s->next_off);
@@ -243,6 +248,16 @@ cmp_input (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* Spike s of population p for this step's list. */
+static int
+push_spike (event_engine *e, double off, size_t p, size_t i)
+{
+  if (push ((void **) &e->spk, &e->n_spk, &e->cap_spk, sizeof *e->spk))
+    return CREDO_ENOMEM;
+  e->spk[e->n_spk - 1] = (spike){ off, (uint32_t) p, (uint32_t) i };
+  return 0;
+}
+
 /* Unit i of population p on the exact path, with this step's arrivals. */
 static int
 unit_exact (event_engine *e, size_t p, uint32_t i, const slot *sl)
@@ -270,10 +285,29 @@ unit_exact (event_engine *e, size_t p, uint32_t i, const slot *sl)
                          "lower solver.dt", (double) e->k * e->h, i,
                          P->sp->name, CREDO_EV_MAX_SPK_STEP);
   for (size_t s = 0; s < m; s++)
+    if (push_spike (e, offs[s], p, i))
+      return CREDO_ENOMEM;
+  return 0;
+}
+
+/* The given spikes of replay population p that fall in this step. */
+static int
+replay_step (event_engine *e, size_t p)
+{
+  const credo_spk_pop *sp = &e->net->pops[p];
+  source *s = &e->src[p];
+  while (s->pos < sp->n_spikes)
     {
-      if (push ((void **) &e->spk, &e->n_spk, &e->cap_spk, sizeof *e->spk))
+      long long step = 0;
+      double off = 0;
+      time_add (e->h, &step, &off, sp->spike_times[s->pos]);
+      if (step > e->k)
+        break;
+      /* in this step (or, resumed after a reset, before it: now) */
+      if (push_spike (e, step == e->k ? off : 0, p,
+                      sp->spike_units[s->pos]))
         return CREDO_ENOMEM;
-      e->spk[e->n_spk - 1] = (spike){ offs[s], (uint32_t) p, i };
+      s->pos++;
     }
   return 0;
 }
@@ -282,13 +316,13 @@ static int
 source_step (event_engine *e, size_t p)
 {
   source *s = &e->src[p];
+  if (e->net->pops[p].d->source == 2)
+    return replay_step (e, p);
   for (size_t i = 0; i < e->pops[p].n; i++)
     while (s->next_step[i] == e->k)
       {
-        if (push ((void **) &e->spk, &e->n_spk, &e->cap_spk, sizeof *e->spk))
+        if (push_spike (e, s->next_off[i], p, i))
           return CREDO_ENOMEM;
-        e->spk[e->n_spk - 1] = (spike){ s->next_off[i], (uint32_t) p,
-                                        (uint32_t) i };
         time_add (e->h, &s->next_step[i], &s->next_off[i],
                   gsl_ran_exponential (s->rng[i], s->mean_isi));
       }
@@ -376,10 +410,13 @@ step (event_engine *e, const credo_observer *obs)
   const credo_spk_net *net = e->net;
   slot *sl = &e->ring[e->k % (long long) e->n_ring];
   int rc;
+  for (size_t p = 0; p < net->n_pops; p++)
+    if (!net->pops[p].d->source)
+      credo__ev_pop_bulk (&e->pops[p], e->y, e->y1, e->k);
   for (size_t a = 0; a < sl->n; a++)
     {
       const credo_spk_proj *pr = &net->projs[sl->a[a].proj];
-      credo__ev_pop_deliver (&e->pops[pr->post], pr->syn, pr->sign,
+      credo__ev_pop_deliver (&e->pops[pr->post], e->y1, e->k, pr->syn,
                              sl->a[a].off, pr->post_idx, pr->w,
                              pr->ptr[sl->a[a].pre], pr->ptr[sl->a[a].pre + 1]);
     }
@@ -392,7 +429,7 @@ step (event_engine *e, const credo_observer *obs)
             return credo__error (e->sys->ctx, rc, "out of memory");
           continue;
         }
-      credo__ev_pop_bulk (P, e->y, e->y1, e->k);
+      credo__ev_pop_candidates (P);
       for (size_t c = 0; c < P->n_cand; c++)
         if ((rc = unit_exact (e, p, P->cand[c], sl)))
           return rc == CREDO_ENOMEM

@@ -37,13 +37,6 @@ resp (const credo_ev_pop *P, size_t k, double s)
   return exp (-s / P->tau_m) * (d == 0 ? s : expm1 (s * d) / d) / P->tau_m;
 }
 
-/* Its slope: tau_m R' = e^{-s/tau_k} - R. */
-static inline double
-resp_slope (const credo_ev_pop *P, size_t k, double s)
-{
-  return (exp (-s / P->tau[k]) - resp (P, k, s)) / P->tau_m;
-}
-
 int
 credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
                     char *msg, size_t len)
@@ -96,23 +89,18 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
                     "use a smaller dt", sp->name, h, peak);
           return -1;
         }
-      if (!(P->acc[k] = credo__calloc (n, sizeof (double))))
-        goto nomem;
     }
-  P->vpos = credo__calloc (n, sizeof (double));
-  P->vneg = credo__calloc (n, sizeof (double));
-  P->scratch = credo__calloc (n, sizeof (double));
-  P->ref_off = credo__calloc (n, sizeof (double));
-  P->ref_step = credo__calloc (n, sizeof (long long));
+  P->th = P->v_th - 1e-9 * (1 + fabs (P->v_th));
+  P->ub = credo__calloc (n, sizeof (double));
   P->cand = credo__calloc (n, sizeof (uint32_t));
-  if (P->vpos && P->vneg && P->scratch && P->ref_off && P->ref_step
-      && P->cand)
+  P->ref_off = credo__calloc (n, sizeof (double));
+  P->ref_step = credo__calloc (n, sizeof (double));
+  if (P->ub && P->cand && P->ref_off && P->ref_step)
     {
       for (size_t i = 0; i < n; i++)
         P->ref_step[i] = -1; /* not refractory */
       return 0;
     }
-nomem:
   snprintf (msg, len, "out of memory");
   return -1;
 }
@@ -120,38 +108,52 @@ nomem:
 void
 credo__ev_pop_free (credo_ev_pop *P)
 {
-  for (size_t k = 0; k < CREDO_EV_MAX_SYN; k++)
-    free (P->acc[k]);
-  free (P->vpos);
-  free (P->vneg);
-  free (P->scratch);
+  free (P->ub);
+  free (P->cand);
   free (P->ref_off);
   free (P->ref_step);
-  free (P->cand);
 }
 
-void
-credo__ev_pop_deliver (credo_ev_pop *P, size_t syn, int sign, double off,
-                       const uint32_t *post, const double *w, size_t k0,
-                       size_t k1)
+static inline double
+max2 (double a, double b)
 {
-  double s = P->h - off, a = exp (-s / P->tau[syn]), b = resp (P, syn, s);
-  double *acc = P->acc[syn];
-  double *vs = sign >= 0 ? P->vpos : P->vneg;
-  if (sign != 0)
+  return a > b ? a : b; /* maxsd; fmax is a call (NaN rules) */
+}
+
+/* The propagator's and the bound's constants of one population. */
+typedef struct bulk_consts
+{
+  double v_inf, P_mm, v_reset, Pem, Pee, Pim, Pii, kd;
+} bulk_consts;
+
+/* The bulk update of two currents in one pass, vectorisable: per unit
+ * the propagator and the bound (each term's larger end value: v's
+ * relaxation at one end, a current's PSP from 0 to its value at the end),
+ * without branches.  The arrays are parameters so that `restrict` holds. */
+#if defined __x86_64__ && defined __GNUC__ && !defined __clang__
+/* the one loop that touches every unit every step: vectorised, with AVX2
+ * where the CPU has it */
+__attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
+#endif
+static void
+bulk2 (size_t n, const double *restrict v0, const double *restrict e0,
+       const double *restrict q0, double *restrict v1, double *restrict e1,
+       double *restrict q1, const double *restrict rs, double *restrict ub,
+       bulk_consts c)
+{
+  for (size_t i = 0; i < n; i++)
     {
-      /* one sign: one add per synapse into each of two arrays */
-      for (size_t k = k0; k < k1; k++)
-        {
-          acc[post[k]] += w[k] * a;
-          vs[post[k]] += w[k] * b;
-        }
-      return;
-    }
-  for (size_t k = k0; k < k1; k++)
-    {
-      acc[post[k]] += w[k] * a;
-      (w[k] > 0 ? P->vpos : P->vneg)[post[k]] += w[k] * b;
+      double u = v0[i] - c.v_inf, um = u * c.P_mm;
+      double de = e0[i] * c.Pem, dq = q0[i] * c.Pim;
+      double b = c.v_inf + max2 (u, um) + max2 (de, 0.0) + max2 (dq, 0.0);
+      double v = c.v_inf + um + de + dq;
+      double r = rs[i];
+      v1[i] = r > c.kd ? c.v_reset : v; /* refractory all step: held */
+      e1[i] = e0[i] * c.Pee;
+      q1[i] = q0[i] * c.Pii;
+      /* refractory all step: -inf, never a candidate; until inside it:
+       * +inf, always one */
+      ub[i] = r < c.kd ? b : r == c.kd ? HUGE_VAL : -HUGE_VAL;
     }
 }
 
@@ -161,45 +163,95 @@ credo__ev_pop_bulk (credo_ev_pop *P, const double *y0, double *y1,
 {
   size_t n = P->n, off = P->sp->offset;
   const double *v0 = y0 + off + (size_t) P->var_v * n;
-  double *v1 = y1 + off + (size_t) P->var_v * n, *A = P->scratch;
-  const double v_inf = P->v_inf, P_mm = P->P_mm;
-  /* rounding may lower the bound by a few ulps: a margin keeps it strict */
-  const double th = P->v_th - 1e-9 * (1 + fabs (P->v_th));
-  double *vpos = P->vpos, *vneg = P->vneg;
+  double *v1 = y1 + off + (size_t) P->var_v * n, kd = (double) k;
+  if (P->n_syn == 2)
+    {
+      const double *e0 = y0 + off + (size_t) P->var_i[0] * n;
+      const double *q0 = y0 + off + (size_t) P->var_i[1] * n;
+      bulk_consts c = { P->v_inf, P->P_mm, P->v_reset, P->P_km[0],
+                        P->P_kk[0], P->P_km[1], P->P_kk[1], kd };
+      bulk2 (n, v0, e0, q0, v1, y1 + off + (size_t) P->var_i[0] * n,
+             y1 + off + (size_t) P->var_i[1] * n, P->ref_step, P->ub, c);
+      return;
+    }
   for (size_t i = 0; i < n; i++)
     {
-      A[i] = v0[i] - v_inf;
-      v1[i] = v_inf + A[i] * P_mm + vpos[i] + vneg[i];
+      double u = v0[i] - P->v_inf, um = u * P->P_mm;
+      v1[i] = P->v_inf + um;
+      P->ub[i] = P->v_inf + max2 (u, um);
     }
-  /* the bound's current part goes to vneg (free after the line above):
-   * I R_k(s) is monotone over the step, from 0 to I P_km */
-  for (size_t i = 0; i < n; i++)
-    vneg[i] = 0;
   for (size_t s = 0; s < P->n_syn; s++)
     {
       const double *I0 = y0 + off + (size_t) P->var_i[s] * n;
-      double *I1 = y1 + off + (size_t) P->var_i[s] * n, *acc = P->acc[s];
-      const double Pkm = P->P_km[s], Pkk = P->P_kk[s];
+      double *I1 = y1 + off + (size_t) P->var_i[s] * n;
       for (size_t i = 0; i < n; i++)
         {
-          double I = I0[i], dv = I * Pkm;
+          double dv = I0[i] * P->P_km[s];
           v1[i] += dv;
-          vneg[i] += fmax (dv, 0.0);
-          I1[i] = I * Pkk + acc[i];
-          acc[i] = 0;
+          P->ub[i] += max2 (dv, 0.0);
+          I1[i] = I0[i] * P->P_kk[s];
         }
     }
-  P->n_cand = 0;
   for (size_t i = 0; i < n; i++)
     {
-      double ub = v_inf + fmax (A[i], A[i] * P_mm) + vneg[i] + vpos[i];
-      long long rs = P->ref_step[i];
-      vpos[i] = vneg[i] = 0;
-      if (rs > k)
-        v1[i] = P->v_reset; /* refractory through the whole step */
-      else if (rs == k || ub >= th)
-        P->cand[P->n_cand++] = (uint32_t) i;
+      double rs = P->ref_step[i];
+      if (rs > kd)
+        v1[i] = P->v_reset;
+      P->ub[i] = rs < kd ? P->ub[i] : rs == kd ? HUGE_VAL : -HUGE_VAL;
     }
+}
+
+void
+credo__ev_pop_deliver (credo_ev_pop *P, double *y1, long long k, size_t syn,
+                       double off, const uint32_t *post, const double *w,
+                       size_t j0, size_t j1)
+{
+  size_t n = P->n, o = P->sp->offset;
+  double s = P->h - off, a = exp (-s / P->tau[syn]), b = resp (P, syn, s);
+  double *v1 = y1 + o + (size_t) P->var_v * n;
+  double *I1 = y1 + o + (size_t) P->var_i[syn] * n, kd = (double) k;
+  for (size_t j = j0; j < j1; j++)
+    {
+      uint32_t i = post[j];
+      double dv = w[j] * b;
+      I1[i] += w[j] * a;
+      if (P->ref_step[i] > kd)
+        continue; /* v held all step */
+      v1[i] += dv;
+      if (dv > 0)
+        P->ub[i] += dv;
+    }
+}
+
+/* Whether any of n bounds reaches th: an OR of vector compares. */
+#if defined __x86_64__ && defined __GNUC__ && !defined __clang__
+__attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
+#endif
+static int
+any_at (const double *restrict ub, size_t n, double th)
+{
+  int any = 0;
+  for (size_t j = 0; j < n; j++)
+    any |= ub[j] >= th;
+  return any;
+}
+
+void
+credo__ev_pop_candidates (credo_ev_pop *P)
+{
+  size_t n = P->n, m = 0;
+  const double *ub = P->ub, th = P->th;
+  /* 64 units at a time: most blocks have none */
+  for (size_t i = 0; i < n; i += 64)
+    {
+      size_t end = i + 64 < n ? i + 64 : n;
+      if (!any_at (ub + i, end - i, th))
+        continue;
+      for (size_t j = i; j < end; j++)
+        if (ub[j] >= th)
+          P->cand[m++] = (uint32_t) j;
+    }
+  P->n_cand = m;
 }
 
 /* ---- the exact path ------------------------------------------------------ */
@@ -212,92 +264,94 @@ typedef struct traj
   long *evals;
 } traj;
 
-static double
-traj_v (const traj *x, double s)
+/* The trajectory at s: v, and each monotone term of v - v_inf and of
+ * dv/ds (0: the relaxation, 1 + k: current k), so that two points bound
+ * the interval between them without more exponentials. */
+typedef struct point
 {
-  const credo_ev_pop *P = x->P;
-  double v = P->v_inf + (x->v - P->v_inf) * exp (-s / P->tau_m);
-  for (size_t k = 0; k < P->n_syn; k++)
-    v += x->I[k] * resp (P, k, s);
-  (*x->evals)++;
-  return v;
-}
+  double s, v, t[1 + CREDO_EV_MAX_SYN], d[1 + CREDO_EV_MAX_SYN];
+} point;
 
-/* dv/ds at s, given v(s). */
-static double
-traj_dv (const traj *x, double s, double v)
+static point
+traj_at (const traj *x, double s)
 {
   const credo_ev_pop *P = x->P;
-  double d = P->v_inf - v;
-  for (size_t k = 0; k < P->n_syn; k++)
-    d += x->I[k] * exp (-s / P->tau[k]);
-  return d / P->tau_m;
-}
-
-/* Upper bound on v and lower bound on dv/ds over [a, b] (inside a step,
- * where every term is monotone). */
-static void
-traj_bounds (const traj *x, double a, double b, double *vmax, double *dmin)
-{
-  const credo_ev_pop *P = x->P;
-  double u = x->v - P->v_inf;
-  double ea = u * exp (-a / P->tau_m), eb = u * exp (-b / P->tau_m);
-  double ub = P->v_inf + fmax (ea, eb);
-  double lb = -fmax (ea, eb) / P->tau_m;
+  point q;
+  q.s = s;
+  q.t[0] = (x->v - P->v_inf) * exp (-s / P->tau_m);
+  q.d[0] = -q.t[0] / P->tau_m;
+  q.v = P->v_inf + q.t[0];
   for (size_t k = 0; k < P->n_syn; k++)
     {
-      double I = x->I[k];
-      ub += fmax (I * resp (P, k, a), I * resp (P, k, b));
-      lb += fmin (I * resp_slope (P, k, a), I * resp_slope (P, k, b));
+      double r = resp (P, k, s);
+      q.t[1 + k] = x->I[k] * r;
+      q.d[1 + k] = x->I[k] * (exp (-s / P->tau[k]) - r) / P->tau_m;
+      q.v += q.t[1 + k];
     }
-  *vmax = ub;
-  *dmin = lb;
+  (*x->evals)++;
+  return q;
+}
+
+static double
+slope (const traj *x, const point *q)
+{
+  double d = 0;
+  for (size_t k = 0; k <= x->P->n_syn; k++)
+    d += q->d[k];
+  return d;
 }
 
 /* The crossing in (lo, hi] of a v increasing there, v(lo) < th <= v(hi):
- * Newton steps kept inside the bracket, else bisection, to a bracket of
- * 1e-14 ms. */
+ * Newton steps kept inside the bracket, else bisection, to 1e-15 ms or
+ * to where rounding in v decides (about 1e-14 ms at a slope of 1 mV/ms). */
 static double
-crossing (const traj *x, double lo, double vlo, double hi, double vhi)
+crossing (const traj *x, const point *a, const point *b)
 {
-  double th = x->P->v_th;
-  double s = lo + (hi - lo) * (th - vlo) / (vhi - vlo);
+  const credo_ev_pop *P = x->P;
+  double th = P->v_th, lo = a->s, hi = b->s;
+  double s = lo + (hi - lo) * (th - a->v) / (b->v - a->v);
   for (int it = 0; it < 200; it++)
     {
-      double v = traj_v (x, s), sn;
-      if (v >= th)
+      point q = traj_at (x, s);
+      double sn = s - (q.v - th) / slope (x, &q);
+      if (q.v >= th)
         hi = s;
       else
         lo = s;
-      sn = s - (v - th) / traj_dv (x, s, v);
       if (!(sn >= lo && sn <= hi))
         sn = 0.5 * (lo + hi);
-      if (fabs (sn - s) < 1e-15 || hi - lo < 1e-14)
+      /* done when the step is below 1e-15 ms or v's rounding decides it */
+      if (fabs (sn - s) < 1e-15 || hi - lo < 1e-14
+          || fabs (q.v - th) <= 4e-16 * (fabs (th) + fabs (P->v_inf)))
         return sn;
       s = sn;
     }
   return hi;
 }
 
-/* The first s in (a, b] with v(s) = th, given v(a) = va < th and
- * v(b) = vb; -1 when there is none. */
+/* The first s in (a, b] with v(s) = th, given v(a) < th; -1 when there is
+ * none.  Every term is monotone on [a, b]: the larger (smaller) end values
+ * bound v from above and dv/ds from both sides. */
 static double
-first_crossing (const traj *x, double a, double va, double b, double vb,
-                int depth)
+first_crossing (const traj *x, const point *a, const point *b, int depth)
 {
-  double th = x->P->v_th, vmax, dmin, m, vm, r;
-  traj_bounds (x, a, b, &vmax, &dmin);
-  if (vb < th && vmax < th)
-    return -1;
-  if (vb >= th && (dmin > 0 || depth > 60))
-    return crossing (x, a, va, b, vb);
-  if (depth > 60)
-    return -1; /* a touch of the threshold below 1e-18 ms: no spike */
-  m = 0.5 * (a + b);
-  vm = traj_v (x, m);
-  if ((r = first_crossing (x, a, va, m, vm, depth + 1)) >= 0 || vm >= th)
+  const credo_ev_pop *P = x->P;
+  double th = P->v_th, vmax = P->v_inf, dmin = 0, dmax = 0, r;
+  point m;
+  for (size_t k = 0; k <= P->n_syn; k++)
+    {
+      vmax += max2 (a->t[k], b->t[k]);
+      dmin += a->d[k] < b->d[k] ? a->d[k] : b->d[k];
+      dmax += max2 (a->d[k], b->d[k]);
+    }
+  if (b->v >= th && (dmin > 0 || depth > 60))
+    return crossing (x, a, b);
+  if (b->v < th && (vmax < th || dmin >= 0 || dmax <= 0 || depth > 60))
+    return -1; /* below, rising to b or falling from a: no crossing */
+  m = traj_at (x, 0.5 * (a->s + b->s));
+  if ((r = first_crossing (x, a, &m, depth + 1)) >= 0 || m.v >= th)
     return r;
-  return first_crossing (x, m, vm, b, vb, depth + 1);
+  return first_crossing (x, &m, b, depth + 1);
 }
 
 /* Moves the trajectory's start by d (refractory: v held). */
@@ -306,7 +360,7 @@ traj_advance (traj *x, double d, int refractory)
 {
   const credo_ev_pop *P = x->P;
   if (!refractory)
-    x->v = traj_v (x, d);
+    x->v = traj_at (x, d).v;
   for (size_t k = 0; k < P->n_syn; k++)
     x->I[k] *= exp (-d / P->tau[k]);
 }
@@ -318,7 +372,7 @@ credo__ev_unit_exact (credo_ev_pop *P, size_t i, const double *y0,
 {
   size_t n = P->n, off = P->sp->offset, e = 0, n_spk = 0;
   double s = 0, h = P->h, r_end = 0;
-  int refr = P->ref_step[i] == k && P->ref_off[i] > 0;
+  int refr = P->ref_step[i] == (double) k && P->ref_off[i] > 0;
   traj x;
   x.P = P;
   x.evals = &P->n_evals;
@@ -343,10 +397,8 @@ credo__ev_unit_exact (credo_ev_pop *P, size_t i, const double *y0,
             t_spk = 0;
           else if (next > s)
             {
-              double r = first_crossing (&x, 0, x.v, next - s,
-                                         traj_v (&x, next - s), 0);
-              if (r >= 0)
-                t_spk = r;
+              point a = traj_at (&x, 0), b = traj_at (&x, next - s);
+              t_spk = first_crossing (&x, &a, &b, 0);
             }
           if (t_spk >= 0)
             {
@@ -362,7 +414,7 @@ credo__ev_unit_exact (credo_ev_pop *P, size_t i, const double *y0,
               {
                 double o = s + P->tref_off;
                 long long c = (long long) floor (o / h);
-                P->ref_step[i] = k + P->tref_steps + c;
+                P->ref_step[i] = (double) (k + P->tref_steps + c);
                 P->ref_off[i] = o - (double) c * h;
               }
               continue;

@@ -93,18 +93,6 @@ synapses_of_matrix (credo_proj *pr)
   return 0;
 }
 
-static int
-weight_sign (const double *w, size_t n)
-{
-  int pos = 0, neg = 0;
-  for (size_t k = 0; k < n; k++)
-    {
-      pos |= w[k] > 0;
-      neg |= w[k] < 0;
-    }
-  return pos && neg ? 0 : neg ? -1 : 1;
-}
-
 /* The synaptic current of the post model that input port `port` jumps. */
 static size_t
 syn_of_port (const credo_spiking_desc *d, int port)
@@ -136,7 +124,9 @@ credo__spk_build (credo_net *net)
     {
       const credo_pop *pop = &net->pops[p];
       pops[p] = (credo_spk_pop){ pop->model->spiking, pop->spec->params,
-                                 pop->n, pop->offset, pop->spec->name };
+                                 pop->n, pop->offset, pop->spec->name,
+                                 pop->spec->n_spikes, pop->spec->spike_times,
+                                 pop->spec->spike_units };
     }
   for (size_t k = 0; k < net->n_projs; k++)
     {
@@ -149,7 +139,6 @@ credo__spk_build (credo_net *net)
       projs[k].syn = syn_of_port (pr->post->model->spiking,
                                   pr->spec->post_port);
       projs[k].delay = pr->spec->delay;
-      projs[k].sign = weight_sign (pr->syn_w, pr->nnz);
       projs[k].ptr = pr->syn_ptr;
       projs[k].post_idx = pr->syn_post;
       projs[k].w = pr->syn_w;

@@ -27,6 +27,10 @@ typedef struct credo_spk_pop
   const double *p;  /* its parameters */
   size_t n, offset; /* units; the first state index in y */
   const char *name; /* for messages */
+  /* a source replaying spikes: n_spikes times (sorted) and their units */
+  size_t n_spikes;
+  const double *spike_times;
+  const uint32_t *spike_units;
 } credo_spk_pop;
 
 /* A projection between spiking populations: spikes of presynaptic unit j
@@ -36,7 +40,6 @@ typedef struct credo_spk_proj
 {
   size_t pre, post, syn;
   double delay;
-  int sign;                 /* 1: every w >= 0, -1: every w <= 0, 0: mixed */
   const size_t *ptr;        /* [n_pre + 1] */
   const uint32_t *post_idx; /* increasing within a row */
   const double *w;

@@ -18,7 +18,8 @@
 
 /* ---- populations ------------------------------------------------------- */
 
-static const char *const pop_keys[] = { "model", "size", "params", NULL };
+static const char *const pop_keys[] = { "model", "size", "params", "spikes",
+                                        NULL };
 
 /* Reads the params group of population `ps` (defaults first), then runs the
  * model's cross-parameter check. */
@@ -168,7 +169,8 @@ credo__spec_populations (spec_parser *p, config_setting_t *s)
                                         sizeof *ps->params)))
         return credo__spec_nomem (p);
       if ((rc = parse_params (p, ps, g, config_setting_get_member (g,
-                                                                 "params"))))
+                                                                 "params")))
+          || (rc = credo__spec_pop_spikes (p, g, ps)))
         return rc;
     }
   return 0;

@@ -155,5 +155,8 @@ int credo__spec_solver (spec_parser *p, config_setting_t *s);
 int credo__spec_proj_spiking (spec_parser *p, const config_setting_t *g,
                               credo_proj_spec *pj);
 int credo__spec_check_spiking (spec_parser *p);
+/* A replay population's `spikes` (and no other population's). */
+int credo__spec_pop_spikes (spec_parser *p, const config_setting_t *pop,
+                            credo_pop_spec *ps);
 
 #endif /* CREDO_SPEC_PARSE_H */

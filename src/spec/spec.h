@@ -12,6 +12,8 @@
 #ifndef CREDO_SPEC_H
 #define CREDO_SPEC_H
 
+#include <stdint.h>
+
 #include "base/base.h"
 #include "credo/rule.h"
 
@@ -24,6 +26,10 @@ typedef struct credo_pop_spec
   const credo_model_type *model;
   size_t size;
   double *params; /* model->n_param values */
+  /* a replay's spikes, sorted by time (spec/spiking.c) */
+  size_t n_spikes;
+  double *spike_times; /* ms, >= 0 */
+  uint32_t *spike_units;
   credo_loc loc;
 } credo_pop_spec;
 

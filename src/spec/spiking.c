@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "engine/engine.h"
 #include "spec/parse.h"
@@ -163,4 +164,138 @@ credo__spec_check_spiking (spec_parser *p)
       return loc_err (p, &spec->projs[k].loc, "random connectivity needs "
                       "spiking populations (solver.engine = \"event\")");
   return 0;
+}
+
+/* ---- a replay's spikes ------------------------------------------ */
+
+static const char *const spikes_keys[] = { "times", "units", "file",
+                                           "population", NULL };
+
+/* From a file: rows (unit, time) of a CSV (one column: times of unit 0),
+ * or /spikes/<population>/{node_ids,timestamps} of a credo file. */
+static int
+spikes_from_file (spec_parser *p, const config_setting_t *g,
+                  credo_pop_spec *ps, double **t, double **u, size_t *n)
+{
+  const config_setting_t *s = config_setting_get_member (g, "file");
+  const char *file, *pop = NULL;
+  char *path, ds[600];
+  size_t r, c, r2, c2;
+  int rc, h5, found;
+  double *m = NULL;
+  if ((rc = credo__spec_str (p, s, &file)))
+    return rc;
+  if ((h5 = credo__spec_data_kind (p, s, file, "spike file")) < 0)
+    return CREDO_ECONFIG;
+  if ((rc = credo__spec_opt_str (p, g, "population", &pop, &found)))
+    return rc;
+  if (found != h5)
+    return credo__spec_err (p, found ? config_setting_get_member (g, "population") : s,
+                            found ? "'population' names the /spikes group of "
+                                    "an HDF5 file, not of a CSV"
+                                  : "an HDF5 spike file needs 'population' "
+                                    "(its /spikes/<population>)");
+  if (!(path = credo__spec_resolve (p, file)))
+    return credo__spec_nomem (p);
+  if (!h5)
+    {
+      rc = credo__read_matrix (p->ctx, path, NULL, &m, &r, &c);
+      if (rc == 0 && c != 1 && c != 2)
+        rc = credo__spec_err (p, s, "spike file '%s' must have 1 (times) or "
+                              "2 (unit, time) columns, not %zu", file, c);
+      if (rc == 0 && (!(*t = credo__calloc (r + 1, sizeof **t))
+                      || !(*u = credo__calloc (r + 1, sizeof **u))))
+        rc = CREDO_ENOMEM;
+      for (size_t k = 0; rc == 0 && k < r; k++)
+        {
+          (*t)[k] = m[k * c + c - 1];
+          (*u)[k] = c == 2 ? m[k * c] : 0;
+        }
+      free (m);
+      *n = r;
+    }
+  else
+    {
+      snprintf (ds, sizeof ds, "/spikes/%s/timestamps", pop);
+      rc = credo__read_matrix (p->ctx, path, ds, t, &r, &c);
+      snprintf (ds, sizeof ds, "/spikes/%s/node_ids", pop);
+      if (rc == 0)
+        rc = credo__read_matrix (p->ctx, path, ds, u, &r2, &c2);
+      if (rc == 0 && (c != 1 || c2 != 1 || r2 != r))
+        rc = credo__spec_err (p, s, "'%s': /spikes/%s has timestamps and "
+                              "node_ids of different shapes", file, pop);
+      *n = r;
+    }
+  free (path);
+  (void) ps;
+  return rc == CREDO_ECONFIG || rc == CREDO_EIO ? credo__spec_file_err (p, s, rc)
+                                                : rc;
+}
+
+/* From arrays in the config. */
+static int
+spikes_from_arrays (spec_parser *p, const config_setting_t *g, double **t,
+                    double **u, size_t *n)
+{
+  const config_setting_t *s = config_setting_get_member (g, "times");
+  const config_setting_t *su = config_setting_get_member (g, "units");
+  size_t nu;
+  int rc;
+  if (!s)
+    return credo__spec_err (p, g, "'spikes' needs 'times' or 'file'");
+  if ((rc = credo__spec_num_vec (p, s, 0, t, n)))
+    return rc;
+  if (!su)
+    return (*u = credo__calloc (*n, sizeof **u)) ? 0 : credo__spec_nomem (p);
+  if ((rc = credo__spec_num_vec (p, su, *n, u, &nu)))
+    return rc;
+  return 0;
+}
+
+int
+credo__spec_pop_spikes (spec_parser *p, const config_setting_t *pop,
+                        credo_pop_spec *ps)
+{
+  const config_setting_t *g = config_setting_get_member (pop, "spikes");
+  const credo_spiking_desc *d = ps->model->spiking;
+  double *t = NULL, *u = NULL;
+  size_t n = 0;
+  int rc;
+  if (!g != !(d && d->source == 2))
+    return credo__spec_err (p, g ? g : pop, g
+                            ? "only replay populations take 'spikes'"
+                            : "a replay population needs 'spikes'");
+  if (!g)
+    return 0;
+  if ((rc = credo__spec_check_keys (p, g, "spikes", spikes_keys)))
+    return rc;
+  rc = config_setting_get_member (g, "file")
+           ? spikes_from_file (p, g, ps, &t, &u, &n)
+           : spikes_from_arrays (p, g, &t, &u, &n);
+  if (rc == 0 && (!(ps->spike_times = credo__calloc (n + 1, sizeof (double)))
+                  || !(ps->spike_units = credo__calloc (n + 1,
+                                                        sizeof (uint32_t)))))
+    rc = credo__spec_nomem (p);
+  for (size_t k = 0; rc == 0 && k < n; k++)
+    {
+      if (!(t[k] >= 0 && isfinite (t[k])))
+        rc = credo__spec_err (p, g, "spike %zu: time %g ms is negative or "
+                              "not finite", k, t[k]);
+      else if (k > 0 && t[k] < t[k - 1])
+        rc = credo__spec_err (p, g, "spike %zu: times must be sorted, but "
+                              "%g ms follows %g ms", k, t[k], t[k - 1]);
+      else if (!(u[k] >= 0 && u[k] < (double) ps->size && u[k] == floor (u[k])))
+        rc = credo__spec_err (p, g, "spike %zu: unit %g is not in [0, %zu)",
+                              k, u[k], ps->size);
+      else
+        {
+          ps->spike_times[k] = t[k];
+          ps->spike_units[k] = (uint32_t) u[k];
+        }
+    }
+  if (rc == 0)
+    ps->n_spikes = n;
+  free (t);
+  free (u);
+  return rc;
 }
