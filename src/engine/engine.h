@@ -83,6 +83,7 @@ typedef struct credo_engine_type
  * < h, so that delays and refractory ends add exactly. */
 
 #define CREDO_EV_MAX_SYN 4
+#define CREDO_EV_CHUNK 64
 
 typedef struct credo_ev_pop
 {
@@ -103,6 +104,7 @@ typedef struct credo_ev_pop
    * for units whose refractoriness ends in it, -inf for units refractory
    * throughout; the units it puts at the threshold, listed in cand */
   double *ub;
+  unsigned char *hot; /* per chunk of CREDO_EV_CHUNK units: one reaches it */
   uint32_t *cand;
   size_t n_cand;
   /* refractory until step ref_step (a whole number) plus ref_off */
@@ -127,12 +129,14 @@ void credo__ev_pop_free (credo_ev_pop *pop);
  * reaches it) or leave refractoriness in the step. */
 void credo__ev_pop_bulk (credo_ev_pop *pop, const double *y0, double *y1,
                          long long k);
-/* Then the inputs of step k at offset `off` with weights w[j] onto units
- * post[j] of current syn (j in [j0, j1)): their effect at the step's end
- * into y1 (one add per synapse and variable), and into the bound. */
+/* Then the inputs of step k at offset `off` with weights w[j] (w NULL:
+ * all w_all) onto units post[j] of current syn (j in [j0, j1)): their
+ * effect at the step's end into y1 (one add per synapse and variable), and
+ * into the bound. */
 void credo__ev_pop_deliver (credo_ev_pop *pop, double *y1, long long k,
                             size_t syn, double off, const uint32_t *post,
-                            const double *w, size_t j0, size_t j1);
+                            const double *w, double w_all, size_t j0,
+                            size_t j1);
 /* Then the flagged units into pop->cand (flags cleared). */
 void credo__ev_pop_candidates (credo_ev_pop *pop);
 /* At most this many spikes of one unit within one step (t_ref < dt). */

@@ -237,7 +237,7 @@ synapse (const credo_spk_proj *pr, uint32_t pre, uint32_t i)
   const uint32_t *row = pr->post_idx + pr->ptr[pre];
   const uint32_t *at = bsearch (&i, row, pr->ptr[pre + 1] - pr->ptr[pre],
                                 sizeof *row, cmp_u32);
-  return at ? &pr->w[at - pr->post_idx] : NULL;
+  return !at ? NULL : pr->w ? &pr->w[at - pr->post_idx] : &pr->w_all;
 }
 
 static int
@@ -417,7 +417,7 @@ step (event_engine *e, const credo_observer *obs)
     {
       const credo_spk_proj *pr = &net->projs[sl->a[a].proj];
       credo__ev_pop_deliver (&e->pops[pr->post], e->y1, e->k, pr->syn,
-                             sl->a[a].off, pr->post_idx, pr->w,
+                             sl->a[a].off, pr->post_idx, pr->w, pr->w_all,
                              pr->ptr[sl->a[a].pre], pr->ptr[sl->a[a].pre + 1]);
     }
   for (size_t p = 0; p < net->n_pops; p++)

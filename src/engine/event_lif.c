@@ -13,7 +13,7 @@
  *   v(s) = v_inf + (v - v_inf) e^{-s/tau_m} + sum_k I_k R_k(s),
  *   R_k(s) = e^{-s/tau_m} expm1(s delta_k) / (tau_m delta_k),
  *   delta_k = 1/tau_m - 1/tau_k,
- (expm1 keeps R_k exact also as tau_k -> tau_m, where R_k(s) =
+ * (expm1 keeps R_k exact also as tau_k -> tau_m, where R_k(s) =
  * s/tau_m e^{-s/tau_m}).  R_k rises up to its peak and is concave up to
  * twice that, so while the step h is shorter than every peak, each term of
  * v(s) and of dv/ds is monotone on any interval of a step: the sum of each
@@ -93,9 +93,10 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
   P->th = P->v_th - 1e-9 * (1 + fabs (P->v_th));
   P->ub = credo__calloc (n, sizeof (double));
   P->cand = credo__calloc (n, sizeof (uint32_t));
+  P->hot = credo__calloc (n / CREDO_EV_CHUNK + 1, 1);
   P->ref_off = credo__calloc (n, sizeof (double));
   P->ref_step = credo__calloc (n, sizeof (double));
-  if (P->ub && P->cand && P->ref_off && P->ref_step)
+  if (P->ub && P->cand && P->hot && P->ref_off && P->ref_step)
     {
       for (size_t i = 0; i < n; i++)
         P->ref_step[i] = -1; /* not refractory */
@@ -110,6 +111,7 @@ credo__ev_pop_free (credo_ev_pop *P)
 {
   free (P->ub);
   free (P->cand);
+  free (P->hot);
   free (P->ref_off);
   free (P->ref_step);
 }
@@ -123,7 +125,7 @@ max2 (double a, double b)
 /* The propagator's and the bound's constants of one population. */
 typedef struct bulk_consts
 {
-  double v_inf, P_mm, v_reset, Pem, Pee, Pim, Pii, kd;
+  double v_inf, P_mm, v_reset, Pem, Pee, Pim, Pii, kd, th;
 } bulk_consts;
 
 /* The bulk update of two currents in one pass, vectorisable: per unit
@@ -133,14 +135,16 @@ typedef struct bulk_consts
 #if defined __x86_64__ && defined __GNUC__ && !defined __clang__
 /* the one loop that touches every unit every step: vectorised, with AVX2
  * where the CPU has it */
-__attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
+__attribute__ ((target_clones ("avx512f", "avx2", "default"),
+                 optimize ("O3")))
 #endif
-static void
+static int
 bulk2 (size_t n, const double *restrict v0, const double *restrict e0,
        const double *restrict q0, double *restrict v1, double *restrict e1,
        double *restrict q1, const double *restrict rs, double *restrict ub,
        bulk_consts c)
 {
+  int hot = 0;
   for (size_t i = 0; i < n; i++)
     {
       double u = v0[i] - c.v_inf, um = u * c.P_mm;
@@ -153,8 +157,11 @@ bulk2 (size_t n, const double *restrict v0, const double *restrict e0,
       q1[i] = q0[i] * c.Pii;
       /* refractory all step: -inf, never a candidate; until inside it:
        * +inf, always one */
-      ub[i] = r < c.kd ? b : r == c.kd ? HUGE_VAL : -HUGE_VAL;
+      b = r < c.kd ? b : r == c.kd ? HUGE_VAL : -HUGE_VAL;
+      ub[i] = b;
+      hot |= b >= c.th;
     }
+  return hot;
 }
 
 void
@@ -169,9 +176,18 @@ credo__ev_pop_bulk (credo_ev_pop *P, const double *y0, double *y1,
       const double *e0 = y0 + off + (size_t) P->var_i[0] * n;
       const double *q0 = y0 + off + (size_t) P->var_i[1] * n;
       bulk_consts c = { P->v_inf, P->P_mm, P->v_reset, P->P_km[0],
-                        P->P_kk[0], P->P_km[1], P->P_kk[1], kd };
-      bulk2 (n, v0, e0, q0, v1, y1 + off + (size_t) P->var_i[0] * n,
-             y1 + off + (size_t) P->var_i[1] * n, P->ref_step, P->ub, c);
+                        P->P_kk[0], P->P_km[1], P->P_kk[1], kd, P->th };
+      double *e1 = y1 + off + (size_t) P->var_i[0] * n;
+      double *q1 = y1 + off + (size_t) P->var_i[1] * n;
+      /* by chunks, each telling whether it holds a candidate */
+      for (size_t i = 0; i < n; i += CREDO_EV_CHUNK)
+        {
+          size_t m = n - i < CREDO_EV_CHUNK ? n - i : CREDO_EV_CHUNK;
+          P->hot[i / CREDO_EV_CHUNK]
+              = (unsigned char) bulk2 (m, v0 + i, e0 + i, q0 + i, v1 + i,
+                                       e1 + i, q1 + i, P->ref_step + i,
+                                       P->ub + i, c);
+        }
       return;
     }
   for (size_t i = 0; i < n; i++)
@@ -199,41 +215,49 @@ credo__ev_pop_bulk (credo_ev_pop *P, const double *y0, double *y1,
         v1[i] = P->v_reset;
       P->ub[i] = rs < kd ? P->ub[i] : rs == kd ? HUGE_VAL : -HUGE_VAL;
     }
+  memset (P->hot, 1, (n + CREDO_EV_CHUNK - 1) / CREDO_EV_CHUNK);
 }
 
 void
 credo__ev_pop_deliver (credo_ev_pop *P, double *y1, long long k, size_t syn,
                        double off, const uint32_t *post, const double *w,
-                       size_t j0, size_t j1)
+                       double w_all, size_t j0, size_t j1)
 {
   size_t n = P->n, o = P->sp->offset;
   double s = P->h - off, a = exp (-s / P->tau[syn]), b = resp (P, syn, s);
   double *v1 = y1 + o + (size_t) P->var_v * n;
   double *I1 = y1 + o + (size_t) P->var_i[syn] * n, kd = (double) k;
+  const double *rs = P->ref_step;
+  double *ub = P->ub;
+  if (!w)
+    {
+      /* one weight: the same two numbers for every target */
+      double dI = w_all * a, dv = w_all * b, dub = dv > 0 ? dv : 0;
+      for (size_t j = j0; j < j1; j++)
+        {
+          uint32_t i = post[j];
+          I1[i] += dI;
+          if (rs[i] > kd)
+            continue; /* v held all step */
+          v1[i] += dv;
+          ub[i] += dub;
+          if (ub[i] >= P->th)
+            P->hot[i / CREDO_EV_CHUNK] = 1;
+        }
+      return;
+    }
   for (size_t j = j0; j < j1; j++)
     {
       uint32_t i = post[j];
       double dv = w[j] * b;
       I1[i] += w[j] * a;
-      if (P->ref_step[i] > kd)
-        continue; /* v held all step */
+      if (rs[i] > kd)
+        continue;
       v1[i] += dv;
-      if (dv > 0)
-        P->ub[i] += dv;
+      ub[i] += dv > 0 ? dv : 0;
+      if (ub[i] >= P->th)
+        P->hot[i / CREDO_EV_CHUNK] = 1;
     }
-}
-
-/* Whether any of n bounds reaches th: an OR of vector compares. */
-#if defined __x86_64__ && defined __GNUC__ && !defined __clang__
-__attribute__ ((target_clones ("avx2", "default"), optimize ("O3")))
-#endif
-static int
-any_at (const double *restrict ub, size_t n, double th)
-{
-  int any = 0;
-  for (size_t j = 0; j < n; j++)
-    any |= ub[j] >= th;
-  return any;
 }
 
 void
@@ -241,12 +265,11 @@ credo__ev_pop_candidates (credo_ev_pop *P)
 {
   size_t n = P->n, m = 0;
   const double *ub = P->ub, th = P->th;
-  /* 64 units at a time: most blocks have none */
-  for (size_t i = 0; i < n; i += 64)
+  for (size_t i = 0; i < n; i += CREDO_EV_CHUNK)
     {
-      size_t end = i + 64 < n ? i + 64 : n;
-      if (!any_at (ub + i, end - i, th))
-        continue;
+      size_t end = i + CREDO_EV_CHUNK < n ? i + CREDO_EV_CHUNK : n;
+      if (!P->hot[i / CREDO_EV_CHUNK])
+        continue; /* most chunks hold none */
       for (size_t j = i; j < end; j++)
         if (ub[j] >= th)
           P->cand[m++] = (uint32_t) j;

@@ -93,6 +93,15 @@ synapses_of_matrix (credo_proj *pr)
   return 0;
 }
 
+static int
+all_equal (const double *w, size_t n)
+{
+  for (size_t k = 1; k < n; k++)
+    if (w[k] != w[0])
+      return 0;
+  return 1;
+}
+
 /* The synaptic current of the post model that input port `port` jumps. */
 static size_t
 syn_of_port (const credo_spiking_desc *d, int port)
@@ -142,6 +151,9 @@ credo__spk_build (credo_net *net)
       projs[k].ptr = pr->syn_ptr;
       projs[k].post_idx = pr->syn_post;
       projs[k].w = pr->syn_w;
+      /* one weight for all: delivery then reads only the targets */
+      if (pr->nnz && all_equal (pr->syn_w, pr->nnz))
+        projs[k].w = NULL, projs[k].w_all = pr->syn_w[0];
     }
   return 0;
 }

@@ -42,7 +42,8 @@ typedef struct credo_spk_proj
   double delay;
   const size_t *ptr;        /* [n_pre + 1] */
   const uint32_t *post_idx; /* increasing within a row */
-  const double *w;
+  const double *w;          /* NULL: every synapse has the weight w_all */
+  double w_all;
 } credo_spk_proj;
 
 typedef struct credo_spk_net
