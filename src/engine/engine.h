@@ -85,6 +85,14 @@ typedef struct credo_engine_type
 #define CREDO_EV_MAX_SYN 4
 #define CREDO_EV_CHUNK 64
 
+/* One input within a step, for the exact path: at offset `off`, w onto
+ * current `syn`. */
+typedef struct credo_ev_input
+{
+  double off, w;
+  size_t syn;
+} credo_ev_input;
+
 typedef struct credo_ev_pop
 {
   const credo_spk_pop *sp;
@@ -99,12 +107,20 @@ typedef struct credo_ev_pop
   /* the propagator over h: e^{-h/tau_m}, e^{-h/tau_k}, v's response */
   double P_mm, P_kk[CREDO_EV_MAX_SYN], P_km[CREDO_EV_MAX_SYN];
   double th;           /* v_th less a margin for rounding in the bound */
-  /* this step: an upper bound on v over it, plus the positive inputs'
-   * effect at its end (a PSP rises until its peak, later than h); +inf
-   * for units whose refractoriness ends in it, -inf for units refractory
-   * throughout; the units it puts at the threshold, listed in cand */
-  double *ub;
-  unsigned char *hot; /* per chunk of CREDO_EV_CHUNK units: one reaches it */
+  /* this step: how far the inputs arriving in it can raise any v (each
+   * synapse's rise up to the step's end is at most w_max R(h - offset):
+   * a PSP rises until its peak, later than h) */
+  double margin;
+  /* this step: 1 for the units the exact path takes (their upper bound on
+   * v over the step, plus the margin, reaches the threshold, or their
+   * refractoriness ends in it), listed in cand; the bulk leaves their
+   * state at the step's start */
+  float *near;
+  unsigned char *hot; /* per chunk of CREDO_EV_CHUNK units: one is near */
+  /* this step's inputs to near units, kept for the exact path */
+  credo_ev_input *pend;
+  uint32_t *pend_unit;
+  size_t n_pend, cap_pend;
   uint32_t *cand;
   size_t n_cand;
   /* refractory until step ref_step (a whole number) plus ref_off */
@@ -112,42 +128,39 @@ typedef struct credo_ev_pop
   long n_exact, n_evals; /* units integrated exactly, trajectory evals */
 } credo_ev_pop;
 
-/* One input within a step, for the exact path: at offset `off`, w onto
- * current `syn`. */
-typedef struct credo_ev_input
-{
-  double off, w;
-  size_t syn;
-} credo_ev_input;
 
 /* Sets up pop from sp for step h: 0, or -1 with a message in msg. */
 int credo__ev_pop_init (credo_ev_pop *pop, const credo_spk_pop *sp, double h,
                         char *msg, size_t len);
 void credo__ev_pop_free (credo_ev_pop *pop);
-/* Step k for every unit: y1 from y0 by the propagator; flags the units
- * that may cross the threshold (a strict upper bound on v over the step
- * reaches it) or leave refractoriness in the step. */
-void credo__ev_pop_bulk (credo_ev_pop *pop, const double *y0, double *y1,
-                         long long k);
-/* Then the inputs of step k at offset `off` with weights w[j] (w NULL:
- * all w_all) onto units post[j] of current syn (j in [j0, j1)): their
- * effect at the step's end into y1 (one add per synapse and variable), and
- * into the bound. */
-void credo__ev_pop_deliver (credo_ev_pop *pop, double *y1, long long k,
+/* Step k: first the margin, from every input arriving in it (offset
+ * `off`, largest weight w_max onto current syn)... */
+void credo__ev_pop_margin (credo_ev_pop *pop, size_t syn, double off,
+                           double w_max);
+/* ...then every unit in y, in place, by the propagator, except the near
+ * ones (a strict upper bound on v over the step, plus the margin, reaches
+ * the threshold, or refractoriness ends in the step), which keep their
+ * state at the step's start... */
+void credo__ev_pop_bulk (credo_ev_pop *pop, double *y, long long k);
+/* ...then the inputs at offset `off` with weights w[j] (w NULL: all w_all)
+ * onto units post[j] of current syn (j in [j0, j1)): for units not near
+ * their effect at the step's end (one add per synapse and variable), for
+ * the near ones into pop->pend; 0 or CREDO_ENOMEM... */
+int credo__ev_pop_deliver (credo_ev_pop *pop, double *y, long long k,
                             size_t syn, double off, const uint32_t *post,
                             const double *w, double w_all, size_t j0,
                             size_t j1);
-/* Then the flagged units into pop->cand (flags cleared). */
+/* ...then the near units into pop->cand, for the exact path. */
 void credo__ev_pop_candidates (credo_ev_pop *pop);
 /* At most this many spikes of one unit within one step (t_ref < dt). */
 #define CREDO_EV_MAX_SPK_STEP 64
 
-/* Unit i over step k exactly, from its state in y0 and its n_in inputs
- * (sorted by offset), into y1; the offsets of its spikes go to spk (room
+/* Unit i over step k exactly, from its state at the step's start in y and
+ * its n_in inputs (sorted by offset), to the step's end; the offsets of its spikes go to spk (room
  * for CREDO_EV_MAX_SPK_STEP) and their count is returned, or (size_t) -1
  * when they would be more. */
-size_t credo__ev_unit_exact (credo_ev_pop *pop, size_t i, const double *y0,
-                             double *y1, long long k,
+size_t credo__ev_unit_exact (credo_ev_pop *pop, size_t i, double *y,
+                             long long k,
                              const credo_ev_input *in, size_t n_in,
                              double *spk);
 

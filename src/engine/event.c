@@ -62,7 +62,7 @@ typedef struct event_engine
   const credo_spk_net *net;
   double h;
   long long k; /* steps done */
-  double *y, *y1;
+  double *y;
   credo_ev_pop *pops;
   source *src;
   long long *d_steps; /* per projection: the delay as steps + offset */
@@ -170,15 +170,13 @@ engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
   e->h = s->dt;
   e->k = llround (t0 / e->h);
   e->y = credo__calloc (sys->n + 1, sizeof *e->y);
-  e->y1 = credo__calloc (sys->n + 1, sizeof *e->y1);
   e->pops = credo__calloc (e->net->n_pops + 1, sizeof *e->pops);
   e->src = credo__calloc (e->net->n_pops + 1, sizeof *e->src);
   e->d_steps = credo__calloc (e->net->n_projs + 1, sizeof *e->d_steps);
   e->d_off = credo__calloc (e->net->n_projs + 1, sizeof *e->d_off);
-  if (!e->y || !e->y1 || !e->pops || !e->src || !e->d_steps || !e->d_off)
+  if (!e->y || !e->pops || !e->src || !e->d_steps || !e->d_off)
     goto nomem;
   memcpy (e->y, y0, sys->n * sizeof *e->y);
-  memcpy (e->y1, y0, sys->n * sizeof *e->y1);
   for (size_t p = 0; p < e->net->n_pops; p++)
     {
       if (credo__ev_pop_init (&e->pops[p], &e->net->pops[p], e->h, msg,
@@ -224,23 +222,6 @@ engine_reset (void *ve, double t, const double *y)
 }
 
 static int
-cmp_u32 (const void *a, const void *b)
-{
-  uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
-  return (x > y) - (x < y);
-}
-
-/* The weight of the synapse from pre to unit i in projection pr, or NULL. */
-static const double *
-synapse (const credo_spk_proj *pr, uint32_t pre, uint32_t i)
-{
-  const uint32_t *row = pr->post_idx + pr->ptr[pre];
-  const uint32_t *at = bsearch (&i, row, pr->ptr[pre + 1] - pr->ptr[pre],
-                                sizeof *row, cmp_u32);
-  return !at ? NULL : pr->w ? &pr->w[at - pr->post_idx] : &pr->w_all;
-}
-
-static int
 cmp_input (const void *a, const void *b)
 {
   double x = ((const credo_ev_input *) a)->off;
@@ -258,26 +239,25 @@ push_spike (event_engine *e, double off, size_t p, size_t i)
   return 0;
 }
 
-/* Unit i of population p on the exact path, with this step's arrivals. */
+/* Unit i of population p on the exact path, with its inputs of the step
+ * (kept by the delivery). */
 static int
-unit_exact (event_engine *e, size_t p, uint32_t i, const slot *sl)
+unit_exact (event_engine *e, size_t p, uint32_t i)
 {
   credo_ev_pop *P = &e->pops[p];
   size_t n_in = 0, m;
   double offs[CREDO_EV_MAX_SPK_STEP];
-  for (size_t a = 0; a < sl->n; a++)
+  for (size_t a = 0; a < P->n_pend; a++)
     {
-      const credo_spk_proj *pr = &e->net->projs[sl->a[a].proj];
-      const double *w;
-      if (pr->post != p || !(w = synapse (pr, sl->a[a].pre, i)))
+      if (P->pend_unit[a] != i)
         continue;
       if (push ((void **) &e->in, &n_in, &e->cap_in, sizeof *e->in))
         return CREDO_ENOMEM;
-      e->in[n_in - 1] = (credo_ev_input){ sl->a[a].off, *w, pr->syn };
+      e->in[n_in - 1] = P->pend[a];
     }
   if (n_in > 1)
     qsort (e->in, n_in, sizeof *e->in, cmp_input);
-  m = credo__ev_unit_exact (P, i, e->y, e->y1, e->k, e->in, n_in, offs);
+  m = credo__ev_unit_exact (P, i, e->y, e->k, e->in, n_in, offs);
   if (m == (size_t) -1)
     return credo__error (e->sys->ctx, CREDO_ESOLVER,
                          "t = %g ms: unit %u of population '%s' fires more "
@@ -403,22 +383,30 @@ emit (event_engine *e, const credo_observer *obs)
   return 0;
 }
 
-/* One step from t_k to t_{k+1}: y -> y1. */
+/* One step from t_k to t_{k+1}, y in place. */
 static int
 step (event_engine *e, const credo_observer *obs)
 {
   const credo_spk_net *net = e->net;
   slot *sl = &e->ring[e->k % (long long) e->n_ring];
   int rc;
-  for (size_t p = 0; p < net->n_pops; p++)
-    if (!net->pops[p].d->source)
-      credo__ev_pop_bulk (&e->pops[p], e->y, e->y1, e->k);
   for (size_t a = 0; a < sl->n; a++)
     {
       const credo_spk_proj *pr = &net->projs[sl->a[a].proj];
-      credo__ev_pop_deliver (&e->pops[pr->post], e->y1, e->k, pr->syn,
-                             sl->a[a].off, pr->post_idx, pr->w, pr->w_all,
-                             pr->ptr[sl->a[a].pre], pr->ptr[sl->a[a].pre + 1]);
+      credo__ev_pop_margin (&e->pops[pr->post], pr->syn, sl->a[a].off,
+                            pr->w_max);
+    }
+  for (size_t p = 0; p < net->n_pops; p++)
+    if (!net->pops[p].d->source)
+      credo__ev_pop_bulk (&e->pops[p], e->y, e->k);
+  for (size_t a = 0; a < sl->n; a++)
+    {
+      const credo_spk_proj *pr = &net->projs[sl->a[a].proj];
+      if (credo__ev_pop_deliver (&e->pops[pr->post], e->y, e->k, pr->syn,
+                                 sl->a[a].off, pr->post_idx, pr->w,
+                                 pr->w_all, pr->ptr[sl->a[a].pre],
+                                 pr->ptr[sl->a[a].pre + 1]))
+        return credo__error (e->sys->ctx, CREDO_ENOMEM, "out of memory");
     }
   for (size_t p = 0; p < net->n_pops; p++)
     {
@@ -431,7 +419,7 @@ step (event_engine *e, const credo_observer *obs)
         }
       credo__ev_pop_candidates (P);
       for (size_t c = 0; c < P->n_cand; c++)
-        if ((rc = unit_exact (e, p, P->cand[c], sl)))
+        if ((rc = unit_exact (e, p, P->cand[c])))
           return rc == CREDO_ENOMEM
                      ? credo__error (e->sys->ctx, rc, "out of memory")
                      : rc;
@@ -449,10 +437,9 @@ engine_advance (void *ve, double t_stop, const credo_observer *obs)
   int rc;
   while (e->k < k_stop)
     {
-      double *tmp, t, nt;
+      double t, nt;
       if ((rc = step (e, obs)))
         return rc;
-      tmp = e->y, e->y = e->y1, e->y1 = tmp;
       e->k++;
       t = (double) e->k * e->h;
       if (obs->step && (rc = obs->step (obs->ud, t, e->y)))
@@ -523,7 +510,6 @@ engine_free (void *ve)
   free (e->d_steps);
   free (e->d_off);
   free (e->y);
-  free (e->y1);
   free (e->spk);
   free (e->in);
   free (e->ids);

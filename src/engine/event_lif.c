@@ -91,12 +91,12 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
         }
     }
   P->th = P->v_th - 1e-9 * (1 + fabs (P->v_th));
-  P->ub = credo__calloc (n, sizeof (double));
+  P->near = credo__calloc (n, sizeof (float));
   P->cand = credo__calloc (n, sizeof (uint32_t));
   P->hot = credo__calloc (n / CREDO_EV_CHUNK + 1, 1);
   P->ref_off = credo__calloc (n, sizeof (double));
   P->ref_step = credo__calloc (n, sizeof (double));
-  if (P->ub && P->cand && P->hot && P->ref_off && P->ref_step)
+  if (P->near && P->cand && P->hot && P->ref_off && P->ref_step)
     {
       for (size_t i = 0; i < n; i++)
         P->ref_step[i] = -1; /* not refractory */
@@ -109,7 +109,9 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
 void
 credo__ev_pop_free (credo_ev_pop *P)
 {
-  free (P->ub);
+  free (P->near);
+  free (P->pend);
+  free (P->pend_unit);
   free (P->cand);
   free (P->hot);
   free (P->ref_off);
@@ -125,153 +127,173 @@ max2 (double a, double b)
 /* The propagator's and the bound's constants of one population. */
 typedef struct bulk_consts
 {
-  double v_inf, P_mm, v_reset, Pem, Pee, Pim, Pii, kd, th;
+  double v_inf, P_mm, v_reset, Pem, Pee, Pim, Pii, kd, thn;
 } bulk_consts;
 
-/* The bulk update of two currents in one pass, vectorisable: per unit
- * the propagator and the bound (each term's larger end value: v's
- * relaxation at one end, a current's PSP from 0 to its value at the end),
- * without branches.  The arrays are parameters so that `restrict` holds. */
+/* The bulk update of two currents in one pass, in place, vectorisable:
+ * per unit the propagator and the bound (each term's larger end value:
+ * v's relaxation at one end, a current's PSP from 0 to its value at the
+ * end), without branches.  The arrays are parameters so that `restrict`
+ * holds.  Returns whether a unit is near. */
 #if defined __x86_64__ && defined __GNUC__ && !defined __clang__
-/* the one loop that touches every unit every step: vectorised, with AVX2
- * where the CPU has it */
+/* the one loop that touches every unit every step: vectorised, with
+ * AVX-512 or AVX2 where the CPU has them */
 __attribute__ ((target_clones ("avx512f", "avx2", "default"),
                  optimize ("O3")))
 #endif
 static int
-bulk2 (size_t n, const double *restrict v0, const double *restrict e0,
-       const double *restrict q0, double *restrict v1, double *restrict e1,
-       double *restrict q1, const double *restrict rs, double *restrict ub,
-       bulk_consts c)
+bulk2 (size_t n, double *restrict v, double *restrict e, double *restrict q,
+       const double *restrict rs, float *restrict near, bulk_consts c)
 {
   int hot = 0;
   for (size_t i = 0; i < n; i++)
     {
-      double u = v0[i] - c.v_inf, um = u * c.P_mm;
-      double de = e0[i] * c.Pem, dq = q0[i] * c.Pim;
+      double u = v[i] - c.v_inf, um = u * c.P_mm;
+      double de = e[i] * c.Pem, dq = q[i] * c.Pim;
       double b = c.v_inf + max2 (u, um) + max2 (de, 0.0) + max2 (dq, 0.0);
-      double v = c.v_inf + um + de + dq;
       double r = rs[i];
-      v1[i] = r > c.kd ? c.v_reset : v; /* refractory all step: held */
-      e1[i] = e0[i] * c.Pee;
-      q1[i] = q0[i] * c.Pii;
-      /* refractory all step: -inf, never a candidate; until inside it:
-       * +inf, always one */
-      b = r < c.kd ? b : r == c.kd ? HUGE_VAL : -HUGE_VAL;
-      ub[i] = b;
-      hot |= b >= c.th;
+      /* refractory all step: v held, never near; until inside it: near */
+      int nr = (r == c.kd) | ((r < c.kd) & (b >= c.thn)); /* no branch */
+      double v1 = r > c.kd ? c.v_reset : c.v_inf + um + de + dq;
+      v[i] = nr ? v[i] : v1;
+      e[i] = nr ? e[i] : e[i] * c.Pee;
+      q[i] = nr ? q[i] : q[i] * c.Pii;
+      near[i] = nr ? 1.0f : 0.0f;
+      hot |= nr;
     }
   return hot;
 }
 
 void
-credo__ev_pop_bulk (credo_ev_pop *P, const double *y0, double *y1,
-                    long long k)
+credo__ev_pop_margin (credo_ev_pop *P, size_t syn, double off, double w_max)
+{
+  if (w_max > 0)
+    P->margin += w_max * resp (P, syn, P->h - off);
+}
+
+void
+credo__ev_pop_bulk (credo_ev_pop *P, double *y, long long k)
 {
   size_t n = P->n, off = P->sp->offset;
-  const double *v0 = y0 + off + (size_t) P->var_v * n;
-  double *v1 = y1 + off + (size_t) P->var_v * n, kd = (double) k;
+  double *v = y + off + (size_t) P->var_v * n, kd = (double) k;
+  double thn = P->th - P->margin;
+  P->margin = 0; /* for the next step */
+  P->n_pend = 0;
   if (P->n_syn == 2)
     {
-      const double *e0 = y0 + off + (size_t) P->var_i[0] * n;
-      const double *q0 = y0 + off + (size_t) P->var_i[1] * n;
       bulk_consts c = { P->v_inf, P->P_mm, P->v_reset, P->P_km[0],
-                        P->P_kk[0], P->P_km[1], P->P_kk[1], kd, P->th };
-      double *e1 = y1 + off + (size_t) P->var_i[0] * n;
-      double *q1 = y1 + off + (size_t) P->var_i[1] * n;
-      /* by chunks, each telling whether it holds a candidate */
+                        P->P_kk[0], P->P_km[1], P->P_kk[1], kd, thn };
+      double *e = y + off + (size_t) P->var_i[0] * n;
+      double *q = y + off + (size_t) P->var_i[1] * n;
+      /* by chunks, each telling whether it holds a near unit */
       for (size_t i = 0; i < n; i += CREDO_EV_CHUNK)
         {
           size_t m = n - i < CREDO_EV_CHUNK ? n - i : CREDO_EV_CHUNK;
-          P->hot[i / CREDO_EV_CHUNK]
-              = (unsigned char) bulk2 (m, v0 + i, e0 + i, q0 + i, v1 + i,
-                                       e1 + i, q1 + i, P->ref_step + i,
-                                       P->ub + i, c);
+          P->hot[i / CREDO_EV_CHUNK] = (unsigned char) bulk2 (
+              m, v + i, e + i, q + i, P->ref_step + i, P->near + i, c);
         }
       return;
     }
   for (size_t i = 0; i < n; i++)
     {
-      double u = v0[i] - P->v_inf, um = u * P->P_mm;
-      v1[i] = P->v_inf + um;
-      P->ub[i] = P->v_inf + max2 (u, um);
-    }
-  for (size_t s = 0; s < P->n_syn; s++)
-    {
-      const double *I0 = y0 + off + (size_t) P->var_i[s] * n;
-      double *I1 = y1 + off + (size_t) P->var_i[s] * n;
-      for (size_t i = 0; i < n; i++)
+      double u = v[i] - P->v_inf, um = u * P->P_mm;
+      double b = P->v_inf + max2 (u, um), v1 = P->v_inf + um;
+      double r = P->ref_step[i];
+      for (size_t s = 0; s < P->n_syn; s++)
         {
-          double dv = I0[i] * P->P_km[s];
-          v1[i] += dv;
-          P->ub[i] += max2 (dv, 0.0);
-          I1[i] = I0[i] * P->P_kk[s];
+          double dv = y[off + (size_t) P->var_i[s] * n + i] * P->P_km[s];
+          v1 += dv;
+          b += max2 (dv, 0.0);
         }
-    }
-  for (size_t i = 0; i < n; i++)
-    {
-      double rs = P->ref_step[i];
-      if (rs > kd)
-        v1[i] = P->v_reset;
-      P->ub[i] = rs < kd ? P->ub[i] : rs == kd ? HUGE_VAL : -HUGE_VAL;
+      P->near[i] = r == kd || (r < kd && b >= thn);
+      if (P->near[i] != 0)
+        continue;
+      v[i] = r > kd ? P->v_reset : v1;
+      for (size_t s = 0; s < P->n_syn; s++)
+        y[off + (size_t) P->var_i[s] * n + i] *= P->P_kk[s];
     }
   memset (P->hot, 1, (n + CREDO_EV_CHUNK - 1) / CREDO_EV_CHUNK);
 }
 
-void
-credo__ev_pop_deliver (credo_ev_pop *P, double *y1, long long k, size_t syn,
+/* Keeps an input of near unit i for the exact path. */
+static int
+pend (credo_ev_pop *P, uint32_t i, double off, double w, size_t syn)
+{
+  if (P->n_pend == P->cap_pend)
+    {
+      size_t c = P->cap_pend ? 2 * P->cap_pend : 64;
+      credo_ev_input *in = realloc (P->pend, c * sizeof *in);
+      uint32_t *u = in ? realloc (P->pend_unit, c * sizeof *u) : NULL;
+      if (in)
+        P->pend = in;
+      if (!u)
+        return CREDO_ENOMEM;
+      P->pend_unit = u;
+      P->cap_pend = c;
+    }
+  P->pend[P->n_pend] = (credo_ev_input){ off, w, syn };
+  P->pend_unit[P->n_pend++] = i;
+  return 0;
+}
+
+int
+credo__ev_pop_deliver (credo_ev_pop *P, double *y, long long k, size_t syn,
                        double off, const uint32_t *post, const double *w,
                        double w_all, size_t j0, size_t j1)
 {
   size_t n = P->n, o = P->sp->offset;
   double s = P->h - off, a = exp (-s / P->tau[syn]), b = resp (P, syn, s);
-  double *v1 = y1 + o + (size_t) P->var_v * n;
-  double *I1 = y1 + o + (size_t) P->var_i[syn] * n, kd = (double) k;
+  double *v = y + o + (size_t) P->var_v * n;
+  double *I = y + o + (size_t) P->var_i[syn] * n, kd = (double) k;
   const double *rs = P->ref_step;
-  double *ub = P->ub;
+  const float *near = P->near;
   if (!w)
     {
       /* one weight: the same two numbers for every target */
-      double dI = w_all * a, dv = w_all * b, dub = dv > 0 ? dv : 0;
+      double dI = w_all * a, dv = w_all * b;
       for (size_t j = j0; j < j1; j++)
         {
           uint32_t i = post[j];
-          I1[i] += dI;
-          if (rs[i] > kd)
-            continue; /* v held all step */
-          v1[i] += dv;
-          ub[i] += dub;
-          if (ub[i] >= P->th)
-            P->hot[i / CREDO_EV_CHUNK] = 1;
+          if (near[i] != 0)
+            {
+              /* the exact path takes it at its time */
+              if (pend (P, i, off, w_all, syn))
+                return CREDO_ENOMEM;
+              continue;
+            }
+          I[i] += dI;
+          if (rs[i] <= kd)
+            v[i] += dv; /* else v held all step */
         }
-      return;
+      return 0;
     }
   for (size_t j = j0; j < j1; j++)
     {
       uint32_t i = post[j];
-      double dv = w[j] * b;
-      I1[i] += w[j] * a;
-      if (rs[i] > kd)
-        continue;
-      v1[i] += dv;
-      ub[i] += dv > 0 ? dv : 0;
-      if (ub[i] >= P->th)
-        P->hot[i / CREDO_EV_CHUNK] = 1;
+      if (near[i] != 0)
+        {
+          if (pend (P, i, off, w[j], syn))
+            return CREDO_ENOMEM;
+          continue;
+        }
+      I[i] += w[j] * a;
+      if (rs[i] <= kd)
+        v[i] += w[j] * b;
     }
+  return 0;
 }
 
 void
 credo__ev_pop_candidates (credo_ev_pop *P)
 {
   size_t n = P->n, m = 0;
-  const double *ub = P->ub, th = P->th;
   for (size_t i = 0; i < n; i += CREDO_EV_CHUNK)
     {
       size_t end = i + CREDO_EV_CHUNK < n ? i + CREDO_EV_CHUNK : n;
       if (!P->hot[i / CREDO_EV_CHUNK])
         continue; /* most chunks hold none */
       for (size_t j = i; j < end; j++)
-        if (ub[j] >= th)
+        if (P->near[j] != 0)
           P->cand[m++] = (uint32_t) j;
     }
   P->n_cand = m;
@@ -312,6 +334,24 @@ traj_at (const traj *x, double s)
       q.v += q.t[1 + k];
     }
   (*x->evals)++;
+  return q;
+}
+
+/* The same at s = 0, without exponentials. */
+static point
+traj_start (const traj *x)
+{
+  const credo_ev_pop *P = x->P;
+  point q;
+  q.s = 0;
+  q.v = x->v;
+  q.t[0] = x->v - P->v_inf;
+  q.d[0] = -q.t[0] / P->tau_m;
+  for (size_t k = 0; k < P->n_syn; k++)
+    {
+      q.t[1 + k] = 0;
+      q.d[1 + k] = x->I[k] / P->tau_m;
+    }
   return q;
 }
 
@@ -389,9 +429,8 @@ traj_advance (traj *x, double d, int refractory)
 }
 
 size_t
-credo__ev_unit_exact (credo_ev_pop *P, size_t i, const double *y0,
-                      double *y1, long long k, const credo_ev_input *in,
-                      size_t n_in, double *spk)
+credo__ev_unit_exact (credo_ev_pop *P, size_t i, double *y, long long k,
+                      const credo_ev_input *in, size_t n_in, double *spk)
 {
   size_t n = P->n, off = P->sp->offset, e = 0, n_spk = 0;
   double s = 0, h = P->h, r_end = 0;
@@ -399,9 +438,9 @@ credo__ev_unit_exact (credo_ev_pop *P, size_t i, const double *y0,
   traj x;
   x.P = P;
   x.evals = &P->n_evals;
-  x.v = y0[off + (size_t) P->var_v * n + i];
+  x.v = y[off + (size_t) P->var_v * n + i];
   for (size_t q = 0; q < P->n_syn; q++)
-    x.I[q] = y0[off + (size_t) P->var_i[q] * n + i];
+    x.I[q] = y[off + (size_t) P->var_i[q] * n + i];
   if (refr)
     r_end = P->ref_off[i];
   P->n_exact++;
@@ -420,7 +459,7 @@ credo__ev_unit_exact (credo_ev_pop *P, size_t i, const double *y0,
             t_spk = 0;
           else if (next > s)
             {
-              point a = traj_at (&x, 0), b = traj_at (&x, next - s);
+              point a = traj_start (&x), b = traj_at (&x, next - s);
               t_spk = first_crossing (&x, &a, &b, 0);
             }
           if (t_spk >= 0)
@@ -452,8 +491,8 @@ credo__ev_unit_exact (credo_ev_pop *P, size_t i, const double *y0,
       else
         refr = 0;
     }
-  y1[off + (size_t) P->var_v * n + i] = refr ? P->v_reset : x.v;
+  y[off + (size_t) P->var_v * n + i] = refr ? P->v_reset : x.v;
   for (size_t q = 0; q < P->n_syn; q++)
-    y1[off + (size_t) P->var_i[q] * n + i] = x.I[q];
+    y[off + (size_t) P->var_i[q] * n + i] = x.I[q];
   return n_spk;
 }

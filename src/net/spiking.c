@@ -93,6 +93,15 @@ synapses_of_matrix (credo_proj *pr)
   return 0;
 }
 
+static double
+largest (const double *w, size_t n)
+{
+  double m = n ? w[0] : 0;
+  for (size_t k = 1; k < n; k++)
+    m = w[k] > m ? w[k] : m;
+  return m;
+}
+
 static int
 all_equal (const double *w, size_t n)
 {
@@ -151,6 +160,7 @@ credo__spk_build (credo_net *net)
       projs[k].ptr = pr->syn_ptr;
       projs[k].post_idx = pr->syn_post;
       projs[k].w = pr->syn_w;
+      projs[k].w_max = largest (pr->syn_w, pr->nnz);
       /* one weight for all: delivery then reads only the targets */
       if (pr->nnz && all_equal (pr->syn_w, pr->nnz))
         projs[k].w = NULL, projs[k].w_all = pr->syn_w[0];

@@ -44,6 +44,7 @@ typedef struct credo_spk_proj
   const uint32_t *post_idx; /* increasing within a row */
   const double *w;          /* NULL: every synapse has the weight w_all */
   double w_all;
+  double w_max;             /* the largest weight (bounds an input's rise) */
 } credo_spk_proj;
 
 typedef struct credo_spk_net
