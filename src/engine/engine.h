@@ -90,7 +90,7 @@ typedef struct credo_engine_type
 typedef struct credo_ev_input
 {
   double off, w;
-  size_t syn;
+  uint32_t syn, unit; /* unit: while kept in credo_ev_pop.pend */
 } credo_ev_input;
 
 typedef struct credo_ev_pop
@@ -119,7 +119,6 @@ typedef struct credo_ev_pop
   unsigned char *hot; /* per chunk of CREDO_EV_CHUNK units: one is near */
   /* this step's inputs to near units, kept for the exact path */
   credo_ev_input *pend;
-  uint32_t *pend_unit;
   size_t n_pend, cap_pend;
   uint32_t *cand;
   size_t n_cand;

@@ -249,7 +249,7 @@ unit_exact (event_engine *e, size_t p, uint32_t i)
   double offs[CREDO_EV_MAX_SPK_STEP];
   for (size_t a = 0; a < P->n_pend; a++)
     {
-      if (P->pend_unit[a] != i)
+      if (P->pend[a].unit != i)
         continue;
       if (push ((void **) &e->in, &n_in, &e->cap_in, sizeof *e->in))
         return CREDO_ENOMEM;

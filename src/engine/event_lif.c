@@ -111,7 +111,6 @@ credo__ev_pop_free (credo_ev_pop *P)
 {
   free (P->near);
   free (P->pend);
-  free (P->pend_unit);
   free (P->cand);
   free (P->hot);
   free (P->ref_off);
@@ -223,16 +222,12 @@ pend (credo_ev_pop *P, uint32_t i, double off, double w, size_t syn)
     {
       size_t c = P->cap_pend ? 2 * P->cap_pend : 64;
       credo_ev_input *in = realloc (P->pend, c * sizeof *in);
-      uint32_t *u = in ? realloc (P->pend_unit, c * sizeof *u) : NULL;
-      if (in)
-        P->pend = in;
-      if (!u)
+      if (!in)
         return CREDO_ENOMEM;
-      P->pend_unit = u;
+      P->pend = in;
       P->cap_pend = c;
     }
-  P->pend[P->n_pend] = (credo_ev_input){ off, w, syn };
-  P->pend_unit[P->n_pend++] = i;
+  P->pend[P->n_pend++] = (credo_ev_input){ off, w, (uint32_t) syn, i };
   return 0;
 }
 

@@ -44,15 +44,11 @@ credo__spk_random (credo_net *net, credo_proj *pr, gsl_rng *rng)
       j = k / n_post;
       if (nnz == cap)
         {
-          size_t c2 = 2 * cap;
-          uint32_t *ip = realloc (pr->syn_post, c2 * sizeof *ip);
-          double *wp = ip ? realloc (pr->syn_w, c2 * sizeof *wp) : NULL;
-          if (ip)
-            pr->syn_post = ip;
-          if (!wp)
+          uint32_t *ip = realloc (pr->syn_post, 2 * cap * sizeof *ip);
+          if (!ip)
             return CREDO_ENOMEM;
-          pr->syn_w = wp;
-          cap = c2;
+          pr->syn_post = ip;
+          cap *= 2;
         }
       pr->syn_post[nnz++] = (uint32_t) (k % n_post);
       pr->syn_ptr[j + 1]++;
@@ -60,6 +56,9 @@ credo__spk_random (credo_net *net, credo_proj *pr, gsl_rng *rng)
   for (size_t j = 0; j < n_pre; j++)
     pr->syn_ptr[j + 1] += pr->syn_ptr[j];
   pr->nnz = nnz;
+  free (pr->syn_w); /* the weights once their number is known */
+  if (!(pr->syn_w = credo__calloc (nnz + 1, sizeof *pr->syn_w)))
+    return CREDO_ENOMEM;
   credo__net_draw_weights (&pr->spec->init, rng, nnz, pr->syn_w);
   for (size_t k = 0; k < nnz && pr->spec->gain != 1.0; k++)
     pr->syn_w[k] *= pr->spec->gain;
