@@ -113,8 +113,8 @@ typedef struct credo_ev_pop
   double margin;
   /* this step: 1 for the units the exact path takes (their upper bound on
    * v over the step, plus the margin, reaches the threshold, or their
-   * refractoriness ends in it), listed in cand; the bulk leaves their
-   * state at the step's start */
+   * refractoriness ends in it), listed in cand, whose state the bulk
+   * leaves at the step's start; 2 for units refractory all step; else 0 */
   float *near;
   unsigned char *hot; /* per chunk of CREDO_EV_CHUNK units: one is near */
   /* this step's inputs to near units, kept for the exact path */
@@ -145,10 +145,9 @@ void credo__ev_pop_bulk (credo_ev_pop *pop, double *y, long long k);
  * onto units post[j] of current syn (j in [j0, j1)): for units not near
  * their effect at the step's end (one add per synapse and variable), for
  * the near ones into pop->pend; 0 or CREDO_ENOMEM... */
-int credo__ev_pop_deliver (credo_ev_pop *pop, double *y, long long k,
-                            size_t syn, double off, const uint32_t *post,
-                            const double *w, double w_all, size_t j0,
-                            size_t j1);
+int credo__ev_pop_deliver (credo_ev_pop *pop, double *y, size_t syn,
+                           double off, const uint32_t *post, const double *w,
+                           double w_all, size_t j0, size_t j1);
 /* ...then the near units into pop->cand, for the exact path. */
 void credo__ev_pop_candidates (credo_ev_pop *pop);
 /* At most this many spikes of one unit within one step (t_ref < dt). */

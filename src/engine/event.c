@@ -402,7 +402,7 @@ step (event_engine *e, const credo_observer *obs)
   for (size_t a = 0; a < sl->n; a++)
     {
       const credo_spk_proj *pr = &net->projs[sl->a[a].proj];
-      if (credo__ev_pop_deliver (&e->pops[pr->post], e->y, e->k, pr->syn,
+      if (credo__ev_pop_deliver (&e->pops[pr->post], e->y, pr->syn,
                                  sl->a[a].off, pr->post_idx, pr->w,
                                  pr->w_all, pr->ptr[sl->a[a].pre],
                                  pr->ptr[sl->a[a].pre + 1]))

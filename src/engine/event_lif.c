@@ -157,7 +157,8 @@ bulk2 (size_t n, double *restrict v, double *restrict e, double *restrict q,
       v[i] = nr ? v[i] : v1;
       e[i] = nr ? e[i] : e[i] * c.Pee;
       q[i] = nr ? q[i] : q[i] * c.Pii;
-      near[i] = nr ? 1.0f : 0.0f;
+      /* 1: near; 2: refractory all step (for the delivery) */
+      near[i] = nr ? 1.0f : r > c.kd ? 2.0f : 0.0f;
       hot |= nr;
     }
   return hot;
@@ -204,8 +205,10 @@ credo__ev_pop_bulk (credo_ev_pop *P, double *y, long long k)
           v1 += dv;
           b += max2 (dv, 0.0);
         }
-      P->near[i] = r == kd || (r < kd && b >= thn);
-      if (P->near[i] != 0)
+      P->near[i] = r == kd || (r < kd && b >= thn) ? 1.0f
+                   : r > kd                        ? 2.0f
+                                                   : 0.0f;
+      if (P->near[i] == 1.0f)
         continue;
       v[i] = r > kd ? P->v_reset : v1;
       for (size_t s = 0; s < P->n_syn; s++)
@@ -232,15 +235,14 @@ pend (credo_ev_pop *P, uint32_t i, double off, double w, size_t syn)
 }
 
 int
-credo__ev_pop_deliver (credo_ev_pop *P, double *y, long long k, size_t syn,
-                       double off, const uint32_t *post, const double *w,
-                       double w_all, size_t j0, size_t j1)
+credo__ev_pop_deliver (credo_ev_pop *P, double *y, size_t syn, double off,
+                       const uint32_t *post, const double *w, double w_all,
+                       size_t j0, size_t j1)
 {
   size_t n = P->n, o = P->sp->offset;
   double s = P->h - off, a = exp (-s / P->tau[syn]), b = resp (P, syn, s);
   double *v = y + o + (size_t) P->var_v * n;
-  double *I = y + o + (size_t) P->var_i[syn] * n, kd = (double) k;
-  const double *rs = P->ref_step;
+  double *I = y + o + (size_t) P->var_i[syn] * n;
   const float *near = P->near;
   if (!w)
     {
@@ -249,7 +251,7 @@ credo__ev_pop_deliver (credo_ev_pop *P, double *y, long long k, size_t syn,
       for (size_t j = j0; j < j1; j++)
         {
           uint32_t i = post[j];
-          if (near[i] != 0)
+          if (near[i] == 1.0f)
             {
               /* the exact path takes it at its time */
               if (pend (P, i, off, w_all, syn))
@@ -257,22 +259,22 @@ credo__ev_pop_deliver (credo_ev_pop *P, double *y, long long k, size_t syn,
               continue;
             }
           I[i] += dI;
-          if (rs[i] <= kd)
-            v[i] += dv; /* else v held all step */
+          if (near[i] == 0.0f)
+            v[i] += dv; /* else refractory: v held all step */
         }
       return 0;
     }
   for (size_t j = j0; j < j1; j++)
     {
       uint32_t i = post[j];
-      if (near[i] != 0)
+      if (near[i] == 1.0f)
         {
           if (pend (P, i, off, w[j], syn))
             return CREDO_ENOMEM;
           continue;
         }
       I[i] += w[j] * a;
-      if (rs[i] <= kd)
+      if (near[i] == 0.0f)
         v[i] += w[j] * b;
     }
   return 0;
@@ -288,7 +290,7 @@ credo__ev_pop_candidates (credo_ev_pop *P)
       if (!P->hot[i / CREDO_EV_CHUNK])
         continue; /* most chunks hold none */
       for (size_t j = i; j < end; j++)
-        if (P->near[j] != 0)
+        if (P->near[j] == 1.0f)
           P->cand[m++] = (uint32_t) j;
     }
   P->n_cand = m;
