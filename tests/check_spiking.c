@@ -348,11 +348,12 @@ START_TEST (test_replay_arrays)
         "  connectivity = \"one_to_one\"; delay = 0.37;\n"
         "  init = { dist = \"constant\"; value = 2.0; }; } );\n"
         "record = ( { what = \"s.spikes\"; },\n"
-        "           { what = \"b.I_e\"; every = 0.1; } );\n"
+        "           { what = \"b.I_e\"; every = 0.1; },\n"
+        "           { what = \"b.v\"; every = 0.1; } );\n"
         "solver = { engine = \"event\"; dt = 0.1; };\n";
   char out[300];
   size_t n, rows, cols;
-  double *t, *id, *Ie, ta;
+  double *t, *id, *Ie, *v, ta;
   n = run_spikes (cfg, "replay.h5", NULL, 0, "s", out, sizeof out, &t, &id);
   ck_assert_uint_eq (n, 5);
   for (size_t s = 0; s < n; s++)
@@ -362,6 +363,19 @@ START_TEST (test_replay_arrays)
   Ie = read_2d (out, "/report/b/I_e/data", &rows, &cols);
   ta = first_arrival (Ie, rows, cols, 0, 2.0, 5.0, 0.1, 1.37);
   ck_assert_msg (fabs (ta - 1.37) < 1e-12, "arrival %.17g", ta);
+  /* and the PSP on v until unit 0's next input (2.92 ms): the textbook
+   * form w tau_e / (tau_e - tau_m) (e^{-x/tau_e} - e^{-x/tau_m}) */
+  v = read_2d (out, "/report/b/v/data", &rows, &cols);
+  for (size_t k = 14; k <= 29; k++)
+    {
+      double x = (double) k * 0.1 - 1.37;
+      double want = -60.0 + 2.0 * 5.0 / (5.0 - 20.0)
+                                * (exp (-x / 5.0) - exp (-x / 20.0));
+      ck_assert_msg (fabs (v[k * cols] - want) < 1e-12,
+                     "v at %g ms: %.17g, closed form %.17g", (double) k * 0.1,
+                     v[k * cols], want);
+    }
+  free (v);
   free (t);
   free (id);
   free (Ie);

@@ -160,9 +160,16 @@ credo__spec_check_spiking (spec_parser *p)
   if (event)
     return check_event (p);
   for (size_t k = 0; k < spec->n_projs; k++)
-    if (spec->projs[k].conn == CREDO_CONN_RANDOM)
-      return loc_err (p, &spec->projs[k].loc, "random connectivity needs "
-                      "spiking populations (solver.engine = \"event\")");
+    {
+      const credo_proj_spec *pj = &spec->projs[k];
+      if (pj->conn == CREDO_CONN_RANDOM)
+        return loc_err (p, &pj->loc, "random connectivity needs spiking "
+                        "populations (solver.engine = \"event\")");
+      if (pj->delay > 0)
+        return loc_err (p, pj->delay_loc.line ? &pj->delay_loc : &pj->loc,
+                        "delays need spiking populations (solver.engine = "
+                        "\"event\"); rate projections act at once");
+    }
   return 0;
 }
 
