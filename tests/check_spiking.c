@@ -323,6 +323,19 @@ START_TEST (test_poisson_per_unit_streams)
         k++;
       }
   ck_assert_uint_eq (k, nb);
+  {
+    /* recording units 0-9 of the 100 keeps exactly those spikes */
+    const char *sub10[] = { "record=({what=\"p.spikes\"; "
+                            "units=[0,1,2,3,4,5,6,7,8,9];})" };
+    double *tc, *ic;
+    size_t nc = run_spikes (poisson_cfg, "p100u.h5", sub10, 1, "p", out,
+                            sizeof out, &tc, &ic);
+    ck_assert_uint_eq (nc, nb);
+    ck_assert (memcmp (tc, tb, nb * sizeof *tc) == 0);
+    ck_assert (memcmp (ic, ib, nb * sizeof *ic) == 0);
+    free (tc);
+    free (ic);
+  }
   free (ta);
   free (ia);
   free (tb);
