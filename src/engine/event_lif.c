@@ -11,9 +11,10 @@
  * state after s ms is (Rotter & Diesmann 1999)
  *   I_k(s) = I_k e^{-s/tau_k},
  *   v(s) = v_inf + (v - v_inf) e^{-s/tau_m} + sum_k I_k R_k(s),
- *   R_k(s) = e^{-s/tau_m} expm1(s delta_k) / (tau_m delta_k),
- *   delta_k = 1/tau_m - 1/tau_k,
- * (expm1 keeps R_k exact also as tau_k -> tau_m, where R_k(s) =
+ *   R_k(s) = (e^{-s/tau_k} - e^{-s/tau_m}) / (tau_m delta_k)
+ *          = e^{-s/tau_m} expm1(s delta_k) / (tau_m delta_k),
+ *   delta_k = 1/tau_m - 1/tau_k
+ * (the second form, with expm1, as tau_k -> tau_m, where R_k(s) =
  * s/tau_m e^{-s/tau_m}).  R_k rises up to its peak and is concave up to
  * twice that, so while the step h is shorter than every peak, each term of
  * v(s) and of dv/ds is monotone on any interval of a step: the sum of each
@@ -29,12 +30,23 @@
 
 #include "engine/engine.h"
 
-/* v's response after s to a unit current of time constant index k. */
+/* v's response after s to a unit current of time constant index k, given
+ * em = e^{-s/tau_m} and ek = e^{-s/tau_k}: (ek - em)/(tau_m delta_k), whose
+ * absolute rounding error is that of ek - em over tau_m delta_k, unless
+ * tau_k is within 0.1 % of tau_m, where expm1 keeps it exact. */
+static inline double
+resp_of (const credo_ev_pop *P, size_t k, double s, double em, double ek)
+{
+  double d = P->delta[k];
+  if (fabs (d * P->tau_m) < 1e-3)
+    return em * (d == 0 ? s : expm1 (s * d) / d) / P->tau_m;
+  return (ek - em) / (P->tau_m * d);
+}
+
 static inline double
 resp (const credo_ev_pop *P, size_t k, double s)
 {
-  double d = P->delta[k];
-  return exp (-s / P->tau_m) * (d == 0 ? s : expm1 (s * d) / d) / P->tau_m;
+  return resp_of (P, k, s, exp (-s / P->tau_m), exp (-s / P->tau[k]));
 }
 
 int
@@ -319,15 +331,16 @@ traj_at (const traj *x, double s)
 {
   const credo_ev_pop *P = x->P;
   point q;
+  double em = exp (-s / P->tau_m);
   q.s = s;
-  q.t[0] = (x->v - P->v_inf) * exp (-s / P->tau_m);
+  q.t[0] = (x->v - P->v_inf) * em;
   q.d[0] = -q.t[0] / P->tau_m;
   q.v = P->v_inf + q.t[0];
   for (size_t k = 0; k < P->n_syn; k++)
     {
-      double r = resp (P, k, s);
+      double ek = exp (-s / P->tau[k]), r = resp_of (P, k, s, em, ek);
       q.t[1 + k] = x->I[k] * r;
-      q.d[1 + k] = x->I[k] * (exp (-s / P->tau[k]) - r) / P->tau_m;
+      q.d[1 + k] = x->I[k] * (ek - r) / P->tau_m;
       q.v += q.t[1 + k];
     }
   (*x->evals)++;
