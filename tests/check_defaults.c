@@ -108,6 +108,18 @@ static const pin pins[] = {
   { "loss_target", "batch", 1.0, NULL },
   { "loss_target", "batch_mean", 1.0, NULL },
   { "loss_target", "r0", 0.0, NULL },
+  /* CUBA's neuron (Brette et al. 2007), at rest */
+  { "lif", "tau_m", 20.0, NULL },
+  { "lif", "v_rest", -60.0, NULL },
+  { "lif", "v_th", -50.0, NULL },
+  { "lif", "v_reset", -60.0, NULL },
+  { "lif", "t_ref", 5.0, NULL },
+  { "lif", "tau_syn_e", 5.0, NULL },
+  { "lif", "tau_syn_i", 10.0, NULL },
+  { "lif", "bias", 0.0, NULL },
+  { "lif", "v0", -60.0, NULL },
+  { "lif", "v0_spread", 0.0, NULL },
+  { "poisson", "rate", 10.0, NULL },
 };
 #define N_PINS (sizeof pins / sizeof pins[0])
 
@@ -158,7 +170,7 @@ START_TEST (test_model_defaults_pinned)
   for (; list[n_models]; n_models++)
     ck_assert_msg (model_unpinned (list[n_models], msg, sizeof msg) == 0,
                    "%s", msg);
-  ck_assert_uint_eq (n_models, 7);
+  ck_assert_uint_eq (n_models, 10);
   /* and no pin is stale */
   for (size_t i = 0; i < N_PINS; i++)
     {

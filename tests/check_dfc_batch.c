@@ -95,7 +95,7 @@ relax (batch_case *c, size_t nb, double T, double *z, double rtol)
 {
   const credo_engine_type *E = credo__engine_find ("cvode");
   credo_solver_spec s = c->d.spec->solver;
-  credo_observer obs = { no_sample_time, NULL, NULL, NULL };
+  credo_observer obs = { no_sample_time, NULL, NULL, NULL, NULL };
   double *z0 = calloc (nb * P, sizeof *z0);
   void *e;
   s.linear = CREDO_LINEAR_SPGMR;
@@ -422,7 +422,7 @@ START_TEST (test_converged_stops_relaxation)
   const credo_engine_type *E = credo__engine_find ("cvode");
   credo_solver_spec s;
   conv_obs o;
-  credo_observer obs = { no_sample_time, NULL, conv_step, &o };
+  credo_observer obs = { no_sample_time, NULL, conv_step, NULL, &o };
   double z0[B * P] = { 0 }, t;
   int status[B];
   void *e;

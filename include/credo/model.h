@@ -111,6 +111,29 @@ typedef struct credo_ff_desc
   double (*offset) (const double *p);
 } credo_ff_desc;
 
+/* A spiking unit whose subthreshold dynamics are linear, so that the event
+ * engine advances it with the exact propagator (Rotter & Diesmann 1999)
+ * and locates threshold crossings on the closed-form trajectory (Morrison
+ * et al. 2007):
+ *   tau_m dv/dt = -(v - v_rest - bias) + sum_k I_k,   tau_k dI_k/dt = -I_k;
+ * v reaching v_th is a spike, after which v is held at v_reset for t_ref.
+ * A spike of weight w arriving on input port syn_port[k] adds w to I_k.
+ * Fields are indices: var_* into the state variables, p_* into the
+ * parameters.  A spike source (n_var == 0) sets `source` instead: 1, a
+ * Poisson process of rate p[p_rate] Hz per unit; 2, the spike times given
+ * with its population (credo_pop_spec.spikes). */
+typedef struct credo_spiking_desc
+{
+  int var_v;
+  int p_tau_m, p_v_rest, p_bias, p_v_th, p_v_reset, p_t_ref;
+  size_t n_syn;
+  const int *syn_var;  /* state index of each current I_k */
+  const int *syn_tau;  /* parameter index of its time constant */
+  const int *syn_port; /* input port whose spikes jump it */
+  int source;          /* 0: a neuron; 1, 2: a spike source */
+  int p_rate;          /* source: parameter index of the rate (Hz) */
+} credo_spiking_desc;
+
 typedef struct credo_model_type
 {
   int version; /* CREDO_MODEL_VERSION; later slots are appended after it */
@@ -165,6 +188,10 @@ typedef struct credo_model_type
    * naming the unit and what to change.  May be NULL. */
   int (*guard)(const credo_pop_view *v, const double *y, char *msg,
                size_t len);
+
+  /* A spiking model's description for the event engine, or NULL (a rate
+   * model: continuous engines only). */
+  const credo_spiking_desc *spiking;
 } credo_model_type;
 
 /* The registry of built-in models (src/models.c). */

@@ -211,4 +211,5 @@ const credo_model_type credo_model_dfc_neuron = {
   dfc_derived,
   &dfc_ff,
   NULL, /* no guard */
+  NULL, /* a rate model */
 };

@@ -48,4 +48,5 @@ const credo_model_type credo_model_input = {
   NULL, /* derived */
   NULL, /* no feed-forward reading */
   NULL, /* no guard */
+  NULL, /* a rate model */
 };

@@ -141,4 +141,5 @@ const credo_model_type credo_model_interneuron = {
   int_derived,
   NULL, /* no feed-forward reading */
   NULL, /* no guard */
+  NULL, /* a rate model */
 };

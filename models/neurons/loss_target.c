@@ -259,4 +259,5 @@ const credo_model_type credo_model_loss_target = {
   loss_derived,
   NULL, /* no feed-forward reading */
   NULL, /* no guard */
+  NULL, /* a rate model */
 };

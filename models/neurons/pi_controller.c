@@ -151,4 +151,5 @@ const credo_model_type credo_model_pi_controller = {
   pi_derived,
   NULL,
   pi_guard,
+  NULL, /* a rate model */
 };

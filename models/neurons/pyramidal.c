@@ -206,4 +206,5 @@ const credo_model_type credo_model_pyramidal = {
   pyr_derived,
   &pyr_ff,
   NULL, /* no guard */
+  NULL, /* a rate model */
 };

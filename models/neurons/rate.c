@@ -95,4 +95,5 @@ const credo_model_type credo_model_rate = {
   NULL, /* derived */
   NULL, /* no feed-forward reading */
   NULL, /* no guard */
+  NULL, /* a rate model */
 };

@@ -14,6 +14,7 @@
 #ifndef CREDO_ENGINE_H
 #define CREDO_ENGINE_H
 
+#include "credo/model.h"
 #include "net/system.h"
 #include "spec/spec.h" /* credo_solver_spec */
 
@@ -27,6 +28,8 @@ enum
   CREDO_ENGINE_BATCH = 4,      /* integrates a batched system */
   CREDO_ENGINE_FIXED_STEP = 8, /* steps by solver.dt (else: adaptive, by
                                   solver.rtol and atol) */
+  CREDO_ENGINE_SPIKES = 16,    /* runs spiking populations (the system's
+                                  `spk` view), and only those */
 };
 
 
@@ -54,6 +57,92 @@ typedef struct credo_engine_type
   const char *(*linear_solver) (void *e);
   void (*free) (void *e);
 } credo_engine_type;
+
+/* ---- the event engine's exact integration (engine/event_lif.c) ---------
+ *
+ * One population of linear subthreshold neurons (credo_spiking_desc) on
+ * the step grid t_k = k h.  Spike times are (step, offset), 0 <= offset
+ * < h, so that delays and refractory ends add exactly. */
+
+#define CREDO_EV_MAX_SYN 4
+#define CREDO_EV_CHUNK 64
+
+/* One input within a step, for the exact path: at offset `off`, w onto
+ * current `syn`. */
+typedef struct credo_ev_input
+{
+  double off, w;
+  uint32_t syn, unit; /* unit: while kept in credo_ev_pop.pend */
+} credo_ev_input;
+
+typedef struct credo_ev_pop
+{
+  const credo_spk_pop *sp;
+  size_t n, n_syn;
+  double h;
+  double tau_m, v_inf, v_th, v_reset;
+  long long tref_steps; /* t_ref as whole steps plus an offset */
+  double tref_off;
+  int var_v, var_i[CREDO_EV_MAX_SYN];
+  double tau[CREDO_EV_MAX_SYN];
+  double delta[CREDO_EV_MAX_SYN]; /* 1/tau_m - 1/tau_k */
+  /* the propagator over h: e^{-h/tau_m}, e^{-h/tau_k}, v's response */
+  double P_mm, P_kk[CREDO_EV_MAX_SYN], P_km[CREDO_EV_MAX_SYN];
+  double th;           /* v_th less a margin for rounding in the bound */
+  /* this step: how far the inputs arriving in it can raise any v (each
+   * synapse's rise up to the step's end is at most w_max R(h - offset):
+   * a PSP rises until its peak, later than h) */
+  double margin;
+  /* this step: 1 for the units the exact path takes (their upper bound on
+   * v over the step, plus the margin, reaches the threshold, or their
+   * refractoriness ends in it), listed in cand, whose state the bulk
+   * leaves at the step's start; 2 for units refractory all step; else 0 */
+  float *near;
+  unsigned char *hot; /* per chunk of CREDO_EV_CHUNK units: one is near */
+  /* this step's inputs to near units, kept for the exact path */
+  credo_ev_input *pend;
+  size_t n_pend, cap_pend;
+  uint32_t *cand;
+  size_t n_cand;
+  /* refractory until step ref_step (a whole number) plus ref_off */
+  double *ref_step, *ref_off;
+  long n_exact, n_evals; /* units integrated exactly, trajectory evals */
+} credo_ev_pop;
+
+
+/* Sets up pop from sp for step h: 0, or -1 with a message in msg. */
+int credo__ev_pop_init (credo_ev_pop *pop, const credo_spk_pop *sp, double h,
+                        char *msg, size_t len);
+void credo__ev_pop_free (credo_ev_pop *pop);
+/* Step k: first the margin, from every input arriving in it (offset
+ * `off`, largest weight w_max onto current syn)... */
+void credo__ev_pop_margin (credo_ev_pop *pop, size_t syn, double off,
+                           double w_max);
+/* ...then every unit in y, in place, by the propagator, except the near
+ * ones (a strict upper bound on v over the step, plus the margin, reaches
+ * the threshold, or refractoriness ends in the step), which keep their
+ * state at the step's start... */
+void credo__ev_pop_bulk (credo_ev_pop *pop, double *y, long long k);
+/* ...then the inputs at offset `off` with weights w[j] (w NULL: all w_all)
+ * onto units post[j] of current syn (j in [j0, j1)): for units not near
+ * their effect at the step's end (one add per synapse and variable), for
+ * the near ones into pop->pend; 0 or CREDO_ENOMEM... */
+int credo__ev_pop_deliver (credo_ev_pop *pop, double *y, size_t syn,
+                           double off, const uint32_t *post, const double *w,
+                           double w_all, size_t j0, size_t j1);
+/* ...then the near units into pop->cand, for the exact path. */
+void credo__ev_pop_candidates (credo_ev_pop *pop);
+/* At most this many spikes of one unit within one step (t_ref < dt). */
+#define CREDO_EV_MAX_SPK_STEP 64
+
+/* Unit i over step k exactly, from its state at the step's start in y and
+ * its n_in inputs (sorted by offset), to the step's end; the offsets of its spikes go to spk (room
+ * for CREDO_EV_MAX_SPK_STEP) and their count is returned, or (size_t) -1
+ * when they would be more. */
+size_t credo__ev_unit_exact (credo_ev_pop *pop, size_t i, double *y,
+                             long long k,
+                             const credo_ev_input *in, size_t n_in,
+                             double *spk);
 
 /* ---- the registry (engine/registry.c) ------------------------------------ */
 

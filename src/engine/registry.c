@@ -12,11 +12,13 @@
 extern const credo_engine_type credo__engine_cvode;
 extern const credo_engine_type credo__engine_euler;
 extern const credo_engine_type credo__engine_midpoint;
+extern const credo_engine_type credo__engine_event;
 
 static const credo_engine_type *const registry[] = {
   &credo__engine_cvode,
   &credo__engine_euler,
   &credo__engine_midpoint,
+  &credo__engine_event,
   NULL
 };
 

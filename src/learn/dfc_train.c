@@ -480,7 +480,7 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
 {
   const credo_dfc_spec *d = t->d;
   size_t N = t->N, m = t->m, P = t->nv + t->m;
-  credo_observer obs = { obs_next, obs_sample, NULL, t };
+  credo_observer obs = { obs_next, obs_sample, NULL, NULL, t };
   const double *rff;
   double T = 0;
   int rc, average = d->variant == CREDO_DFC_AVERAGE
@@ -535,7 +535,7 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
       obs_sample (t, 0.0, t->z);
     }
   else
-    obs = (credo_observer){ obs_never, NULL, obs_step, t };
+    obs = (credo_observer){ obs_never, NULL, obs_step, NULL, t };
   rc = env->relax (env->ud, credo__dfc_batch_system (t->b), &d->relax,
                    d->window, &obs, t->z, &T);
   if (rc != 0 && rc != CREDO_OBSERVER_DONE)
@@ -579,7 +579,7 @@ sleep_minibatch (credo_dfc_train *t, const credo_train_env *env,
                  size_t first, size_t nb, double lr)
 {
   const credo_dfc_sleep_spec *sp = &t->d->sleep;
-  credo_observer obs = { obs_never, NULL, sleep_step, t };
+  credo_observer obs = { obs_never, NULL, sleep_step, NULL, t };
   size_t m = t->m, off = 0, P = 2 * t->nv + m;
   double T = 0, sc = fmax (sp->sigma, 0.01);
   int rc;

@@ -11,6 +11,8 @@
 #ifndef CREDO_NET_H
 #define CREDO_NET_H
 
+#include <gsl/gsl_rng.h>
+
 #include "net/system.h"
 #include "spec/spec.h"
 
@@ -47,6 +49,12 @@ typedef struct credo_proj
   credo_syn_view view; /* what the rule sees: sizes, settings, signals */
   double *r_saved;   /* presynaptic rate at the last jac setup */
   double learn;      /* the window gate at the last jac setup */
+  /* onto a spiking population: the synapses by presynaptic unit (random
+   * connectivity has these only, w NULL) */
+  size_t nnz;
+  size_t *syn_ptr;
+  uint32_t *syn_post;
+  double *syn_w;
 } credo_proj;
 
 typedef struct credo_net
@@ -82,6 +90,8 @@ typedef struct credo_net
   credo_eval_step *steps;
   size_t n_steps;
   int derived_sources;
+  /* the event engine's view (net/spiking.c); spk.pops NULL: none */
+  credo_spk_net spk;
 } credo_net;
 
 credo_net *credo__net_build (credo_ctx *ctx, const credo_spec *spec);
@@ -137,6 +147,17 @@ int credo__plast_breaks (const credo_spec *spec, double t0, double t1,
 /* Locates "pop.var"; returns 0 and fills kind/pop/index, or -1. */
 int credo__net_lookup (const credo_net *net, const char *what, int *pop,
                        credo_rec_kind *kind, int *index);
+
+/* Fills w[0..n-1] from a constant, uniform or normal initialiser, drawing
+ * from rng (network.c). */
+void credo__net_draw_weights (const credo_init_spec *in, gsl_rng *rng,
+                              size_t n, double *w);
+/* Spiking networks (net/spiking.c): the synapses of a random projection
+ * (drawn from rng), then the event engine's view of the network.  0 or an
+ * error code. */
+int credo__spk_random (credo_net *net, credo_proj *pr, gsl_rng *rng);
+int credo__spk_build (credo_net *net);
+void credo__spk_free (credo_net *net);
 
 /* ---- stimuli (net/stimulus.c) -------------------------------------------- */
 

@@ -97,6 +97,28 @@ pop_free (credo_pop *pop)
   free (pop->jac.dodin);
 }
 
+void
+credo__net_draw_weights (const credo_init_spec *in, gsl_rng *rng, size_t n,
+                         double *w)
+{
+  size_t k;
+  switch (in->kind)
+    {
+    case CREDO_INIT_CONSTANT:
+      for (k = 0; k < n; k++)
+        w[k] = in->value;
+      break;
+    case CREDO_INIT_UNIFORM:
+      for (k = 0; k < n; k++)
+        w[k] = in->scale * (in->low + (in->high - in->low) * gsl_rng_uniform (rng));
+      break;
+    default: /* CREDO_INIT_NORMAL */
+      for (k = 0; k < n; k++)
+        w[k] = in->scale * (in->mean + gsl_ran_gaussian_ziggurat (rng, in->std));
+      break;
+    }
+}
+
 /* Fills proj->w from its initialiser.  Random initialisers draw from `rng`
  * row by row, in projection order, so a seed fixes every weight. */
 static int
@@ -110,16 +132,9 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
   switch (in->kind)
     {
     case CREDO_INIT_CONSTANT:
-      for (k = 0; k < nw; k++)
-        w[k] = in->value;
-      break;
     case CREDO_INIT_UNIFORM:
-      for (k = 0; k < nw; k++)
-        w[k] = in->scale * (in->low + (in->high - in->low) * gsl_rng_uniform (rng));
-      break;
     case CREDO_INIT_NORMAL:
-      for (k = 0; k < nw; k++)
-        w[k] = in->scale * (in->mean + gsl_ran_gaussian_ziggurat (rng, in->std));
+      credo__net_draw_weights (in, rng, nw, w);
       break;
     case CREDO_INIT_FILE:
       {
@@ -299,6 +314,12 @@ init_projections (credo_net *net)
       pr->post = &net->pops[pr->spec->post];
       pr->rows = pr->post->n;
       pr->cols = pr->spec->conn == CREDO_CONN_ONE_TO_ONE ? 1 : pr->pre->n;
+      if (pr->spec->conn == CREDO_CONN_RANDOM)
+        {
+          /* sparse: only the synapses, for the event engine */
+          rc = credo__spk_random (net, pr, rng);
+          continue;
+        }
       if (!(pr->w = credo__calloc (pr->rows * pr->cols, sizeof *pr->w)))
         rc = CREDO_ENOMEM;
       pr->w_cur = pr->w;
@@ -353,7 +374,8 @@ credo__net_build (credo_ctx *ctx, const credo_spec *spec)
   if (!net->pops || !net->projs)
     goto fail;
   if ((rc = layout (net)) || (rc = fill_atol (net))
-      || (rc = init_projections (net)) || (rc = eval_order (net)))
+      || (rc = init_projections (net)) || (rc = eval_order (net))
+      || (rc = credo__spk_build (net)))
     goto fail;
   return net;
 
@@ -377,6 +399,7 @@ credo__net_free (credo_net *net)
       free (net->projs[k].view.scratch);
       free (net->projs[k].r_saved);
     }
+  credo__spk_free (net);
   free (net->y_jac);
   free (net->steps);
   free (net->pops);
@@ -460,6 +483,8 @@ credo__net_eval (credo_net *net, double t, const double *y)
         credo_proj *pr = &net->projs[net->steps[s].index];
         if (pr->plastic)
           pr->w_cur = y + pr->w_offset;
+        if (!pr->w_cur)
+          continue; /* random connectivity: spikes only */
         project (pr, pr->w_cur, pr->pre->out[pr->spec->pre_port],
                  pr->post->in[pr->spec->post_port]);
       }

@@ -120,6 +120,7 @@ credo__net_system (credo_net *net, credo_system *sys)
   sys->jac_diag = sys_jac_diag;
   sys->noise = sys_noise;
   sys->describe = sys_describe;
+  sys->spk = net->spk.pops ? &net->spk : NULL;
 }
 
 /* ---- guards -------------------------------------------------------------- */

@@ -14,7 +14,45 @@
 #ifndef CREDO_NET_SYSTEM_H
 #define CREDO_NET_SYSTEM_H
 
+#include <stdint.h>
+
 #include "base/base.h"
+
+struct credo_spiking_desc; /* credo/model.h */
+
+/* A spiking population as the event engine sees it. */
+typedef struct credo_spk_pop
+{
+  const struct credo_spiking_desc *d;
+  const double *p;  /* its parameters */
+  size_t n, offset; /* units; the first state index in y */
+  const char *name; /* for messages */
+  /* a source replaying spikes: n_spikes times (sorted) and their units */
+  size_t n_spikes;
+  const double *spike_times;
+  const uint32_t *spike_units;
+} credo_spk_pop;
+
+/* A projection between spiking populations: spikes of presynaptic unit j
+ * arrive `delay` ms later at the units post_idx[ptr[j] .. ptr[j+1]) of
+ * population `post`, adding w to its synaptic current `syn`. */
+typedef struct credo_spk_proj
+{
+  size_t pre, post, syn;
+  double delay;
+  const size_t *ptr;        /* [n_pre + 1] */
+  const uint32_t *post_idx; /* increasing within a row */
+  const double *w;          /* NULL: every synapse has the weight w_all */
+  double w_all;
+  double w_max;             /* the largest weight (bounds an input's rise) */
+} credo_spk_proj;
+
+typedef struct credo_spk_net
+{
+  size_t n_pops, n_projs;
+  const credo_spk_pop *pops; /* in the network's population order */
+  const credo_spk_proj *projs;
+} credo_spk_net;
 
 typedef struct credo_system
 {
@@ -51,6 +89,8 @@ typedef struct credo_system
   /* later: combine per-copy results of a batched system (the mean weight
    * update of a minibatch) into out. */
   int (*reduce) (void *ud, const double *y, double *out);
+  /* The spiking view for the event engine, or NULL (a rate network). */
+  const credo_spk_net *spk;
 } credo_system;
 
 /* An observer's step: done, stop here (not an error). */
@@ -71,6 +111,11 @@ typedef struct credo_observer
    * (a relaxation that has converged): advance returns it, the state
    * stays at that step. */
   int (*step) (void *ud, double t, const double *y);
+  /* Spikes of population `pop` (event engines): n unit indices and their
+   * times, in time order, after every earlier spike.  NULL: not wanted.
+   * Nonzero = stop, as for step. */
+  int (*spikes) (void *ud, size_t pop, size_t n, const uint32_t *ids,
+                 const double *t);
   void *ud;
 } credo_observer;
 

@@ -479,6 +479,49 @@ print_learning (FILE *out, hid_t file)
   H5Gclose (lg);
 }
 
+/* One line per /spikes/<pop> (SONATA spike layout): spikes, their time
+ * span, the sorting. */
+static void
+print_spikes (FILE *out, hid_t file)
+{
+  hid_t sg;
+  hsize_t n;
+  if (!is_group (file, "spikes")
+      || (sg = H5Gopen2 (file, "spikes", H5P_DEFAULT)) < 0)
+    return; /* no spikes were asked for */
+  fprintf (out, "\nspikes\n");
+  n = n_links (sg);
+  for (hsize_t i = 0; i < n; i++)
+    {
+      char *pop = link_name (sg, i), *sorting;
+      hid_t g = pop && is_group (sg, pop) ? H5Gopen2 (sg, pop, H5P_DEFAULT)
+                                          : H5I_INVALID_HID;
+      hid_t d = g >= 0 ? H5Dopen2 (g, "timestamps", H5P_DEFAULT)
+                       : H5I_INVALID_HID;
+      hid_t space = d >= 0 ? H5Dget_space (d) : H5I_INVALID_HID;
+      hsize_t count = 0;
+      double first, last;
+      if (space >= 0)
+        H5Sget_simple_extent_dims (space, &count, NULL);
+      sorting = g >= 0 ? attr_string (g, ".", "sorting") : NULL;
+      fprintf (out, "  %-10s %10llu spikes", pop ? pop : "?",
+               (unsigned long long) count);
+      if (count && first_last (g, "timestamps", count, &first, &last) == 0)
+        fprintf (out, " from %g to %g ms", first, last);
+      fprintf (out, ", /spikes/%s/{timestamps,node_ids}, sorted %s\n",
+               pop ? pop : "?", sorting ? sorting : "?");
+      free (sorting);
+      if (space >= 0)
+        H5Sclose (space);
+      if (d >= 0)
+        H5Dclose (d);
+      if (g >= 0)
+        H5Gclose (g);
+      free (pop);
+    }
+  H5Gclose (sg);
+}
+
 /* One line per /weights/<projection>: shape, snapshots, time span, rule. */
 static void
 print_weights (FILE *out, hid_t file)
@@ -746,6 +789,7 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
   free (s);
 
   print_reports (out, file);
+  print_spikes (out, file);
   print_weights (out, file);
   print_learning (out, file);
   print_solver (out, file);

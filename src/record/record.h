@@ -9,6 +9,8 @@
 #ifndef CREDO_RECORD_H
 #define CREDO_RECORD_H
 
+#include <stdint.h>
+
 #include "spec/spec.h"
 
 /* ---- what the run layer tells the recorder ---------------------------------
@@ -85,6 +87,10 @@ double credo__rec_next_time (const credo_recorder *r);
  * integrator-step sample. */
 int credo__rec_sample (credo_recorder *r, double t, const double *y, int step);
 int credo__rec_wants_steps (const credo_recorder *r);
+/* Appends n spikes of population `pop` (its index in the spec), in time
+ * order, to /spikes/<population> when its spikes are recorded. */
+int credo__rec_spikes (credo_recorder *r, int pop, size_t n,
+                       const uint32_t *ids, const double *t);
 /* The learning-curve group /learning/: times and one [n] dataset per
  * column, appended row by row.  Attributes: `mean_predictor_error`;
  * times' `units`: x_unit ("epoch" for minibatch training), NULL: "ms". */

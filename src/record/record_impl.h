@@ -102,6 +102,14 @@ int credo__rec_report_flush (credo_recorder *r, report *p);
 /* Flushes p and rewrites its mapping/time with the rows recorded. */
 int credo__rec_report_finish (credo_recorder *r, report *p);
 
+/* ---- spikes.c: /spikes/<population> ------------------------------------- */
+
+/* The group and extendible data sets of spike report p (kind
+ * CREDO_REC_SPIKES): node_ids in p->data, timestamps in p->times. */
+int credo__rec_spikes_open (credo_recorder *r, report *p);
+/* Appends the buffered spikes of p. */
+int credo__rec_spikes_flush (credo_recorder *r, report *p);
+
 /* ---- h5.c: errors and small HDF5 helpers --------------------------------- */
 
 /* HDF5's description of the failure that just happened (the innermost

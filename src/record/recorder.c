@@ -327,7 +327,8 @@ credo__rec_wants_steps (const credo_recorder *r)
   if (!r)
     return 0;
   for (i = 0; i < r->n_reps; i++)
-    if (r->reps[i].spec->every == 0)
+    if (r->reps[i].spec->every == 0
+        && r->reps[i].spec->kind != CREDO_REC_SPIKES)
       return 1;
   return 0;
 }

@@ -75,7 +75,7 @@ unique_var (const credo_recorder *r, size_t i)
     {
       taken = 0;
       for (j = 0; j < i && !taken; j++)
-        taken = r->spec->recs[j].pop == s->pop
+        taken = r->spec->recs[j].pop == s->pop && r->reps[j].var
                 && !strcmp (r->reps[j].var, name);
       if (taken)
         snprintf (name, len, "%s_%d", s->var_name, ++suffix);
@@ -331,6 +331,11 @@ credo__rec_report_open (credo_recorder *r, size_t i,
   p->spec = &r->spec->recs[i];
   p->src = *src;
   p->data = p->times = p->grid = H5I_INVALID_HID;
+  if (p->spec->kind == CREDO_REC_SPIKES)
+    return p->src.pop ? credo__rec_spikes_open (r, p)
+                      : credo__error (r->ctx, CREDO_EINVAL,
+                                      "%s: record entry %zu is malformed",
+                                      r->part, i);
   if ((rc = report_names (r, i)) || (rc = report_buffers (r, p)))
     return rc;
   return report_group (r, p);
@@ -346,6 +351,8 @@ credo__rec_report_flush (credo_recorder *r, report *p)
   hid_t fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
   int rc = 0;
 
+  if (p->spec->kind == CREDO_REC_SPIKES)
+    return credo__rec_spikes_flush (r, p);
   if (p->fill == 0)
     return 0;
   dims[0] = p->rows + p->fill;
@@ -448,6 +455,8 @@ credo__rec_reports_sample (credo_recorder *r, double t, const double *y,
       report *p = &r->reps[i];
       const credo_rec_spec *s = p->spec;
       int due;
+      if (s->kind == CREDO_REC_SPIKES)
+        continue; /* spikes come through credo__rec_spikes */
       if (step)
         due = s->every == 0 && s->start <= t && t <= s->stop;
       else
@@ -474,6 +483,8 @@ credo__rec_report_finish (credo_recorder *r, report *p)
 {
   double triple[3];
   int rc = credo__rec_report_flush (r, p);
+  if (p->spec->kind == CREDO_REC_SPIKES)
+    return rc;
   grid_triple (p, p->rows, triple);
   if (H5Dwrite (p->grid, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                 triple) < 0 && !rc)

@@ -41,6 +41,11 @@ rec_source (const credo_net *net, const credo_rec_spec *s,
       src->unit = m->outputs[s->index].unit;
       src->values = pop->out[s->index];
       break;
+    case CREDO_REC_SPIKES:
+      if (!m->spiking)
+        return;
+      src->unit = "ms";
+      break;
     default: /* CREDO_REC_INPUT */
       if ((size_t) s->index >= m->n_in)
         return;

@@ -210,6 +210,14 @@ obs_step (void *ud, double t, const double *y)
 }
 
 static int
+obs_spikes (void *ud, size_t pop, size_t n, const uint32_t *ids,
+            const double *t)
+{
+  credo_sim *sim = ud;
+  return sim->rec ? credo__rec_spikes (sim->rec, (int) pop, n, ids, t) : 0;
+}
+
+static int
 cmp_double (const void *a, const void *b)
 {
   double x = *(const double *) a, y = *(const double *) b;
@@ -366,7 +374,8 @@ int
 credo_sim_run (credo_sim *sim)
 {
   const credo_engine_type *E = sim->engine_type;
-  credo_observer obs = { obs_next_time, obs_sample, obs_step, sim };
+  credo_observer obs = { obs_next_time, obs_sample, obs_step, obs_spikes,
+                         sim };
   double *ends = NULL, t_end = 0;
   size_t n_ends = 0;
   int rc;

@@ -18,7 +18,8 @@
 
 /* ---- populations ------------------------------------------------------- */
 
-static const char *const pop_keys[] = { "model", "size", "params", NULL };
+static const char *const pop_keys[] = { "model", "size", "params", "spikes",
+                                        NULL };
 
 /* Reads the params group of population `ps` (defaults first), then runs the
  * model's cross-parameter check. */
@@ -168,7 +169,8 @@ credo__spec_populations (spec_parser *p, config_setting_t *s)
                                         sizeof *ps->params)))
         return credo__spec_nomem (p);
       if ((rc = parse_params (p, ps, g, config_setting_get_member (g,
-                                                                 "params"))))
+                                                                 "params")))
+          || (rc = credo__spec_pop_spikes (p, g, ps)))
         return rc;
     }
   return 0;
@@ -177,8 +179,10 @@ credo__spec_populations (spec_parser *p, config_setting_t *s)
 /* ---- projections ------------------------------------------------------- */
 
 static const char *const proj_keys[] = { "name", "from", "to", "gain", "init",
-                                         "connectivity", "plasticity", NULL };
-static const char *const conn_names[] = { "dense", "one_to_one", NULL };
+                                         "connectivity", "plasticity", "delay",
+                                         "probability", NULL };
+static const char *const conn_names[] = { "dense", "one_to_one", "random",
+                                          NULL };
 static const char *const plast_keys[] = { "rule", "eta", "tau_w", "w_min",
                                           "w_max", "start", "stop", "decay",
                                           NULL };
@@ -684,6 +688,8 @@ credo__spec_projections (spec_parser *p, config_setting_t *list)
               "one_to_one projection '%s' needs equal sizes, but '%s' has "
               "%zu units and '%s' has %zu",
               pj->name, pre->name, pre->size, post->name, post->size);
+        if ((rc = credo__spec_proj_spiking (p, g, pj)))
+          return rc;
       }
       {
         config_setting_t *pl = config_setting_get_member (g, "plasticity");

@@ -168,5 +168,14 @@ int credo__spec_learning_dfc (spec_parser *p, config_setting_t *learning);
 int credo__spec_check_loss_targets (spec_parser *p);
 /* solver.c: the `solver` group (NULL when absent); after the populations. */
 int credo__spec_solver (spec_parser *p, config_setting_t *s);
+/* spiking.c: a projection's `delay` and `probability`, after its
+ * connectivity; then, after the solver, whether populations, engine,
+ * delays and records fit together. */
+int credo__spec_proj_spiking (spec_parser *p, const config_setting_t *g,
+                              credo_proj_spec *pj);
+int credo__spec_check_spiking (spec_parser *p);
+/* A replay population's `spikes` (and no other population's). */
+int credo__spec_pop_spikes (spec_parser *p, const config_setting_t *pop,
+                            credo_pop_spec *ps);
 
 #endif /* CREDO_SPEC_PARSE_H */

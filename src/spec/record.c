@@ -53,6 +53,20 @@ parse_what (spec_parser *p, credo_rec_spec *r, const config_setting_t *s)
   m = p->spec->pops[r->pop].model;
   if (!(r->var_name = credo__strdup (dot + 1)))
     return credo__spec_nomem (p);
+  if (strcmp (dot + 1, "spikes") == 0)
+    {
+      if (!m->spiking)
+        return credo__spec_err (p, s, "population '%s' (model %s) does not "
+                                "spike: 'spikes' needs a spiking model",
+                                popname, m->name);
+      for (const credo_rec_spec *o = p->spec->recs; o < r; o++)
+        if (o->kind == CREDO_REC_SPIKES && o->pop == r->pop)
+          return credo__spec_err (p, s, "the spikes of '%s' are already "
+                                  "recorded (line %d)", popname, o->loc.line);
+      r->kind = CREDO_REC_SPIKES;
+      r->index = 0;
+      return 0;
+    }
   if ((idx = credo_model_var_index (m, dot + 1)) >= 0)
     r->kind = CREDO_REC_VAR;
   else if ((idx = credo_model_output_index (m, dot + 1)) >= 0)

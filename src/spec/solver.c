@@ -242,5 +242,7 @@ credo__spec_solver (spec_parser *p, config_setting_t *g)
   int rc;
   if (g && (rc = parse_solver (p, g)))
     return rc;
-  return check_noise (p);
+  if ((rc = check_noise (p)))
+    return rc;
+  return credo__spec_check_spiking (p);
 }

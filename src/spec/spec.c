@@ -326,6 +326,8 @@ credo_spec_free (credo_spec *spec)
     {
       free (spec->pops[i].name);
       free (spec->pops[i].params);
+      free (spec->pops[i].spike_times);
+      free (spec->pops[i].spike_units);
     }
   free (spec->pops);
   for (size_t i = 0; i < spec->n_projs; i++)

@@ -12,6 +12,8 @@
 #ifndef CREDO_SPEC_H
 #define CREDO_SPEC_H
 
+#include <stdint.h>
+
 #include "base/base.h"
 #include "credo/rule.h"
 
@@ -24,6 +26,10 @@ typedef struct credo_pop_spec
   const credo_model_type *model;
   size_t size;
   double *params; /* model->n_param values */
+  /* a replay's spikes, sorted by time (spec/spiking.c) */
+  size_t n_spikes;
+  double *spike_times; /* ms, >= 0 */
+  uint32_t *spike_units;
   credo_loc loc;
 } credo_pop_spec;
 
@@ -52,7 +58,9 @@ typedef struct credo_init_spec
 typedef enum credo_conn
 {
   CREDO_CONN_DENSE,     /* a full post x pre matrix */
-  CREDO_CONN_ONE_TO_ONE /* unit i -> unit i; sizes must match */
+  CREDO_CONN_ONE_TO_ONE, /* unit i -> unit i; sizes must match */
+  CREDO_CONN_RANDOM      /* each pair with probability `prob` (sparse;
+                            spiking populations only) */
 } credo_conn;
 
 /* How a plastic projection's weights move (set by the learning protocol):
@@ -89,6 +97,9 @@ typedef struct credo_proj_spec
   credo_conn conn;
   credo_init_spec init;
   credo_plast_spec plast;
+  double prob;         /* random: the connection probability */
+  double delay;        /* ms; spikes arrive this much after emission */
+  credo_loc delay_loc; /* of `delay` (line 0: not given) */
   credo_loc loc;
 } credo_proj_spec;
 
@@ -133,7 +144,8 @@ typedef enum credo_rec_kind
 {
   CREDO_REC_VAR,   /* a state variable */
   CREDO_REC_OUTPUT,/* an output port */
-  CREDO_REC_INPUT  /* the summed input of an input port */
+  CREDO_REC_INPUT, /* the summed input of an input port */
+  CREDO_REC_SPIKES /* the spike times of a spiking population */
 } credo_rec_kind;
 
 typedef struct credo_rec_spec

@@ -177,8 +177,17 @@ print_pops (FILE *out, const credo_spec *spec)
   return n_state;
 }
 
-/* The projections: route, shape, gain, init, plasticity; the weight
- * count. */
+static int
+any_random (const credo_spec *spec)
+{
+  for (size_t i = 0; i < spec->n_projs; i++)
+    if (spec->projs[i].conn == CREDO_CONN_RANDOM)
+      return 1;
+  return 0;
+}
+
+/* The projections: route, shape, gain, init, plasticity, delay; the
+ * weight count (expected, for random connectivity). */
 static void
 print_projs (FILE *out, const credo_spec *spec)
 {
@@ -200,6 +209,9 @@ print_projs (FILE *out, const credo_spec *spec)
       if (pj->conn == CREDO_CONN_ONE_TO_ONE)
         fprintf (out, "  one-to-one %zu, gain %g, init ", post->size,
                  pj->gain);
+      else if (pj->conn == CREDO_CONN_RANDOM)
+        fprintf (out, "  %zu x %zu random p %g, gain %g, init ", post->size,
+                 pre->size, pj->prob, pj->gain);
       else
         fprintf (out, "  %zu x %zu, gain %g, init ", post->size,
                  pre->size, pj->gain);
@@ -213,11 +225,15 @@ print_projs (FILE *out, const credo_spec *spec)
           if (pj->plast.decay > 0)
             fprintf (out, ", decay %g", pj->plast.decay);
         }
+      if (pj->delay > 0)
+        fprintf (out, ", delay %g ms", pj->delay);
       fputc ('\n', out);
       n_w += pj->conn == CREDO_CONN_ONE_TO_ONE ? post->size
-                                               : post->size * pre->size;
+             : pj->conn == CREDO_CONN_RANDOM
+                 ? (size_t) (pj->prob * (double) post->size * (double) pre->size)
+                 : post->size * pre->size;
     }
-  fprintf (out, "  weights %zu (", n_w);
+  fprintf (out, "  weights %s%zu (", any_random (spec) ? "~" : "", n_w);
   print_bytes (out, 8.0 * (double) n_w);
   fprintf (out, ")\n");
 }
@@ -268,7 +284,8 @@ print_stim (FILE *out, const credo_spec *spec, const credo_stim_spec *s)
 static void
 print_records (FILE *out, const credo_spec *spec)
 {
-  static const char *const kinds[] = { "variable", "output", "input" };
+  static const char *const kinds[] = { "variable", "output", "input",
+                                       "spike times" };
   double total = 0;
   int unknown = 0;
   fprintf (out, "\nrecord (%zu)\n", spec->n_recs);
@@ -280,7 +297,10 @@ print_records (FILE *out, const credo_spec *spec)
       fprintf (out, "  %s.%s (%s) %zu unit%s, [%g, %g] ms, ",
                spec->pops[r->pop].name, r->var_name, kinds[r->kind],
                r->n_units, r->n_units == 1 ? "" : "s", r->start, r->stop);
-      if (samples > 0)
+      if (r->kind == CREDO_REC_SPIKES)
+        fprintf (out, "/spikes/%s, size depends on the rates",
+                 spec->pops[r->pop].name);
+      else if (samples > 0)
         {
           double bytes = samples * ((double) r->n_units * (double) es + 8);
           fprintf (out, "every %g ms: %.0f samples, %s, ~", r->every,

@@ -1,0 +1,528 @@
+/* src/engine/event.c -- the event engine: spiking networks on a fixed
+ * grid with exact, continuous spike times.
+ *
+ * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
+ *
+ * Every synapse has a delay >= d_min = solver.dt = h, so within a step no
+ * unit's spike reaches another unit before the step ends: each step, every
+ * population advances on its own (event_lif.c: the exact propagator over
+ * all units, the exact trajectory piece by piece for the few units whose
+ * potential may reach the threshold), and the step's spikes are then
+ * delivered.  No integrator is ever restarted at a spike.  A spike time is
+ * (step k, offset o), o in [0, h); an arrival (emission plus delay, the
+ * delay split into whole steps plus an offset once) lands in a ring of
+ * per-step lists and takes effect in its step: in bulk at the step's end
+ * (one add per synapse and array), and exactly at its offset for units on
+ * the exact path (Morrison et al. 2007).  Spike sources (Poisson) draw
+ * exponential intervals from one GSL stream per unit seeded from the run's
+ * seed, the population and the unit, so a seed fixes every spike.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "engine/engine.h"
+
+typedef struct arrival
+{
+  uint32_t proj, pre;
+  double off;
+} arrival;
+
+typedef struct slot
+{
+  arrival *a;
+  size_t n, cap;
+} slot;
+
+typedef struct spike
+{
+  double off; /* may equal h: a crossing at the step's end */
+  uint32_t pop, unit;
+} spike;
+
+/* A source population.  Poisson: per unit a stream and its next spike;
+ * replay: the next of its given spikes. */
+typedef struct source
+{
+  gsl_rng **rng;
+  long long *next_step;
+  double *next_off;
+  double mean_isi; /* ms */
+  size_t pos;
+} source;
+
+typedef struct event_engine
+{
+  const credo_system *sys;
+  const credo_spk_net *net;
+  double h;
+  long long k; /* steps done */
+  double *y;
+  credo_ev_pop *pops;
+  source *src;
+  long long *d_steps; /* per projection: the delay as steps + offset */
+  double *d_off;
+  slot *ring;
+  size_t n_ring;
+  spike *spk;
+  size_t n_spk, cap_spk;
+  credo_ev_input *in;
+  size_t cap_in;
+  uint32_t *ids;
+  double *times;
+  long n_spikes;
+} event_engine;
+
+static void engine_free (void *ve);
+
+static int
+push (void **arr, size_t *n, size_t *cap, size_t size)
+{
+  if (*n == *cap)
+    {
+      size_t c2 = *cap ? 2 * *cap : 64;
+      void *p = realloc (*arr, c2 * size);
+      if (!p)
+        return CREDO_ENOMEM;
+      *arr = p;
+      *cap = c2;
+    }
+  (*n)++;
+  return 0;
+}
+
+/* The stream of unit i of population p: seeds mixed by splitmix64 so
+ * neighbouring units get unrelated streams. */
+static unsigned long
+unit_seed (unsigned long seed, size_t p, size_t i)
+{
+  uint64_t z = (uint64_t) seed * 0x9e3779b97f4a7c15ULL + ((uint64_t) p << 40)
+               + i + 1;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return (unsigned long) (z ^ (z >> 31));
+}
+
+/* Moves (step, off) on by d ms. */
+static void
+time_add (double h, long long *step, double *off, double d)
+{
+  double o = *off + d;
+  double c = floor (o / h);
+  *step += (long long) c;
+  *off = o - c * h;
+  if (*off >= h) /* rounding */
+    *step += 1, *off = 0;
+}
+
+static int
+source_init (event_engine *e, size_t p)
+{
+  const credo_spk_pop *sp = &e->net->pops[p];
+  source *s = &e->src[p];
+  double rate;
+  if (sp->d->source == 2)
+    return 0; /* replay: nothing drawn */
+  rate = sp->p[sp->d->p_rate];
+  s->rng = credo__calloc (sp->n + 1, sizeof *s->rng);
+  s->next_step = credo__calloc (sp->n + 1, sizeof *s->next_step);
+  s->next_off = credo__calloc (sp->n + 1, sizeof *s->next_off);
+  if (!s->rng || !s->next_step || !s->next_off)
+    return CREDO_ENOMEM;
+  s->mean_isi = rate > 0 ? 1000.0 / rate : INFINITY;
+  for (size_t i = 0; i < sp->n; i++)
+    {
+      if (!(s->rng[i] = gsl_rng_alloc (gsl_rng_taus2)))
+        return CREDO_ENOMEM;
+      gsl_rng_set (s->rng[i], unit_seed (e->sys->seed, p, i));
+      if (rate > 0)
+        time_add (e->h, &s->next_step[i], &s->next_off[i],
+                  gsl_ran_exponential (s->rng[i], s->mean_isi));
+      else
+        s->next_step[i] = -1;
+    }
+  return 0;
+}
+
+static void *
+engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
+              const double *y0)
+{
+  event_engine *e;
+  long long max_d = 0;
+  char msg[512];
+  int rc = CREDO_ENOMEM;
+  if (!sys->spk)
+    {
+      credo__error (sys->ctx, CREDO_ECONFIG,
+                    "the event engine runs spiking networks only");
+      return NULL;
+    }
+  if (!(e = credo__calloc (1, sizeof *e)))
+    goto nomem;
+  e->sys = sys;
+  e->net = sys->spk;
+  e->h = s->dt;
+  e->k = llround (t0 / e->h);
+  e->y = credo__calloc (sys->n + 1, sizeof *e->y);
+  e->pops = credo__calloc (e->net->n_pops + 1, sizeof *e->pops);
+  e->src = credo__calloc (e->net->n_pops + 1, sizeof *e->src);
+  e->d_steps = credo__calloc (e->net->n_projs + 1, sizeof *e->d_steps);
+  e->d_off = credo__calloc (e->net->n_projs + 1, sizeof *e->d_off);
+  if (!e->y || !e->pops || !e->src || !e->d_steps || !e->d_off)
+    goto nomem;
+  memcpy (e->y, y0, sys->n * sizeof *e->y);
+  for (size_t p = 0; p < e->net->n_pops; p++)
+    {
+      if (credo__ev_pop_init (&e->pops[p], &e->net->pops[p], e->h, msg,
+                              sizeof msg))
+        {
+          credo__error (sys->ctx, strcmp (msg, "out of memory") == 0
+                                      ? CREDO_ENOMEM : CREDO_ECONFIG,
+                        "%s", msg);
+          engine_free (e);
+          return NULL;
+        }
+      if (e->net->pops[p].d->source && (rc = source_init (e, p)))
+        goto nomem;
+    }
+  for (size_t q = 0; q < e->net->n_projs; q++)
+    {
+      double d = e->net->projs[q].delay;
+      e->d_steps[q] = (long long) floor (d / e->h + 1e-9);
+      e->d_off[q] = d - (double) e->d_steps[q] * e->h;
+      if (e->d_off[q] < 1e-9 * e->h)
+        e->d_off[q] = 0; /* a whole number of steps */
+      if (e->d_steps[q] > max_d)
+        max_d = e->d_steps[q];
+    }
+  e->n_ring = (size_t) max_d + 2;
+  if (!(e->ring = credo__calloc (e->n_ring, sizeof *e->ring)))
+    goto nomem;
+  return e;
+nomem:
+  credo__error (sys->ctx, CREDO_ENOMEM, "out of memory");
+  engine_free (e);
+  return NULL;
+}
+
+static int
+engine_reset (void *ve, double t, const double *y)
+{
+  event_engine *e = ve;
+  /* the queue of spikes in flight carries over: only the state is set */
+  e->k = llround (t / e->h);
+  memcpy (e->y, y, e->sys->n * sizeof *e->y);
+  return 0;
+}
+
+static int
+cmp_input (const void *a, const void *b)
+{
+  double x = ((const credo_ev_input *) a)->off;
+  double y = ((const credo_ev_input *) b)->off;
+  return (x > y) - (x < y);
+}
+
+/* Spike s of population p for this step's list. */
+static int
+push_spike (event_engine *e, double off, size_t p, size_t i)
+{
+  if (push ((void **) &e->spk, &e->n_spk, &e->cap_spk, sizeof *e->spk))
+    return CREDO_ENOMEM;
+  e->spk[e->n_spk - 1] = (spike){ off, (uint32_t) p, (uint32_t) i };
+  return 0;
+}
+
+/* Unit i of population p on the exact path, with its inputs of the step
+ * (kept by the delivery). */
+static int
+unit_exact (event_engine *e, size_t p, uint32_t i)
+{
+  credo_ev_pop *P = &e->pops[p];
+  size_t n_in = 0, m;
+  double offs[CREDO_EV_MAX_SPK_STEP];
+  for (size_t a = 0; a < P->n_pend; a++)
+    {
+      if (P->pend[a].unit != i)
+        continue;
+      if (push ((void **) &e->in, &n_in, &e->cap_in, sizeof *e->in))
+        return CREDO_ENOMEM;
+      e->in[n_in - 1] = P->pend[a];
+    }
+  if (n_in > 1)
+    qsort (e->in, n_in, sizeof *e->in, cmp_input);
+  m = credo__ev_unit_exact (P, i, e->y, e->k, e->in, n_in, offs);
+  if (m == (size_t) -1)
+    return credo__error (e->sys->ctx, CREDO_ESOLVER,
+                         "t = %g ms: unit %u of population '%s' fires more "
+                         "than %d spikes within one step: raise t_ref or "
+                         "lower solver.dt", (double) e->k * e->h, i,
+                         P->sp->name, CREDO_EV_MAX_SPK_STEP);
+  for (size_t s = 0; s < m; s++)
+    if (push_spike (e, offs[s], p, i))
+      return CREDO_ENOMEM;
+  return 0;
+}
+
+/* The given spikes of replay population p that fall in this step. */
+static int
+replay_step (event_engine *e, size_t p)
+{
+  const credo_spk_pop *sp = &e->net->pops[p];
+  source *s = &e->src[p];
+  while (s->pos < sp->n_spikes)
+    {
+      long long step = 0;
+      double off = 0;
+      time_add (e->h, &step, &off, sp->spike_times[s->pos]);
+      if (step > e->k)
+        break;
+      /* in this step (or, resumed after a reset, before it: now) */
+      if (push_spike (e, step == e->k ? off : 0, p,
+                      sp->spike_units[s->pos]))
+        return CREDO_ENOMEM;
+      s->pos++;
+    }
+  return 0;
+}
+
+static int
+source_step (event_engine *e, size_t p)
+{
+  source *s = &e->src[p];
+  if (e->net->pops[p].d->source == 2)
+    return replay_step (e, p);
+  for (size_t i = 0; i < e->pops[p].n; i++)
+    while (s->next_step[i] == e->k)
+      {
+        if (push_spike (e, s->next_off[i], p, i))
+          return CREDO_ENOMEM;
+        time_add (e->h, &s->next_step[i], &s->next_off[i],
+                  gsl_ran_exponential (s->rng[i], s->mean_isi));
+      }
+  return 0;
+}
+
+static int
+cmp_spike (const void *a, const void *b)
+{
+  const spike *x = a, *y = b;
+  if (x->off != y->off)
+    return (x->off > y->off) - (x->off < y->off);
+  if (x->pop != y->pop)
+    return (x->pop > y->pop) - (x->pop < y->pop);
+  return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+/* The step's spikes, in time order: to the observer, then into the ring
+ * at their arrival steps. */
+static int
+emit (event_engine *e, const credo_observer *obs)
+{
+  const credo_spk_net *net = e->net;
+  double t0 = (double) e->k * e->h;
+  int rc;
+  if (e->n_spk > 1)
+    qsort (e->spk, e->n_spk, sizeof *e->spk, cmp_spike);
+  e->n_spikes += (long) e->n_spk;
+  if (obs->spikes && e->n_spk)
+    {
+      if (!e->ids)
+        {
+          e->ids = credo__calloc (e->cap_spk, sizeof *e->ids);
+          e->times = credo__calloc (e->cap_spk, sizeof *e->times);
+        }
+      else
+        {
+          uint32_t *ids = realloc (e->ids, e->cap_spk * sizeof *ids);
+          double *times = ids ? realloc (e->times,
+                                         e->cap_spk * sizeof *times) : NULL;
+          if (ids)
+            e->ids = ids;
+          if (times)
+            e->times = times;
+          if (!times)
+            return credo__error (e->sys->ctx, CREDO_ENOMEM, "out of memory");
+        }
+      if (!e->ids || !e->times)
+        return credo__error (e->sys->ctx, CREDO_ENOMEM, "out of memory");
+      for (size_t p = 0; p < net->n_pops; p++)
+        {
+          size_t m = 0;
+          for (size_t s = 0; s < e->n_spk; s++)
+            if (e->spk[s].pop == p)
+              {
+                e->ids[m] = e->spk[s].unit;
+                e->times[m++] = t0 + e->spk[s].off;
+              }
+          if (m && (rc = obs->spikes (obs->ud, p, m, e->ids, e->times)))
+            return rc;
+        }
+    }
+  for (size_t s = 0; s < e->n_spk; s++)
+    for (size_t q = 0; q < net->n_projs; q++)
+      {
+        long long step = e->k + e->d_steps[q];
+        double off = e->spk[s].off;
+        slot *sl;
+        if (net->projs[q].pre != e->spk[s].pop)
+          continue;
+        time_add (e->h, &step, &off, e->d_off[q]);
+        sl = &e->ring[step % (long long) e->n_ring];
+        if (push ((void **) &sl->a, &sl->n, &sl->cap, sizeof *sl->a))
+          return credo__error (e->sys->ctx, CREDO_ENOMEM, "out of memory");
+        sl->a[sl->n - 1] = (arrival){ (uint32_t) q, e->spk[s].unit, off };
+      }
+  e->n_spk = 0;
+  return 0;
+}
+
+/* One step from t_k to t_{k+1}, y in place. */
+static int
+step (event_engine *e, const credo_observer *obs)
+{
+  const credo_spk_net *net = e->net;
+  slot *sl = &e->ring[e->k % (long long) e->n_ring];
+  int rc;
+  for (size_t a = 0; a < sl->n; a++)
+    {
+      const credo_spk_proj *pr = &net->projs[sl->a[a].proj];
+      credo__ev_pop_margin (&e->pops[pr->post], pr->syn, sl->a[a].off,
+                            pr->w_max);
+    }
+  for (size_t p = 0; p < net->n_pops; p++)
+    if (!net->pops[p].d->source)
+      credo__ev_pop_bulk (&e->pops[p], e->y, e->k);
+  for (size_t a = 0; a < sl->n; a++)
+    {
+      const credo_spk_proj *pr = &net->projs[sl->a[a].proj];
+      if (credo__ev_pop_deliver (&e->pops[pr->post], e->y, pr->syn,
+                                 sl->a[a].off, pr->post_idx, pr->w,
+                                 pr->w_all, pr->ptr[sl->a[a].pre],
+                                 pr->ptr[sl->a[a].pre + 1]))
+        return credo__error (e->sys->ctx, CREDO_ENOMEM, "out of memory");
+    }
+  for (size_t p = 0; p < net->n_pops; p++)
+    {
+      credo_ev_pop *P = &e->pops[p];
+      if (net->pops[p].d->source)
+        {
+          if ((rc = source_step (e, p)))
+            return credo__error (e->sys->ctx, rc, "out of memory");
+          continue;
+        }
+      credo__ev_pop_candidates (P);
+      for (size_t c = 0; c < P->n_cand; c++)
+        if ((rc = unit_exact (e, p, P->cand[c])))
+          return rc == CREDO_ENOMEM
+                     ? credo__error (e->sys->ctx, rc, "out of memory")
+                     : rc;
+    }
+  sl->n = 0;
+  return emit (e, obs);
+}
+
+static int
+engine_advance (void *ve, double t_stop, const credo_observer *obs)
+{
+  event_engine *e = ve;
+  long long k_stop = llround (t_stop / e->h);
+  double tol = 1e-9 * e->h;
+  int rc;
+  while (e->k < k_stop)
+    {
+      double t, nt;
+      if ((rc = step (e, obs)))
+        return rc;
+      e->k++;
+      t = (double) e->k * e->h;
+      if (obs->step && (rc = obs->step (obs->ud, t, e->y)))
+        return rc < 0 ? rc : 0;
+      /* samples fall on the grid (the spec checks it) */
+      while ((nt = obs->next_time (obs->ud)) <= t + tol)
+        if ((rc = obs->sample (obs->ud, nt < t - tol ? t : nt, e->y)))
+          return rc < 0 ? rc : 0;
+    }
+  if (k_stop * e->h >= e->sys->duration * (1 - 1e-12))
+    {
+      long ex = 0, ev = 0;
+      for (size_t p = 0; p < e->net->n_pops; p++)
+        ex += e->pops[p].n_exact, ev += e->pops[p].n_evals;
+      credo__log (e->sys->ctx, CREDO_LOG_INFO,
+                  "event engine: %ld spikes, %ld unit-steps on the exact "
+                  "path, %ld trajectory evaluations", e->n_spikes, ex, ev);
+    }
+  return 0;
+}
+
+static const double *
+engine_state (void *ve, double *t)
+{
+  event_engine *e = ve;
+  if (t)
+    *t = (double) e->k * e->h;
+  return e->y;
+}
+
+static void
+engine_stats (void *ve, credo_solver_stats *st)
+{
+  event_engine *e = ve;
+  memset (st, 0, sizeof *st);
+  st->steps = (long) e->k;
+  for (size_t p = 0; p < e->net->n_pops; p++)
+    st->rhs_evals += e->pops[p].n_evals;
+}
+
+static const char *
+engine_linear (void *ve)
+{
+  (void) ve;
+  return "none (exact propagator)";
+}
+
+static void
+engine_free (void *ve)
+{
+  event_engine *e = ve;
+  if (!e)
+    return;
+  for (size_t p = 0; e->pops && p < e->net->n_pops; p++)
+    {
+      credo__ev_pop_free (&e->pops[p]);
+      for (size_t i = 0; e->src[p].rng && i < e->net->pops[p].n; i++)
+        gsl_rng_free (e->src[p].rng[i]);
+      free (e->src[p].rng);
+      free (e->src[p].next_step);
+      free (e->src[p].next_off);
+    }
+  for (size_t s = 0; e->ring && s < e->n_ring; s++)
+    free (e->ring[s].a);
+  free (e->ring);
+  free (e->pops);
+  free (e->src);
+  free (e->d_steps);
+  free (e->d_off);
+  free (e->y);
+  free (e->spk);
+  free (e->in);
+  free (e->ids);
+  free (e->times);
+  free (e);
+}
+
+const credo_engine_type credo__engine_event = {
+  CREDO_ENGINE_VERSION,
+  "event",
+  "spiking networks: exact propagator on the solver.dt grid, exact "
+  "continuous spike times, delays >= solver.dt",
+  CREDO_ENGINE_FIXED_STEP | CREDO_ENGINE_SPIKES,
+  engine_alloc, engine_reset, engine_advance, engine_state, engine_stats,
+  engine_linear, engine_free,
+};
