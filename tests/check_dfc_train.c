@@ -168,6 +168,26 @@ START_TEST (test_epochs_rows_and_seed)
     ck_assert_double_eq (a[e], b[e]); /* same seed, same losses, exactly */
   ck_assert (a[3] < a[1]);
   free (b);
+  /* per minibatch of each epoch (40 samples / 8: 5), the samples that
+   * converged and diverged; NaN before training */
+  b = read_2d (tmp_path ("e1.h5"), "/learning/batch_diverged", &rows, &cols);
+  ck_assert_uint_eq (rows, 4);
+  ck_assert_uint_eq (cols, 5);
+  ck_assert (isnan (b[0]));
+  for (int i = 5; i < 20; i++)
+    ck_assert (b[i] >= 0 && b[i] <= 8);
+  free (b);
+  b = read_2d (tmp_path ("e1.h5"), "/learning/batch_converged", &rows,
+               &cols);
+  {
+    double sum = 0, *f = read_2d (tmp_path ("e1.h5"), "/learning/converged",
+                                  &rows, &cols);
+    for (int i = 5; i < 10; i++)
+      sum += b[i];
+    ck_assert_double_eq_tol (sum / 40, f[1], 1e-12); /* epoch 1's fraction */
+    free (f);
+  }
+  free (b);
   b = read_2d (tmp_path ("e3.h5"), "/learning/train_loss", &rows, &cols);
   ck_assert (a[2] != b[2]); /* another order, other minibatches */
   free (a);

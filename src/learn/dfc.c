@@ -687,6 +687,8 @@ dfc_matrices (const void *p, const char *const **paths, const size_t **rows,
               const size_t **cols)
 {
   const dfc *s = p;
+  if (s->tr)
+    return credo__dfc_train_matrices (s->tr, paths, rows, cols);
   *paths = (const char *const *) s->mat_paths;
   *rows = s->mat_rows;
   *cols = s->mat_cols;
@@ -696,7 +698,8 @@ dfc_matrices (const void *p, const char *const **paths, const size_t **rows,
 static const double *
 dfc_matrix (const void *p, size_t i)
 {
-  return ((const dfc *) p)->mat_vals[i];
+  const dfc *s = p;
+  return s->tr ? credo__dfc_train_matrix (s->tr, i) : s->mat_vals[i];
 }
 
 static int

@@ -126,6 +126,9 @@ struct credo_dfc_train
   double *lparams;         /* the loss_target's parameters, batch = nb */
   /* epoch sums */
   double sum_loss, sum_relax, sum_conv;
+  /* per minibatch of the current epoch: samples converged, diverged */
+  double *batch_conv, *batch_div;
+  size_t per_epoch, mat_rows[2], mat_cols[2];
   double *ratio;           /* B: the convergence ratios of a minibatch */
   double *ssa_work;        /* DFC-SSA's */
   size_t n_seen, n_conv, n_div, n_batches;
@@ -170,6 +173,8 @@ credo__dfc_train_free (credo_dfc_train *t)
   free (t->status);
   free (t->ratio);
   free (t->ssa_work);
+  free (t->batch_conv);
+  free (t->batch_div);
   free (t->in_ptr);
   free (t->out_ptr);
   free (t->lparams);
@@ -233,6 +238,10 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
       || !(t->ttmp = credo__calloc (t->m, sizeof (double)))
       || !(t->status = credo__calloc (t->B, sizeof (int)))
       || !(t->ratio = credo__calloc (t->B, sizeof (double)))
+      || !(t->batch_conv = credo__calloc ((t->n_train + t->B - 1) / t->B,
+                                          sizeof (double)))
+      || !(t->batch_div = credo__calloc ((t->n_train + t->B - 1) / t->B,
+                                         sizeof (double)))
       || (d->variant == CREDO_DFC_SSA
           && !(t->ssa_work = credo__calloc (
                    credo__dfc_batch_ssa_work (c, t->B), sizeof (double))))
@@ -295,6 +304,11 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
       t->fb.epsilon = sp->epsilon;
       t->fb.clip = sp->clip;
     }
+  t->per_epoch = (t->n_train + t->B - 1) / t->B;
+  t->mat_rows[0] = t->mat_rows[1] = 1;
+  t->mat_cols[0] = t->mat_cols[1] = t->per_epoch;
+  for (size_t i = 0; i < t->per_epoch; i++)
+    t->batch_conv[i] = t->batch_div[i] = NAN;
   gsl_rng_set (t->rng, spec->seed ^ 0x44464354UL); /* "DFCT" */
   for (size_t i = 0; i < t->n_train; i++)
     t->order[i] = i;
@@ -304,6 +318,26 @@ nomem:
 fail:
   credo__dfc_train_free (t);
   return NULL;
+}
+
+static const char *const mat_paths[] = { "batch_converged",
+                                         "batch_diverged" };
+
+size_t
+credo__dfc_train_matrices (const credo_dfc_train *t,
+                           const char *const **paths, const size_t **rows,
+                           const size_t **cols)
+{
+  *paths = mat_paths;
+  *rows = t->mat_rows;
+  *cols = t->mat_cols;
+  return 2;
+}
+
+const double *
+credo__dfc_train_matrix (const credo_dfc_train *t, size_t i)
+{
+  return i ? t->batch_div : t->batch_conv;
 }
 
 size_t
@@ -522,6 +556,8 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
       t->n_seen += nb;
       t->n_batches++;
       t->n_conv += nb - bad;
+      t->batch_conv[first / t->B] = (double) (nb - bad);
+      t->batch_div[first / t->B] = NAN;
       return step (t);
     }
   memset (t->z, 0, nb * P * sizeof *t->z);
@@ -545,14 +581,21 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
   t->n_seen += nb;
   credo__dfc_batch_converged (t->b, t->z, d->convergence_tol,
                               d->convergence_epsilon, t->status, t->ratio);
-  for (size_t s = 0; s < nb; s++)
-    {
-      t->sum_conv += t->ratio[s];
-      t->n_conv += t->status[s] == 1;
-      t->n_div += t->status[s] == -1;
-      if (d->include_non_converged)
-        t->status[s] = 1;
-    }
+  {
+    size_t j = first / t->B, nc = 0, nd = 0;
+    for (size_t s = 0; s < nb; s++)
+      {
+        t->sum_conv += t->ratio[s];
+        nc += t->status[s] == 1;
+        nd += t->status[s] == -1;
+        if (d->include_non_converged)
+          t->status[s] = 1;
+      }
+    t->n_conv += nc;
+    t->n_div += nd;
+    t->batch_conv[j] = (double) nc;
+    t->batch_div[j] = (double) nd;
+  }
   if (average)
     credo__dfc_batch_average_end (t->b, 2.0 / ((double) nb * d->window),
                                   t->upd, NULL);
@@ -678,6 +721,7 @@ static int
 epoch_row (credo_dfc_train *t, const credo_train_env *env, double epoch,
            double wall0)
 {
+  int rc;
   const credo_learning_spec *ls = &t->spec->learning;
   double n = (double) t->n_seen;
   evaluate (t, t->xin + t->n_train * t->n0, t->lab + t->n_train * t->m,
@@ -697,7 +741,10 @@ epoch_row (credo_dfc_train *t, const credo_train_env *env, double epoch,
   t->row[C_WALL] = credo__wall_seconds () - wall0;
   t->sum_loss = t->sum_relax = t->sum_conv = 0;
   t->n_seen = t->n_conv = t->n_div = t->n_batches = 0;
-  return env->row (env->ud, epoch, t->row);
+  rc = env->row (env->ud, epoch, t->row); /* with the per-batch counts */
+  for (size_t i = 0; i < t->per_epoch; i++)
+    t->batch_conv[i] = t->batch_div[i] = NAN;
+  return rc;
 }
 
 int

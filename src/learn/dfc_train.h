@@ -25,6 +25,14 @@ void credo__dfc_train_free (credo_dfc_train *t);
 size_t credo__dfc_train_columns (const credo_dfc_train *t,
                                  const char *const **names,
                                  const char *const **docs);
+/* Matrices written with every row: per minibatch of the epoch, the
+ * samples converged and diverged (1 x minibatches per epoch each; NaN for
+ * minibatches not run). */
+size_t credo__dfc_train_matrices (const credo_dfc_train *t,
+                                  const char *const **paths,
+                                  const size_t **rows, const size_t **cols);
+const double *credo__dfc_train_matrix (const credo_dfc_train *t, size_t i);
+
 /* Trains from the weights in y (plastic) and sim_net (static) and writes
  * the trained ones back there.  0 or a CREDO_E* code. */
 int credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,

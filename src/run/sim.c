@@ -335,9 +335,19 @@ train_row (void *ud, double x, const double *row)
   credo_sim *sim = ud;
   const char *const *names, *const *docs;
   size_t n = sim->proto->columns (sim->learn, &names, &docs);
+  const char *const *paths;
+  const size_t *rows, *cols;
+  size_t nm = sim->proto->matrices
+                  ? sim->proto->matrices (sim->learn, &paths, &rows, &cols)
+                  : 0;
+  int rc = 0;
   if (sim->ev.learning_row)
     sim->ev.learning_row (sim->ev.ud, x, n, row);
-  return sim->rec ? credo__rec_learning_row (sim->rec, x, row) : 0;
+  for (size_t i = 0; sim->rec && rc == 0 && i < nm; i++)
+    rc = credo__rec_learning_matrix (sim->rec, i,
+                                     sim->proto->matrix (sim->learn, i));
+  return sim->rec && rc == 0 ? credo__rec_learning_row (sim->rec, x, row)
+                             : rc;
 }
 
 static void
