@@ -109,6 +109,7 @@ struct credo_dfc_train
   unsigned long long fb_steps, fb_windows;
   size_t N, B, m, nv, n0;
   double lr, lambda;
+  long epoch;              /* the forward epoch being trained (0: before) */
   /* parameters */
   double **W, **bias, *Q, **upd, **m1, **m2;
   unsigned long long steps;
@@ -495,6 +496,17 @@ obs_step (void *ud, double tt, const double *z)
 
 /* ---- one minibatch ------------------------------------------------------ */
 
+/* A relaxation's error, told where in the training it happened (the
+ * engine's message names the relaxation's own time and the sample). */
+static int
+failed_in (credo_dfc_train *t, int rc, const char *phase, size_t first)
+{
+  char msg[sizeof t->ctx->msg];
+  snprintf (msg, sizeof msg, "%s", credo_errmsg (t->ctx));
+  return credo__error (t->ctx, rc, "%s phase, epoch %ld, minibatch %zu: %s",
+                       phase, t->epoch, first / t->B + 1, msg);
+}
+
 /* The optimizer's step for the minibatch's update. */
 static int
 step (credo_dfc_train *t)
@@ -575,7 +587,7 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
   rc = env->relax (env->ud, credo__dfc_batch_system (t->b), &d->relax,
                    d->window, &obs, t->z, &T);
   if (rc != 0 && rc != CREDO_OBSERVER_DONE)
-    return rc;
+    return failed_in (t, rc, "forward", first);
   t->sum_relax += T;
   t->n_batches++;
   t->n_seen += nb;
@@ -638,7 +650,7 @@ sleep_minibatch (credo_dfc_train *t, const credo_train_env *env,
   rc = env->relax (env->ud, credo__dfc_sleep_system (t->sl), &sp->relax,
                    sp->window, &obs, t->zs, &T);
   if (rc != 0 && rc != CREDO_OBSERVER_DONE)
-    return rc;
+    return failed_in (t, rc, "sleep", first);
   /* the authors' gradient G / (sigma^2 T B) plus weight decay, descended */
   for (size_t i = 0; i < t->nv * m; i++)
     t->qu[i] = -t->G[i] / (sc * sc * T * (double) nb) - sp->weight_decay
@@ -783,6 +795,7 @@ credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,
       return rc;
   for (long e = 1; e <= d->epochs && fwd_done < fwd; e++)
     {
+      t->epoch = e;
       if (t->sl && (rc = sleep_epoch (t, env, sp->lr, cap, &done, total)))
         return rc;
       if (d->shuffle)
