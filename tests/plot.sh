@@ -11,7 +11,7 @@ plot=$src/tools/credo-plot
 # the Python credo-plot will use: need_python exports it as PYTHON3, the
 # first one tools/credo-plot tries
 . "$src/tests/taplib.sh"
-plan 18
+plan 23
 need_python numpy h5py matplotlib
 make_tmp
 
@@ -149,3 +149,10 @@ fails "unknown variable exits 2" "hidden\.nope" "$plot" traces "$tmp/q.h5" -o "$
 fails "not a credo file exits 2" "foreign\.h5.*not a credo" "$plot" traces "$tmp/foreign.h5" -o "$tmp/x.png"
 fails "no /learning exits 2" "no /learning" "$plot" learning "$tmp/q.h5" -o "$tmp/x.png"
 fails "no /weights exits 2" "no /weights" "$plot" weights "$tmp/q.h5" -o "$tmp/x.png"
+
+# spikes: the CUBA network for 100 ms, raster, rate and intervals
+check "a spiking run" "$bin" run "$src/examples/cuba/cuba.cfg" --set duration=100 -q -o "$tmp/spk.h5"
+check "spikes renders" "$plot" spikes "$tmp/spk.h5" -o "$tmp/spikes.png" --pop e --bin 10
+png_ok "spikes PNG" "$tmp/spikes.png"
+fails "no /spikes exits 2" "no /spikes" "$plot" spikes "$tmp/q.h5" -o "$tmp/x.png"
+fails "unknown spiking population exits 2" "no spikes of population 'nope'" "$plot" spikes "$tmp/spk.h5" -o "$tmp/x.png" --pop nope

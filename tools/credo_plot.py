@@ -519,6 +519,97 @@ def cmd_learning(a):
     f.close()
 
 
+# ---- spikes -------------------------------------------------------------------
+
+def spike_pops(f, path, wanted):
+    g = f.get("spikes")
+    if not isinstance(g, h5py.Group) or not len(g):
+        fail("%s: no /spikes group (this run recorded no spikes)" % path)
+    names = list(g)
+    for w in wanted or []:
+        if w not in names:
+            fail("%s: no spikes of population '%s' (recorded: %s)"
+                 % (path, w, ", ".join(names)))
+    out = []
+    for n in wanted or names:
+        p = g[n]
+        t = np.asarray(need(p, "timestamps", path)[()], dtype=float).ravel()
+        ids = np.asarray(need(p, "node_ids", path)[()]).ravel()
+        if len(t) != len(ids):
+            fail("%s: /spikes/%s has %d timestamps but %d node_ids"
+                 % (path, n, len(t), len(ids)))
+        nn = p.attrs.get("n_nodes")
+        size = int(nn) if nn is not None else (int(ids.max()) + 1
+                                                if ids.size else 1)
+        out.append((n, t, ids.astype(np.int64), size))
+    return out
+
+
+def cmd_spikes(a):
+    f = open_credo(a.file)
+    pops = spike_pops(f, a.file, a.pop)
+    tmin = a.tmin if a.tmin is not None else 0.0
+    tend = float(attr(f, "t_end", attr(f, "duration", 0.0)) or 0.0)
+    tmax = a.tmax if a.tmax is not None else max(
+        [tend] + [float(t.max()) for _, t, _, _ in pops if t.size])
+    if not tmax > tmin:
+        fail("%s: empty time window [%g, %g] ms" % (a.file, tmin, tmax))
+    fig, axes = subplots(3, 1, squeeze=False,
+                         figsize=(a.width, 0.9 + 3.0 * 3))
+    ax_r, ax_h, ax_i = axes[:, 0]
+    base = 0
+    edges = np.arange(tmin, tmax + a.bin, a.bin)
+    for k, (name, t, ids, size) in enumerate(pops):
+        keep = (t >= tmin) & (t <= tmax)
+        show = ids < a.max_units
+        col = "C%d" % k
+        ax_r.plot(t[keep & show], base + ids[keep & show], ".", ms=1.5,
+                  color=col, label="%s (%d of %d units)"
+                  % (name, min(size, a.max_units), size))
+        base += min(size, a.max_units)
+        counts, _ = np.histogram(t[keep], bins=edges)
+        rate = counts / (size * a.bin * 1e-3)
+        ax_h.step(edges[:-1], rate, where="post", color=col,
+                  label="%s: mean %.3g Hz" % (name, keep.sum() / (
+                      size * (tmax - tmin) * 1e-3)))
+        isi = []
+        order = np.lexsort((t, ids))
+        st, si = t[order], ids[order]
+        same = si[1:] == si[:-1]
+        isi = np.diff(st)[same]
+        if isi.size:
+            hi = max(float(isi.max()), 1e-9)
+            lo = max(float(isi[isi > 0].min()) if (isi > 0).any() else hi,
+                     1e-6)
+            bins = np.logspace(np.log10(lo), np.log10(hi) + 1e-9, 50)
+            ax_i.hist(isi[isi > 0], bins=bins, histtype="step", color=col,
+                      label="%s: %d intervals, CV %.2f" % (
+                          name, isi.size,
+                          float(isi.std() / isi.mean()) if isi.mean() > 0
+                          else float("nan")))
+    ax_r.set_ylabel("unit")
+    ax_r.set_xlim(tmin, tmax)
+    ax_r.set_title("raster", fontsize=9, loc="left")
+    ax_h.set_ylabel("rate per unit (Hz)")
+    ax_h.set_xlabel("time (ms)")
+    ax_h.set_xlim(tmin, tmax)
+    ax_h.set_title("population rate, %g ms bins" % a.bin, fontsize=9,
+                   loc="left")
+    ax_i.set_xscale("log")
+    ax_i.set_xlabel("inter-spike interval (ms)")
+    ax_i.set_ylabel("count")
+    ax_i.set_title("inter-spike intervals (pooled over units)", fontsize=9,
+                   loc="left")
+    for ax in (ax_r, ax_h, ax_i):
+        ax.grid(True, alpha=0.3)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8, frameon=False, markerscale=4)
+    suptitle(fig, f, a.file, "spikes")
+    fig.tight_layout()
+    save(fig, a.output, a.dpi)
+    f.close()
+
+
 # ---- summary ----------------------------------------------------------------
 
 def cmd_summary(a):
@@ -539,6 +630,14 @@ def cmd_summary(a):
         p("  %-24s %-8s %5d units  %7d samples  %s  %s"
           % (r.name, "(%s)" % r.units, len(r.ids), r.rows, span,
              r.data.dtype))
+    sg = f.get("spikes")
+    if isinstance(sg, h5py.Group):
+        p("\nspikes")
+        for n in sg:
+            if isinstance(sg[n], h5py.Group) and "timestamps" in sg[n]:
+                t = sg[n]["timestamps"]
+                p("  %-24s %7d spikes  %s units" % (
+                    n, t.shape[0], fmt(sg[n].attrs.get("n_nodes", "?"))))
     w = f.get("weights")
     if isinstance(w, h5py.Group):
         p("\nweights")
@@ -631,6 +730,24 @@ def main(argv=None):
     common(p)
     p.set_defaults(func=cmd_learning)
 
+    p = sub.add_parser(
+        "spikes", help="raster, population rate and inter-spike intervals",
+        description="From /spikes/<population>/ (SONATA: timestamps in ms, "
+        "node_ids): a raster of the first --max-units units of each "
+        "population, the population rate per unit in bins of --bin ms, and "
+        "the distribution of inter-spike intervals pooled over units (log "
+        "scale; the legend gives their coefficient of variation).")
+    common(p)
+    p.add_argument("--pop", action="append", metavar="POP",
+                   help="a population (default: all); repeatable")
+    p.add_argument("--bin", type=float, default=5.0, metavar="MS",
+                   help="rate histogram bin, ms (default 5)")
+    p.add_argument("--max-units", type=int, default=200, metavar="N",
+                   help="units per population in the raster (default 200)")
+    p.add_argument("--tmin", type=float, metavar="T", help="start, ms")
+    p.add_argument("--tmax", type=float, metavar="T", help="end, ms")
+    p.set_defaults(func=cmd_spikes)
+
     p = sub.add_parser("summary", help="what the file holds, as text",
                        description="A text description of the file: run "
                        "attributes, reports, weights, learning curves and "
@@ -644,6 +761,8 @@ def main(argv=None):
             ap.error("--%s must be at least 1" % opt.replace("_", "-"))
     if getattr(a, "dpi", 1) <= 0 or getattr(a, "width", 1) <= 0:
         ap.error("--dpi and --width must be positive")
+    if not getattr(a, "bin", 1) > 0:
+        ap.error("--bin must be positive")
     load()
     try:
         a.func(a)

@@ -1,6 +1,7 @@
 /* src/record/spikes.c -- spike times in the SONATA spike layout:
  * /spikes/<population>/timestamps (float64, ms) and node_ids (uint64),
- * `sorting` = "by_time" on the population's group, appended in chunks as
+ * `sorting` = "by_time" and `n_nodes` (the population's size) on the
+ * population's group, appended in chunks as
  * the run produces them.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
@@ -52,6 +53,7 @@ credo__rec_spikes_open (credo_recorder *r, report *p)
     g = credo__h5_group (top, p->src.pop);
   if (g < 0 || credo__h5_attr_string (g, "sorting", "by_time") < 0
       || credo__h5_attr_string (g, "model", p->src.model) < 0
+      || credo__h5_attr_u64 (g, "n_nodes", p->n_units) < 0
       || (p->times = extendible (r, g, "timestamps", H5T_IEEE_F64LE)) < 0
       || credo__h5_attr_string (p->times, "units", "ms") < 0
       || (p->data = extendible (r, g, "node_ids", H5T_STD_U64LE)) < 0)
