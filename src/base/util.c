@@ -1,5 +1,5 @@
-/* src/base/util.c -- small helpers: checked allocation, strings, hints, clocks,
- * output paths.
+/* src/base/util.c -- small helpers: checked allocation, strings, hints,
+ * clocks, output paths.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
