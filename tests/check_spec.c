@@ -468,6 +468,15 @@ START_TEST (test_csv)
   p = write_file ("g.csv", "1,2,\n");
   ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c),
                     CREDO_ECONFIG);
+  /* a BOM is skipped; a header needs a text field, "inf0" or "x" */
+  p = write_file ("h.csv", "\xef\xbb\xbf" "1,2\n3,4\n");
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c), 0);
+  ck_assert (r == 2 && d[0] == 1.0);
+  free (d);
+  p = write_file ("i.csv", "\xef\xbb\xbf" "inf0,x\n1e-999,+.5e+1\n");
+  ck_assert_int_eq (credo__read_matrix (test_ctx, p, NULL, &d, &r, &c), 0);
+  ck_assert (r == 1 && d[0] == 0.0 && d[1] == 5.0);
+  free (d);
   snprintf (path, sizeof path, "%s/none.csv", tmpdir);
   ck_assert_int_eq (credo__read_matrix (test_ctx, path, NULL, &d, &r, &c),
                     CREDO_ECONFIG);

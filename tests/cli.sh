@@ -35,19 +35,9 @@ else
   notok "solver failure: rc $rc, $(cat "$tmp/err")"
 fi
 
-# SIGINT: exit 1, file closed, status interrupted.  The signal goes once
+# SIGINT: exit 130, file closed, status interrupted.  The signal goes once
 # the run is under way -- its first progress line on stderr (after 1 s of
 # wall time; the run would take minutes) -- and it must stop within 30 s.
-# waitfor TENTHS COMMAND...: polls COMMAND every 0.1 s, at most TENTHS times
-waitfor () {
-  n=$1; shift
-  while [ "$n" -gt 0 ]; do
-    "$@" && return 0
-    sleep 0.1
-    n=$((n - 1))
-  done
-  return 1
-}
 "$bin" run "$src/tests/configs/good/long.cfg" -o "$tmp/l.h5" \
   >"$tmp/out" 2>"$tmp/err" &
 pid=$!
@@ -60,7 +50,7 @@ else
   if waitfor 300 sh -c "! kill -0 $pid 2>/dev/null"; then
     wait $pid
     rc=$?
-    if [ $rc -eq 1 ] && "$bin" info "$tmp/l.h5" | grep -qi "interrupted"; then
+    if [ $rc -eq 130 ] && "$bin" info "$tmp/l.h5" | grep -qi "interrupted"; then
       ok "SIGINT stops the run and closes the file"
     else
       notok "SIGINT: rc $rc, $(cat "$tmp/err")"

@@ -32,6 +32,17 @@ limit () {
   return $rc_limit
 }
 
+# waitfor TENTHS COMMAND...: polls COMMAND every 0.1 s, at most TENTHS times
+waitfor () {
+  n=$1; shift
+  while [ "$n" -gt 0 ]; do
+    "$@" && return 0
+    sleep 0.1
+    n=$((n - 1))
+  done
+  return 1
+}
+
 # find_python MODULE...: sets py to the first of $PYTHON3, /usr/bin/python3
 # and python3 that imports every MODULE (the PATH python3 may lack them),
 # or to "" when none does.  CREDO_TEST_PYTHON, when set, is the only one

@@ -38,7 +38,7 @@ enum credo_status
   CREDO_ECONFIG = -3, /* bad input: config, data file, shapes */
   CREDO_ESOLVER = -4, /* the integrator failed (runtime) */
   CREDO_EIO = -5,     /* writing the output failed (runtime) */
-  CREDO_EINTR = -6    /* stopped on request (SIGINT) */
+  CREDO_EINTR = -6    /* stopped on request (a signal) */
 };
 
 enum credo_log_level
@@ -62,7 +62,9 @@ void credo_ctx_set_log_level (credo_ctx *ctx, int level);
 void credo_ctx_set_log_sink (credo_ctx *ctx,
                              void (*sink) (int level, const char *msg, void *ud),
                              void *ud);
-/* Ask a running simulation to stop at its next step; async-signal-safe. */
+/* Ask a running simulation to stop at its next step (its file is closed with
+ * status "failed: interrupted at t = ..." and the run returns CREDO_EINTR);
+ * async-signal-safe, so any host's signal handler may call it. */
 void credo_ctx_request_stop (credo_ctx *ctx);
 /* The last error message; never NULL. */
 const char *credo_errmsg (const credo_ctx *ctx);
@@ -101,8 +103,10 @@ const char *credo_spec_text (const credo_spec *spec);
 /* ---- simulation ------------------------------------------------------ */
 
 /* Builds the network (allocates weights, draws initialisers, reads data
- * files) and the engine.  `out_path` NULL means record nothing.  The
- * output file is not created before credo_sim_run.  Borrows spec, which
+ * files) and the engine.  `out_path` NULL means record nothing; else it
+ * must be absent or a regular file in a writable directory (CREDO_ECONFIG
+ * otherwise, checked first).  The output file is not created before
+ * credo_sim_run.  Borrows spec, which
  * must outlive the simulation. */
 credo_sim *credo_sim_new (credo_ctx *ctx, const credo_spec *spec,
                           const char *out_path);

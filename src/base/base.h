@@ -54,6 +54,13 @@ unsigned long long credo__grid_first_at (double start, double every,
 unsigned long long credo__grid_count (double start, double every, double stop,
                                       double max);
 
+/* 0 when PATH may be a run's output: absent or a regular file (never a
+ * directory, device, fifo or socket, also not behind a symbolic link), with
+ * PATH.part absent or a regular file, in an existing writable directory.
+ * Else CREDO_ECONFIG with a message naming PATH: checked before a run, so
+ * nothing is computed, or created, for a file that cannot be written. */
+int credo__check_output_path (credo_ctx *ctx, const char *path);
+
 /* A place in a config file (spec entries carry one for messages). */
 typedef struct credo_loc
 {

@@ -4,11 +4,16 @@
  *
  * Weight files and stimulus tables are row-major matrices of doubles.  A CSV
  * file has one row per line, numbers separated by commas and/or whitespace,
- * with blank lines and '#' comment lines skipped and one optional
- * non-numeric header line before the first row.  An HDF5 file holds the
- * matrix as a named 1-D (read as n x 1) or 2-D dataset of any integer or
- * floating type.  The type is chosen by the extension: .csv, .h5, .hdf5,
- * or an IDX file (base/idx.c: -ubyte, .idx, either + .gz), read whole.
+ * with blank lines and '#' comment lines skipped and a UTF-8 BOM ignored.
+ * Numbers are finite decimals ([+-]digits[.digits][e[+-]digits]): nan,
+ * inf, overflowing and hexadecimal values are errors.  The first line is a
+ * header, and skipped, only when one of its fields is text -- neither a
+ * number nor a value gone wrong like those (starting with a digit or '.',
+ * or one strtod takes) -- so no data row is ever taken for a header.
+ * An HDF5 file holds the matrix as a named 1-D (read as n x 1) or 2-D
+ * dataset of any integer or floating type.  The type is chosen by the
+ * extension: .csv, .h5, .hdf5, or an IDX file (base/idx.c: -ubyte, .idx,
+ * either + .gz), read whole.
  */
 #include <errno.h>
 #include <math.h>
@@ -71,14 +76,60 @@ split_fields (char *line, char ***fields, size_t *cap)
   return need_field ? -1 : (long) n;
 }
 
-/* Parses a whole field as a finite double. */
-static int
-parse_number (const char *f, double *out)
+/* What a CSV field is: a finite decimal number, text (a header's name) or
+ * a value gone wrong. */
+enum
 {
+  FIELD_NUMBER,
+  FIELD_TEXT,
+  FIELD_NONFINITE, /* nan, inf, 1e999 */
+  FIELD_NONDECIMAL /* 0x10, 1e, 1.2.3, 1;5 */
+};
+
+static int
+digits (const char **s)
+{
+  const char *s0 = *s;
+  while (**s >= '0' && **s <= '9')
+    (*s)++;
+  return *s > s0;
+}
+
+/* Decimal syntax only, so strtod's hexadecimal and nan spellings are out. */
+static int
+decimal_syntax (const char *f)
+{
+  int mant;
+  f += *f == '+' || *f == '-';
+  mant = digits (&f);
+  if (*f == '.')
+    {
+      f++;
+      mant |= digits (&f);
+    }
+  if (mant && (*f == 'e' || *f == 'E'))
+    {
+      f++;
+      f += *f == '+' || *f == '-';
+      if (!digits (&f))
+        return 0;
+    }
+  return mant && *f == '\0';
+}
+
+static int
+field_kind (const char *f, double *out)
+{
+  const char *s = f + (*f == '+' || *f == '-');
   char *end;
-  errno = 0;
   *out = strtod (f, &end);
-  return end != f && *end == '\0' && isfinite (*out);
+  if (decimal_syntax (f))
+    return isfinite (*out) ? FIELD_NUMBER : FIELD_NONFINITE;
+  if (end != f && *end == '\0' && !isfinite (*out))
+    return FIELD_NONFINITE;
+  return (end != f && *end == '\0') || (*s >= '0' && *s <= '9') || *s == '.'
+             ? FIELD_NONDECIMAL
+             : FIELD_TEXT;
 }
 
 /* One CSV file being read: position, field buffer and the rows so far. */
@@ -93,24 +144,6 @@ typedef struct csv_reader
   size_t cap, n_rows, n_cols, first_row_line;
   int seen_content; /* a header or a data row has been read */
 } csv_reader;
-
-/* A non-numeric line is the header before any content, else an error. */
-static int
-csv_non_numeric (csv_reader *r, size_t nf)
-{
-  size_t j;
-  double x;
-  if (!r->seen_content)
-    {
-      r->seen_content = 1; /* the header line */
-      return 0;
-    }
-  for (j = 0; j < nf && parse_number (r->fields[j], &x); j++)
-    ;
-  return credo__error (r->ctx, CREDO_ECONFIG,
-                       "%s:%ld: '%s' is not a finite number", r->path,
-                       r->lineno, r->fields[j]);
-}
 
 /* Appends a numeric row; every row must be as wide as the first. */
 static int
@@ -139,7 +172,7 @@ csv_append_row (csv_reader *r, size_t nf)
       r->cap = ncap;
     }
   for (size_t j = 0; j < nf; j++)
-    parse_number (r->fields[j], &r->v[r->n_rows * r->n_cols + j]);
+    field_kind (r->fields[j], &r->v[r->n_rows * r->n_cols + j]);
   r->n_rows++;
   return 0;
 }
@@ -148,10 +181,10 @@ csv_append_row (csv_reader *r, size_t nf)
 static int
 csv_line (csv_reader *r, char *line, ssize_t len)
 {
-  size_t nf;
-  long nfl;
+  size_t nf, j;
+  long nfl, bad = -1;
   char *s = line;
-  int numeric = 1;
+  int text = 0, kind = FIELD_NUMBER;
   while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
     line[--len] = '\0';
   while (*s == ' ' || *s == '\t')
@@ -165,14 +198,28 @@ csv_line (csv_reader *r, char *line, ssize_t len)
     return credo__error (r->ctx, CREDO_ECONFIG, "%s:%ld: empty field",
                          r->path, r->lineno);
   nf = (size_t) nfl;
-  for (size_t j = 0; j < nf && numeric; j++)
+  for (j = 0; j < nf; j++)
     {
       double x;
-      numeric = parse_number (r->fields[j], &x);
+      int k = field_kind (r->fields[j], &x);
+      if (k == FIELD_TEXT)
+        text = 1;
+      if (k != FIELD_NUMBER && bad < 0)
+        {
+          bad = (long) j;
+          kind = k;
+        }
     }
-  if (!numeric)
-    return csv_non_numeric (r, nf);
+  if (text && !r->seen_content)
+    {
+      r->seen_content = 1; /* the header line */
+      return 0;
+    }
   r->seen_content = 1;
+  if (bad >= 0)
+    return credo__error (r->ctx, CREDO_ECONFIG, "%s:%ld: '%s' is not a %s "
+                         "number", r->path, r->lineno, r->fields[bad],
+                         kind == FIELD_NONDECIMAL ? "decimal" : "finite");
   return csv_append_row (r, nf);
 }
 
@@ -192,8 +239,14 @@ read_csv (credo_ctx *ctx, const char *path, double **data, size_t *rows,
                          strerror (errno));
   while (!rc && (len = getline (&line, &line_cap, f)) >= 0)
     {
-      r.lineno++;
-      rc = csv_line (&r, line, len);
+      char *l = line;
+      /* a BOM from a spreadsheet's "UTF-8 CSV" export */
+      if (++r.lineno == 1 && len >= 3 && !memcmp (line, "\xef\xbb\xbf", 3))
+        {
+          l += 3;
+          len -= 3;
+        }
+      rc = csv_line (&r, l, len);
     }
   if (!rc && ferror (f))
     rc = credo__error (ctx, CREDO_ECONFIG, "%s: read error: %s", path,

@@ -1,13 +1,17 @@
-/* src/base/util.c -- small helpers: checked allocation, strings, hints, clocks.
+/* src/base/util.c -- small helpers: checked allocation, strings, hints,
+ * clocks, output paths.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/base.h"
 
@@ -140,4 +144,79 @@ credo__grid_count (double start, double every, double stop, double max)
   while (k > 0 && credo__grid_time (start, every, k) > stop)
     k--;
   return k + 1;
+}
+
+/* ---- output paths ------------------------------------------------------ */
+
+static const char *
+file_kind (mode_t m)
+{
+  return S_ISDIR (m)                    ? "a directory"
+         : S_ISCHR (m) || S_ISBLK (m) ? "a device"
+         : S_ISFIFO (m)                 ? "a fifo"
+         : S_ISSOCK (m)                 ? "a socket"
+         : S_ISLNK (m)                  ? "a symbolic link"
+                                        : "not a regular file";
+}
+
+/* PATH is absent or a regular file; `follow`: through a symbolic link
+ * (PATH itself is replaced by a rename, PATH.part is opened and written, so
+ * a link there could redirect the writes). */
+static int
+check_dest (credo_ctx *ctx, const char *out, const char *path, int follow)
+{
+  struct stat sb;
+  if ((follow ? stat (path, &sb) : lstat (path, &sb)) == 0)
+    return S_ISREG (sb.st_mode)
+               ? 0
+               : credo__error (ctx, CREDO_ECONFIG,
+                               "%s: %s is %s (it must be a regular file "
+                               "or absent)", out,
+                               path == out ? "the output" : path,
+                               file_kind (sb.st_mode));
+  if (errno != ENOENT)
+    return credo__error (ctx, CREDO_ECONFIG, "%s: cannot use as output: %s",
+                         path, strerror (errno));
+  return 0;
+}
+
+int
+credo__check_output_path (credo_ctx *ctx, const char *path)
+{
+  size_t len = strlen (path);
+  const char *slash = strrchr (path, '/');
+  char *buf = malloc (len + sizeof ".part");
+  struct stat sb;
+  int rc;
+  if (!buf)
+    return credo__error (ctx, CREDO_ENOMEM, "out of memory");
+  if (!*path)
+    rc = credo__error (ctx, CREDO_ECONFIG, "the output path is empty");
+  else if (!(rc = check_dest (ctx, path, path, 1)))
+    {
+      memcpy (buf, path, len);
+      strcpy (buf + len, ".part");
+      rc = check_dest (ctx, path, buf, 0);
+    }
+  if (!rc)
+    {
+      /* the directory: "/" for "/x", "." for "x" */
+      size_t dl = slash ? (size_t) (slash - path) : 0;
+      if (slash && dl == 0)
+        dl = 1;
+      memcpy (buf, slash ? path : ".", slash ? dl : 1);
+      buf[slash ? dl : 1] = '\0';
+      if (stat (buf, &sb) != 0)
+        rc = credo__error (ctx, CREDO_ECONFIG,
+                           "%s: cannot create the output: directory %s: %s",
+                           path, buf, strerror (errno));
+      else if (!S_ISDIR (sb.st_mode))
+        rc = credo__error (ctx, CREDO_ECONFIG, "%s: cannot create the output: "
+                           "%s is not a directory", path, buf);
+      else if (access (buf, W_OK | X_OK) != 0)
+        rc = credo__error (ctx, CREDO_ECONFIG, "%s: cannot create the output: "
+                           "directory %s is not writable", path, buf);
+    }
+  free (buf);
+  return rc;
 }

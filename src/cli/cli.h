@@ -41,9 +41,11 @@ typedef struct cli_args
 /* 0, 1 (out of memory) or 2 (bad arguments, after a message). */
 int cli_parse_args (int argc, char **argv, cli_args *a, int allow_output);
 
-/* SIGINT asks ctx to stop (main.c); release restores the default. */
-void cli_catch_sigint (credo_ctx *ctx);
-void cli_release_sigint (void);
+/* SIGINT, SIGTERM or SIGHUP asks ctx to stop, a second one exits at once
+ * with 128 + signal (main.c).  Release restores the defaults and returns
+ * the signal caught, 0 if none. */
+void cli_catch_signals (credo_ctx *ctx);
+int cli_release_signals (void);
 
 /* ---- progress and learning curves on stderr (progress.c) --------------- */
 

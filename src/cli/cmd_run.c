@@ -122,7 +122,7 @@ cli_cmd_run (int argc, char **argv)
   char *out = NULL;
   /* before getopt permutes argv; argv[0] may be libtool's .libs path */
   char *cmdline = command_line (argc - 1, argv + 1);
-  int rc = cli_parse_args (argc, argv, &a, 1), status;
+  int rc = cli_parse_args (argc, argv, &a, 1), status, sig = 0;
   if (rc)
     {
       if (rc == 2)
@@ -160,9 +160,9 @@ cli_cmd_run (int argc, char **argv)
       cli_progress_init (&progress, &events);
       credo_sim_set_events (sim, &events);
     }
-  cli_catch_sigint (ctx);
+  cli_catch_signals (ctx);
   status = credo_sim_run (sim);
-  cli_release_sigint ();
+  sig = cli_release_signals ();
   if (!a.quiet && (status == CREDO_OK || status == CREDO_ESOLVER
                    || status == CREDO_EINTR))
     print_summary (a.file, out, sim, status);
@@ -175,5 +175,6 @@ done:
   free (out);
   free (cmdline);
   free (a.sets);
-  return credo_exit_code (status);
+  /* shells report a run killed by signal N as 128 + N: so does a stop */
+  return status == CREDO_EINTR && sig ? 128 + sig : credo_exit_code (status);
 }

@@ -1,6 +1,6 @@
 /* src/cli/main.c -- the `credo` command: a thin front end on libcredo.
  * Here: dispatch to the subcommands (cmd_*.c), --version, --help, and the
- * SIGINT handler that asks a run to stop.
+ * SIGINT/SIGTERM/SIGHUP handler that asks a run to stop.
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  *
@@ -11,11 +11,13 @@
  *   credo data teacher|bars -o FILE.h5 [OPTIONS]
  *   credo --version | --help
  *
- * Exit codes: 0 ok, 1 runtime failure, 2 bad input.
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad input, 128 + N stopped by
+ * signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
  */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
@@ -23,28 +25,47 @@
 
 #include "cli/cli.h"
 
-static credo_ctx *g_ctx; /* for the SIGINT handler */
+/* For the handlers: the run to stop and the first signal caught. */
+static credo_ctx *g_ctx;
+static volatile sig_atomic_t g_signal;
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
+/* The first signal asks the run to stop at its next step, so the file is
+ * closed with its status; a second one means the user will not wait. */
 static void
-on_sigint (int sig)
+on_stop_signal (int sig)
 {
-  (void) sig;
+  if (g_signal)
+    _exit (128 + sig);
+  g_signal = sig;
   if (g_ctx)
     credo_ctx_request_stop (g_ctx);
 }
 
 void
-cli_catch_sigint (credo_ctx *ctx)
+cli_catch_signals (credo_ctx *ctx)
 {
+  struct sigaction sa;
+  size_t i, n = sizeof stop_signals / sizeof *stop_signals;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  /* one handler at a time, so the first signal is the one recorded */
+  sigemptyset (&sa.sa_mask);
+  for (i = 0; i < n; i++)
+    sigaddset (&sa.sa_mask, stop_signals[i]);
   g_ctx = ctx;
-  signal (SIGINT, on_sigint);
+  g_signal = 0;
+  for (i = 0; i < n; i++)
+    sigaction (stop_signals[i], &sa, NULL);
 }
 
-void
-cli_release_sigint (void)
+int
+cli_release_signals (void)
 {
-  signal (SIGINT, SIG_DFL);
+  for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+    signal (stop_signals[i], SIG_DFL);
   g_ctx = NULL;
+  return g_signal;
 }
 
 static const char usage_main[]
@@ -65,7 +86,8 @@ static const char usage_main[]
       "  --version     print version and libraries\n"
       "  --help        this text; `credo COMMAND --help` for a command\n"
       "\n"
-      "exit codes: 0 ok, 1 runtime failure, 2 bad input\n";
+      "exit codes: 0 ok, 1 runtime failure, 2 bad input, 128 + N stopped by\n"
+      "signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP)\n";
 
 /* The subcommands; usage NULL: the command handles --help itself. */
 static const struct

@@ -683,8 +683,8 @@ sleep_epoch (credo_dfc_train *t, const credo_train_env *env, double lr,
         return rc;
       env->progress (env->ud, ++*done, total);
       if (t->ctx->stop_requested)
-        return credo__error (t->ctx, CREDO_EINTR, "interrupted in the sleep "
-                             "phase");
+        return credo__error (t->ctx, CREDO_EINTR, "interrupted at t = 0 ms "
+                             "in the sleep phase");
     }
   return 0;
 }
@@ -809,8 +809,9 @@ credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,
           fwd_done++;
           env->progress (env->ud, ++done, total);
           if (t->ctx->stop_requested)
-            return credo__error (t->ctx, CREDO_EINTR, "interrupted in "
-                                 "epoch %ld after %.0f minibatches", e, done);
+            return credo__error (t->ctx, CREDO_EINTR,
+                                 "interrupted at t = 0 ms in epoch %ld after "
+                                 "%.0f minibatches", e, done);
         }
       for (long x = 0; t->sl && x < sp->extra_epochs; x++)
         if ((rc = sleep_epoch (t, env, sp->lr, cap, &done, total)))

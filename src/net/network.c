@@ -142,6 +142,15 @@ proj_init_weights (credo_net *net, credo_proj *pr, gsl_rng *rng)
         size_t r = 0, c = 0;
         int rc = credo__read_matrix (net->ctx, in->path, in->dataset, &data,
                                      &r, &c);
+        if (rc && rc != CREDO_ENOMEM)
+          {
+            /* the file's own message after the config line naming it */
+            char msg[sizeof net->ctx->msg];
+            snprintf (msg, sizeof msg, "%s", credo_errmsg (net->ctx));
+            return credo__error (net->ctx, rc, "%s: %s",
+                                 credo__loc_str (&ps->loc, loc, sizeof loc),
+                                 msg);
+          }
         if (rc)
           return rc;
         if (r != pr->rows || c != pr->cols)

@@ -255,7 +255,8 @@ credo__rec_open (credo_ctx *ctx, const char *path, const credo_spec *spec,
     }
   /* HDF5 errors become messages; the library never prints them. */
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
-  if (!(r = rec_new (ctx, path, spec)))
+  if (credo__check_output_path (ctx, path)
+      || !(r = rec_new (ctx, path, spec)))
     return NULL;
   r->eval = src->eval;
   r->eval_ud = src->ud;

@@ -59,7 +59,9 @@ credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
   sim->ctx = ctx;
   sim->spec = spec;
   sim->engine_type = spec->solver.engine;
-  if (!(sim->net = credo__net_build (ctx, spec)))
+  /* a destination that cannot be written fails now, not after the run */
+  if ((out_path && credo__check_output_path (ctx, out_path))
+      || !(sim->net = credo__net_build (ctx, spec)))
     goto fail;
   sim->y0 = credo__calloc (sim->net->n_state, sizeof (double));
   if (!sim->y0 || (out_path && !(sim->out_path = credo__strdup (out_path))))
@@ -405,7 +407,7 @@ credo_sim_run (credo_sim *sim)
       if (!sim->rec)
         {
           free (ends);
-          return CREDO_EIO;
+          return credo_errcode (sim->ctx);
         }
     }
   if (sim->learn)
