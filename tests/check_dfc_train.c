@@ -188,6 +188,20 @@ START_TEST (test_epochs_rows_and_seed)
     free (f);
   }
   free (b);
+  /* the mean convergence ratio per minibatch (equal minibatches of 8):
+   * their mean is the epoch's */
+  b = read_2d (tmp_path ("e1.h5"), "/learning/batch_convergence", &rows,
+               &cols);
+  {
+    double sum = 0, *f = read_2d (tmp_path ("e1.h5"),
+                                  "/learning/convergence", &rows, &cols);
+    for (int i = 15; i < 20; i++)
+      sum += b[i];
+    ck_assert_double_eq_tol (sum / 5, f[3], 1e-12 * fabs (f[3]));
+    ck_assert (f[3] > 0);
+    free (f);
+  }
+  free (b);
   b = read_2d (tmp_path ("e3.h5"), "/learning/train_loss", &rows, &cols);
   ck_assert (a[2] != b[2]); /* another order, other minibatches */
   free (a);

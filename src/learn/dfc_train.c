@@ -128,8 +128,8 @@ struct credo_dfc_train
   /* epoch sums */
   double sum_loss, sum_relax, sum_conv;
   /* per minibatch of the current epoch: samples converged, diverged */
-  double *batch_conv, *batch_div;
-  size_t per_epoch, mat_rows[2], mat_cols[2];
+  double *batch_conv, *batch_div, *batch_ratio;
+  size_t per_epoch, mat_rows[3], mat_cols[3];
   double *ratio;           /* B: the convergence ratios of a minibatch */
   double *ssa_work;        /* DFC-SSA's */
   size_t n_seen, n_conv, n_div, n_batches;
@@ -176,6 +176,7 @@ credo__dfc_train_free (credo_dfc_train *t)
   free (t->ssa_work);
   free (t->batch_conv);
   free (t->batch_div);
+  free (t->batch_ratio);
   free (t->in_ptr);
   free (t->out_ptr);
   free (t->lparams);
@@ -243,6 +244,8 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
                                           sizeof (double)))
       || !(t->batch_div = credo__calloc ((t->n_train + t->B - 1) / t->B,
                                          sizeof (double)))
+      || !(t->batch_ratio = credo__calloc ((t->n_train + t->B - 1) / t->B,
+                                           sizeof (double)))
       || (d->variant == CREDO_DFC_SSA
           && !(t->ssa_work = credo__calloc (
                    credo__dfc_batch_ssa_work (c, t->B), sizeof (double))))
@@ -306,10 +309,10 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
       t->fb.clip = sp->clip;
     }
   t->per_epoch = (t->n_train + t->B - 1) / t->B;
-  t->mat_rows[0] = t->mat_rows[1] = 1;
-  t->mat_cols[0] = t->mat_cols[1] = t->per_epoch;
+  for (int i = 0; i < 3; i++)
+    t->mat_rows[i] = 1, t->mat_cols[i] = t->per_epoch;
   for (size_t i = 0; i < t->per_epoch; i++)
-    t->batch_conv[i] = t->batch_div[i] = NAN;
+    t->batch_conv[i] = t->batch_div[i] = t->batch_ratio[i] = NAN;
   gsl_rng_set (t->rng, spec->seed ^ 0x44464354UL); /* "DFCT" */
   for (size_t i = 0; i < t->n_train; i++)
     t->order[i] = i;
@@ -322,7 +325,8 @@ fail:
 }
 
 static const char *const mat_paths[] = { "batch_converged",
-                                         "batch_diverged" };
+                                         "batch_diverged",
+                                         "batch_convergence" };
 
 size_t
 credo__dfc_train_matrices (const credo_dfc_train *t,
@@ -332,13 +336,13 @@ credo__dfc_train_matrices (const credo_dfc_train *t,
   *paths = mat_paths;
   *rows = t->mat_rows;
   *cols = t->mat_cols;
-  return 2;
+  return 3;
 }
 
 const double *
 credo__dfc_train_matrix (const credo_dfc_train *t, size_t i)
 {
-  return i ? t->batch_div : t->batch_conv;
+  return i == 2 ? t->batch_ratio : i ? t->batch_div : t->batch_conv;
 }
 
 size_t
@@ -595,8 +599,10 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
                               d->convergence_epsilon, t->status, t->ratio);
   {
     size_t j = first / t->B, nc = 0, nd = 0;
+    double sum = 0;
     for (size_t s = 0; s < nb; s++)
       {
+        sum += t->ratio[s];
         t->sum_conv += t->ratio[s];
         nc += t->status[s] == 1;
         nd += t->status[s] == -1;
@@ -607,6 +613,7 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
     t->n_div += nd;
     t->batch_conv[j] = (double) nc;
     t->batch_div[j] = (double) nd;
+    t->batch_ratio[j] = sum / (double) nb;
   }
   if (average)
     credo__dfc_batch_average_end (t->b, 2.0 / ((double) nb * d->window),
@@ -755,7 +762,7 @@ epoch_row (credo_dfc_train *t, const credo_train_env *env, double epoch,
   t->n_seen = t->n_conv = t->n_div = t->n_batches = 0;
   rc = env->row (env->ud, epoch, t->row); /* with the per-batch counts */
   for (size_t i = 0; i < t->per_epoch; i++)
-    t->batch_conv[i] = t->batch_div[i] = NAN;
+    t->batch_conv[i] = t->batch_div[i] = t->batch_ratio[i] = NAN;
   return rc;
 }
 

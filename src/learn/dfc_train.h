@@ -26,8 +26,9 @@ size_t credo__dfc_train_columns (const credo_dfc_train *t,
                                  const char *const **names,
                                  const char *const **docs);
 /* Matrices written with every row: per minibatch of the epoch, the
- * samples converged and diverged (1 x minibatches per epoch each; NaN for
- * minibatches not run). */
+ * samples converged and diverged and the mean convergence ratio at the
+ * end of the relaxation (how far short of the steady state it ended; 1 x
+ * minibatches per epoch each; NaN for minibatches not run). */
 size_t credo__dfc_train_matrices (const credo_dfc_train *t,
                                   const char *const **paths,
                                   const size_t **rows, const size_t **cols);
