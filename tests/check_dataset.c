@@ -532,8 +532,11 @@ START_TEST (test_teacher)
   o.n_samples = 0;
   ck_assert_int_eq (credo_dataset_teacher (test_ctx, p3, &o), CREDO_EINVAL);
   small_teacher (&o, 1);
+  /* a missing directory is bad input, found before anything is drawn */
   ck_assert_int_eq (credo_dataset_teacher (test_ctx, tmp_path ("no/dir/x.h5"),
-                                           &o), CREDO_EIO);
+                                           &o), CREDO_ECONFIG);
+  ck_assert_int_eq (credo_dataset_teacher (test_ctx, tmp_path ("."), &o),
+                    CREDO_ECONFIG); /* a directory */
   ck_assert_int_ne (access (tmp_path ("no/dir/x.h5.part"), F_OK), 0);
 }
 END_TEST

@@ -255,6 +255,8 @@ credo_dataset_teacher (credo_ctx *ctx, const char *path,
 
   if (!path || !path[0] || !o)
     return credo__error (ctx, CREDO_EINVAL, "teacher: no output path");
+  if ((rc = credo__check_output_path (ctx, path)))
+    return rc; /* before anything is drawn */
   n0 = o->sizes[0];
   n1 = o->sizes[1];
   n2 = o->sizes[2];
@@ -418,6 +420,8 @@ credo_dataset_bars (credo_ctx *ctx, const char *path,
 
   if (!path || !path[0] || !o)
     return credo__error (ctx, CREDO_EINVAL, "bars: no output path");
+  if ((rc = credo__check_output_path (ctx, path)))
+    return rc;
   if (o->copies == 0 || o->copies > ((size_t) 1 << 32))
     return credo__error (ctx, CREDO_EINVAL, "bars: copies must be in "
                          "1..2^32, not %zu", o->copies);
