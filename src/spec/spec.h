@@ -210,6 +210,10 @@ typedef struct credo_weights_spec
 
 /* More snapshots than this is surely a typo in 'every'. */
 #define CREDO_MAX_SNAPSHOTS 1e9
+/* Sample times of one record, and switches of one dataset stimulus (each
+ * a solver restart) in a run: more is a typo that would never finish. */
+#define CREDO_MAX_RECORD_SAMPLES 1e9
+#define CREDO_MAX_SWITCHES 1e8
 
 /* Number of snapshot times start + k*every <= stop (0 without snapshots;
  * grids.c). */

@@ -271,6 +271,15 @@ parse_dataset (spec_parser *p, credo_stim_spec *st, const config_setting_t *g,
   if (!(st->t_pres > 0 && isfinite (st->t_pres)))
     return credo__spec_err (p, ts, "'t_pres' must be > 0 (ms), not %g",
                             st->t_pres);
+  /* every switch restarts the solver: a bound that a real run never meets
+   * (with repeat = false the samples may end sooner; the data are not
+   * read yet) */
+  if (p->spec->duration / st->t_pres > CREDO_MAX_SWITCHES)
+    return credo__spec_err (p, ts, "'t_pres' = %g ms gives up to %.3g sample "
+                            "switches (solver restarts) in the %g ms run; at "
+                            "most %g are allowed", st->t_pres,
+                            p->spec->duration / st->t_pres,
+                            p->spec->duration, CREDO_MAX_SWITCHES);
   st->repeat = 1;
   if ((rs = config_setting_get_member (g, "repeat")))
     {
