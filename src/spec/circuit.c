@@ -161,8 +161,9 @@ credo__spec_populations (spec_parser *p, config_setting_t *s)
         return CREDO_ECONFIG;
       if ((rc = credo__spec_long (p, m, &size)))
         return rc;
-      if (size < 1)
-        return credo__spec_err (p, m, "'size' must be >= 1, not %ld", size);
+      if (size < 1 || size > CREDO_MAX_UNITS)
+        return credo__spec_err (p, m, "'size' must be in 1..%ld, not %ld",
+                                (long) CREDO_MAX_UNITS, size);
       ps->size = (size_t) size;
 
       if (!(ps->params = credo__calloc (ps->model->n_param,
@@ -624,6 +625,24 @@ check_loops (spec_parser *p)
   }
 }
 
+/* A dense projection's weights must fit in this machine's memory: a
+ * typo in a size (1e5 x 1e5 = 80 GB) is an error with the line, not an
+ * "out of memory" at the start of the run. */
+static int
+dense_fits (spec_parser *p, const config_setting_t *g,
+            const credo_proj_spec *pj, size_t n_pre, size_t n_post)
+{
+  double bytes = 8.0 * (double) n_pre * (double) n_post;
+  double ram = (double) sysconf (_SC_PHYS_PAGES)
+               * (double) sysconf (_SC_PAGE_SIZE);
+  if (ram > 0 && bytes > ram)
+    return credo__spec_err (p, g, "dense projection '%s' (%zu x %zu) needs "
+                            "%.3g GB for its weights; this machine has %.3g "
+                            "GB", pj->name, n_post, n_pre, bytes / 1e9,
+                            ram / 1e9);
+  return 0;
+}
+
 int
 credo__spec_projections (spec_parser *p, config_setting_t *list)
 {
@@ -689,6 +708,9 @@ credo__spec_projections (spec_parser *p, config_setting_t *list)
               "%zu units and '%s' has %zu",
               pj->name, pre->name, pre->size, post->name, post->size);
         if ((rc = credo__spec_proj_spiking (p, g, pj)))
+          return rc;
+        if (pj->conn == CREDO_CONN_DENSE
+            && (rc = dense_fits (p, g, pj, pre->size, post->size)))
           return rc;
       }
       {

@@ -214,6 +214,8 @@ typedef struct credo_weights_spec
  * a solver restart) in a run: more is a typo that would never finish. */
 #define CREDO_MAX_RECORD_SAMPLES 1e9
 #define CREDO_MAX_SWITCHES 1e8
+/* Units of one population. */
+#define CREDO_MAX_UNITS 100000000
 
 /* Number of snapshot times start + k*every <= stop (0 without snapshots;
  * grids.c). */
