@@ -327,7 +327,7 @@ START_TEST (test_include)
   ck_assert_ptr_null (load ("duration = 10.0;\n@include \"pops.cfg\"\n"));
   snprintf (sub, sizeof sub, "%s/pops.cfg:2: ", tmpdir);
   expect_msg (sub);
-  expect_msg ("'size' must be >= 1");
+  expect_msg ("'size' must be in 1..100000000");
 
   /* relative to the config file, not the working directory */
   snprintf (sub, sizeof sub, "%s/sub", tmpdir);

@@ -78,7 +78,7 @@ START_TEST (test_populations)
   expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
                "}; };\n", 3, "missing 'size' in population 'a'", NULL);
   expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
-               "size = 0; }; };\n", 3, "'size' must be >= 1, not 0", NULL);
+               "size = 0; }; };\n", 3, "'size' must be in 1..100000000, not 0", NULL);
   expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rate\"; "
                "size = 2.5; }; };\n", 3, "'size' must be an integer, not 2.5",
                NULL);
