@@ -604,3 +604,23 @@ credo__dfc_batch_backprop (credo_dfc_batch *b, double scale,
         b->r[k - 1][s] *= b->d[k - 1][s];
     }
 }
+
+void
+credo__batch_weight_product (const credo_ff_chain *c, const double *const *W,
+                             double *Q)
+{
+  size_t N = c->n_layers, m = c->L[N - 1].n, off = credo__chain_units (c, 1);
+  for (size_t k = N - 1; k >= 1; k--)
+    {
+      size_t n = c->L[k].n;
+      off -= n;
+      if (k == N - 1)
+        for (size_t i = 0; i < m * m; i++)
+          Q[off * m + i] = i / m == i % m;
+      else
+        /* Q_k = W_{k+1}^T Q_{k+1}: (n_k x n_{k+1}) (n_{k+1} x m) */
+        cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n,
+                     (int) m, (int) c->L[k + 1].n, 1.0, W[k + 1], (int) n,
+                     Q + (off + n) * m, (int) m, 0.0, Q + off * m, (int) m);
+    }
+}

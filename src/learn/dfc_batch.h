@@ -112,4 +112,9 @@ size_t credo__dfc_batch_ssa (const credo_ff_chain *c, size_t nb,
                              double alpha, double scale, double *const *upd,
                              double *work);
 
+/* DFC-fixed's feedback: Q_k = W_{k+1}^T ... W_N^T, Q_N = I, stacked
+ * into Q (nv x m). */
+void credo__batch_weight_product (const credo_ff_chain *c,
+                                  const double *const *W, double *Q);
+
 #endif /* CREDO_DFC_BATCH_H */

@@ -265,3 +265,30 @@ credo__dfc_sleep_accumulate (credo_dfc_sleep *s, double t, const double *z,
                (int) s->nb, dt, z + s->nv, (int) s->P, s->U, (int) m, 1.0, G,
                (int) m);
 }
+
+static double
+never (void *ud)
+{
+  (void) ud;
+  return INFINITY;
+}
+
+static int
+window_step (void *ud, double t, const double *z)
+{
+  void **w = ud;
+  credo__dfc_sleep_accumulate (w[0], t, z, w[1]);
+  return 0;
+}
+
+int
+credo__dfc_sleep_window (credo_dfc_sleep *s, const credo_train_env *env,
+                         const credo_solver_spec *relax, double window,
+                         double *z, double *G, double *T)
+{
+  void *ud[2] = { s, G };
+  credo_observer obs = { never, NULL, window_step, NULL, ud };
+  memset (z, 0, s->nb * s->P * sizeof *z);
+  memset (G, 0, s->nv * s->m * sizeof *G);
+  return env->relax (env->ud, &s->sys, relax, window, &obs, z, T);
+}

@@ -48,4 +48,13 @@ const credo_system *credo__dfc_sleep_system (credo_dfc_sleep *s);
 void credo__dfc_sleep_accumulate (credo_dfc_sleep *s, double t,
                                   const double *z, double *G);
 
+/* One sleep window of the minibatch of the last setup: z (nb x P) from 0,
+ * integrated by env's relax with the engine of `relax` (Euler-Maruyama)
+ * for `window` ms, G (nv x m) the feedback rule's integral over it (see
+ * credo__dfc_sleep_accumulate), *T the window reached.  0 or a CREDO_E*
+ * code. */
+int credo__dfc_sleep_window (credo_dfc_sleep *s, const credo_train_env *env,
+                             const credo_solver_spec *relax, double window,
+                             double *z, double *G, double *T);
+
 #endif /* CREDO_DFC_SLEEP_H */

@@ -403,28 +403,6 @@ read_params (credo_dfc_train *t, const double *y)
     }
 }
 
-/* DFC-fixed: Q_k = W_{k+1}^T ... W_N^T, Q_N = I, stacked. */
-static void
-weight_product (credo_dfc_train *t)
-{
-  size_t m = t->m, N = t->N, off = t->nv;
-  double *P = t->Q;
-  for (size_t k = N - 1; k >= 1; k--)
-    {
-      size_t n = t->c->L[k].n;
-      off -= n;
-      if (k == N - 1)
-        for (size_t i = 0; i < m * m; i++)
-          P[off * m + i] = i / m == i % m;
-      else
-        /* Q_k = W_{k+1}^T Q_{k+1}: (n_k x n_{k+1}) (n_{k+1} x m) */
-        cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) n,
-                     (int) m, (int) t->c->L[k + 1].n, 1.0, t->W[k + 1],
-                     (int) n, P + (off + n) * m, (int) m, 0.0, P + off * m,
-                     (int) m);
-    }
-}
-
 /* The trained weights back into the circuit. */
 static void
 write_params (credo_dfc_train *t, double *y)
@@ -626,14 +604,6 @@ minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
 
 /* ---- the sleep phase ---------------------------------------------------- */
 
-static int
-sleep_step (void *ud, double tt, const double *z)
-{
-  credo_dfc_train *t = ud;
-  credo__dfc_sleep_accumulate (t->sl, tt, z, t->G);
-  return 0;
-}
-
 /* One sleep window on samples first .. first + nb - 1 of the order, and
  * Adam's step on Q (learning rate lr) along -G - wd Q. */
 static int
@@ -641,8 +611,7 @@ sleep_minibatch (credo_dfc_train *t, const credo_train_env *env,
                  size_t first, size_t nb, double lr)
 {
   const credo_dfc_sleep_spec *sp = &t->d->sleep;
-  credo_observer obs = { obs_never, NULL, sleep_step, NULL, t };
-  size_t m = t->m, off = 0, P = 2 * t->nv + m;
+  size_t m = t->m, off = 0;
   double T = 0, sc = fmax (sp->sigma, 0.01);
   int rc;
   for (size_t s = 0; s < nb; s++)
@@ -652,10 +621,8 @@ sleep_minibatch (credo_dfc_train *t, const credo_train_env *env,
   credo__dfc_sleep_setup (t->sl, nb, (const double *const *) t->W,
                           (const double *const *) t->bias, t->Q, t->X,
                           t->spec->seed * 1000003UL + ++t->fb_windows);
-  memset (t->zs, 0, nb * P * sizeof *t->zs);
-  memset (t->G, 0, t->nv * m * sizeof *t->G);
-  rc = env->relax (env->ud, credo__dfc_sleep_system (t->sl), &sp->relax,
-                   sp->window, &obs, t->zs, &T);
+  rc = credo__dfc_sleep_window (t->sl, env, &sp->relax, sp->window, t->zs,
+                                t->G, &T);
   if (rc != 0 && rc != CREDO_OBSERVER_DONE)
     return failed_in (t, rc, "sleep", first);
   /* the authors' gradient G / (sigma^2 T B) plus weight decay, descended */
@@ -780,7 +747,7 @@ credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,
   t->sim_net = sim_net;
   read_params (t, y);
   if (d->variant == CREDO_DFC_FIXED || d->feedback_product)
-    weight_product (t);
+    credo__batch_weight_product (t->c, (const double *const *) t->W, t->Q);
   else if (t->sl)
     /* the authors' initialisation of the output block: Q_N = I */
     for (size_t i = 0; i < t->m * t->m; i++)
