@@ -97,28 +97,6 @@ pop_free (credo_pop *pop)
   free (pop->jac.dodin);
 }
 
-void
-credo__net_draw_weights (const credo_init_spec *in, gsl_rng *rng, size_t n,
-                         double *w)
-{
-  size_t k;
-  switch (in->kind)
-    {
-    case CREDO_INIT_CONSTANT:
-      for (k = 0; k < n; k++)
-        w[k] = in->value;
-      break;
-    case CREDO_INIT_UNIFORM:
-      for (k = 0; k < n; k++)
-        w[k] = in->scale * (in->low + (in->high - in->low) * gsl_rng_uniform (rng));
-      break;
-    default: /* CREDO_INIT_NORMAL */
-      for (k = 0; k < n; k++)
-        w[k] = in->scale * (in->mean + gsl_ran_gaussian_ziggurat (rng, in->std));
-      break;
-    }
-}
-
 /* Fills proj->w from its initialiser.  Random initialisers draw from `rng`
  * row by row, in projection order, so a seed fixes every weight. */
 static int
