@@ -589,10 +589,9 @@ convergence (dfc *s, double *row)
       r2 += x * x;
     }
   ratio = s->ff_norm > 0 ? sqrt (r2) / s->ff_norm : NAN;
-  status = ratio > 1 ? -1
-           : ratio < d->convergence_tol
-                 && row[s->col_out] < d->convergence_epsilon
-                                      * d->convergence_epsilon ? 1 : 0;
+  status = credo__dfc_convergence_status (ratio, row[s->col_out],
+                                          d->convergence_tol,
+                                          d->convergence_epsilon);
   row[s->col_conv] = ratio;
   row[s->col_conv + 1] = status;
   drop = !d->include_non_converged

@@ -435,8 +435,8 @@ credo__dfc_batch_converged (credo_dfc_batch *b, const double *z, double tol,
       q = b->rffn[s] > 0 ? sqrt (x2) / b->rffn[s] : NAN;
       if (ratio)
         ratio[s] = q;
-      status[s] = q > 1 ? -1
-                  : q < tol && sqrt (e2) < eps * eps * b->e0[s] ? 1 : 0;
+      status[s] = credo__dfc_convergence_status (q, sqrt (e2) / b->e0[s],
+                                                 tol, eps);
       n_ok += status[s] == 1;
     }
   return n_ok;

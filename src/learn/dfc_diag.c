@@ -141,6 +141,13 @@ done:
 
 /* ---- the linearised closed loop ----------------------------------------- */
 
+int
+credo__dfc_convergence_status (double ratio, double err_ratio, double tol,
+                               double eps)
+{
+  return ratio > 1 ? -1 : ratio < tol && err_ratio < eps * eps ? 1 : 0;
+}
+
 double
 credo__dfc_alpha_eff (const credo_dfc_lin *p)
 {

@@ -36,6 +36,13 @@ typedef struct credo_dfc_lin
   const double *tau_v;  /* per layer k >= 1: n_layers - 1 values */
 } credo_dfc_lin;
 
+/* The authors' convergence test (their check_convergence): 1 converged
+ * (ratio = ||r_N - (r* - alpha u)|| / ||r_N^-|| < tol and the output
+ * error down to err_ratio < eps^2 of where it started), -1 diverged
+ * (ratio > 1), else 0. */
+int credo__dfc_convergence_status (double ratio, double err_ratio,
+                                   double tol, double eps);
+
 /* The effective leak of the instantaneous controller: alpha (code form),
  * alpha / (k_i + alpha k_p) (paper form; see dfc_diag.c). */
 double credo__dfc_alpha_eff (const credo_dfc_lin *p);

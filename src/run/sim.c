@@ -154,6 +154,27 @@ obs_next_time (void *ud)
   return tl < t ? tl : t;
 }
 
+/* A /learning/ row at x: to the front end, then the protocol's matrices
+ * and the row to the file. */
+static int
+learning_row (credo_sim *sim, double x, const double *row)
+{
+  const char *const *names, *const *docs, *const *paths;
+  const size_t *rows, *cols;
+  size_t n = sim->proto->columns (sim->learn, &names, &docs);
+  size_t nm = sim->proto->matrices
+                  ? sim->proto->matrices (sim->learn, &paths, &rows, &cols)
+                  : 0;
+  int rc = 0;
+  if (sim->ev.learning_row)
+    sim->ev.learning_row (sim->ev.ud, x, n, row);
+  for (size_t i = 0; sim->rec && rc == 0 && i < nm; i++)
+    rc = credo__rec_learning_matrix (sim->rec, i,
+                                     sim->proto->matrix (sim->learn, i));
+  return sim->rec && rc == 0 ? credo__rec_learning_row (sim->rec, x, row)
+                             : rc;
+}
+
 static int
 obs_sample (void *ud, double t, const double *y)
 {
@@ -168,23 +189,9 @@ obs_sample (void *ud, double t, const double *y)
   sim->net->piece_t = piece_t;
   if (rc == 0 && sim->learn && sim->proto->next_time (sim->learn) <= t)
     {
-      const char *const *names, *const *docs;
-      size_t n = sim->proto->columns (sim->learn, &names, &docs);
-      const char *const *paths;
-      const size_t *rows, *cols;
-      size_t nm = sim->proto->matrices
-                      ? sim->proto->matrices (sim->learn, &paths, &rows, &cols)
-                      : 0;
       if ((rc = sim->proto->sample (sim->learn, t, y, sim->lrow)) < 0)
         return rc;
-      rc = 0;
-      if (sim->ev.learning_row)
-        sim->ev.learning_row (sim->ev.ud, t, n, sim->lrow);
-      for (size_t i = 0; sim->rec && rc == 0 && i < nm; i++)
-        rc = credo__rec_learning_matrix (sim->rec, i,
-                                         sim->proto->matrix (sim->learn, i));
-      if (sim->rec && rc == 0)
-        rc = credo__rec_learning_row (sim->rec, t, sim->lrow);
+      rc = learning_row (sim, t, sim->lrow);
     }
   return rc;
 }
@@ -334,22 +341,7 @@ train_relax (void *ud, const credo_system *sys, const credo_solver_spec *s,
 static int
 train_row (void *ud, double x, const double *row)
 {
-  credo_sim *sim = ud;
-  const char *const *names, *const *docs;
-  size_t n = sim->proto->columns (sim->learn, &names, &docs);
-  const char *const *paths;
-  const size_t *rows, *cols;
-  size_t nm = sim->proto->matrices
-                  ? sim->proto->matrices (sim->learn, &paths, &rows, &cols)
-                  : 0;
-  int rc = 0;
-  if (sim->ev.learning_row)
-    sim->ev.learning_row (sim->ev.ud, x, n, row);
-  for (size_t i = 0; sim->rec && rc == 0 && i < nm; i++)
-    rc = credo__rec_learning_matrix (sim->rec, i,
-                                     sim->proto->matrix (sim->learn, i));
-  return sim->rec && rc == 0 ? credo__rec_learning_row (sim->rec, x, row)
-                             : rc;
+  return learning_row (ud, x, row);
 }
 
 static void
