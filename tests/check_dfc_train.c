@@ -214,17 +214,20 @@ END_TEST
  * the column-space condition when Q_N = I (cos 0.93 after 40 sleep epochs
  * of 5 minibatches, 0.98 after 120; 0.14 after one). */
 static double
-sleep_cos (long epochs_init)
+sleep_cos (long epochs_init, long threads)
 {
-  char set[128], *cfg;
+  char set[128], set_threads[64], *cfg;
   const char *ov[] = { set, "populations.h.params.transfer=\"linear\"",
-                       "projections.[4].init={dist=\"normal\"; std=0.5;}" };
+                       "projections.[4].init={dist=\"normal\"; std=0.5;}",
+                       set_threads };
   size_t rows, cols;
   double *W2, *Q1, *Q2, dot = 0, nw = 0, nq = 0;
   run r;
   data ();
   snprintf (set, sizeof set, "learning.dfc.sleep.epochs_init=%ld",
             epochs_init);
+  snprintf (set_threads, sizeof set_threads, "learning.dfc.threads=%ld",
+            threads);
   /* config ()'s network, its hidden layer linear, Q1 random */
   cfg = config (0.01, "dfc = { variant = \"DFC-SS\"; controller = "
                       "\"ctrl\"; target = \"loss\"; optimizer = \"none\"; "
@@ -232,7 +235,7 @@ sleep_cos (long epochs_init)
                       "extra_epochs = 0; lr = 0.01; lr_init = 0.01; "
                       "weight_decay = 0.001; }; }; }; weights = { every = "
                       "1.0; projections = [\"W2\", \"Q1\", \"Q2\"];");
-  r = run_text (cfg, tmp_path ("sleep.h5"), ov, 3);
+  r = run_text (cfg, tmp_path ("sleep.h5"), ov, 4);
   run_free (&r);
   free (cfg);
   /* one snapshot at t = 0, after training: W2 3 x 5, Q1 5 x 3, Q2 3 x 3 */
@@ -259,11 +262,158 @@ sleep_cos (long epochs_init)
 
 START_TEST (test_sleep_learns_the_column_space)
 {
-  double c0 = sleep_cos (0), c40 = sleep_cos (40);
-  ck_assert_msg (c0 < 0.5 && c40 > 0.9, "cos(Q1, W2^T): %g after one sleep "
-                 "epoch, %g after 41", c0, c40);
-  /* the noise is the seed's: the same run again, the same Q bit for bit */
-  ck_assert_double_eq (sleep_cos (40), c40);
+  double c0 = sleep_cos (0, 1), c40 = sleep_cos (40, 1);
+  double p40 = sleep_cos (40, 3);
+  ck_assert_msg (c0 < 0.5 && c40 > 0.9 && p40 > 0.9,
+                 "cos(Q1, W2^T): %g after one sleep epoch, %g after 41, %g "
+                 "with minibatches in 3 parts", c0, c40, p40);
+  /* the noise is the seed's: the same run again, the same Q bit for bit,
+   * and another split another noise */
+  ck_assert_double_eq (sleep_cos (40, 1), c40);
+  ck_assert_double_eq (sleep_cos (40, 3), p40);
+  ck_assert (p40 != c40);
+}
+END_TEST
+
+/* learning.dfc.threads: a minibatch of 8 in parts of 3, 3 and 2 relaxed
+ * on threads of their own.  With fixed steps (euler) each sample's
+ * trajectory is the same in any part: the losses equal the undivided
+ * run's up to the order of the update's sum (1e-12); with CVODE each part
+ * picks its own steps, every sample within the tolerance (rtol 1e-10):
+ * the losses agree to 1e-8 (1e-12 seen).  The same split twice: bit for
+ * bit. */
+static void
+train_parts (const char *name, const char *engine, const char *variant,
+             long threads)
+{
+  char learn[1024], *cfg;
+  run r;
+  snprintf (learn, sizeof learn,
+            "dfc = { variant = \"%s\"; controller = \"ctrl\"; target = "
+            "\"loss\"; optimizer = \"adam\"; lr = 0.01; batch = 8; epochs "
+            "= 3; window = 2.0; threads = %ld; relax = { engine = \"%s\"; "
+            "dt = 0.01; rtol = 1e-10; atol = 1e-12; }; };",
+            variant, threads,
+            engine);
+  cfg = config (1.0, learn);
+  r = run_text (cfg, tmp_path (name), NULL, 0);
+  run_free (&r);
+  free (cfg);
+}
+
+static double
+max_rel_diff (const char *a_path, const char *b_path, const char *what)
+{
+  size_t rows, cols;
+  double *a = read_2d (tmp_path (a_path), what, &rows, &cols), worst = 0;
+  double *b = read_2d (tmp_path (b_path), what, &rows, &cols);
+  for (size_t e = 1; e < rows * cols; e++)
+    worst = fmax (worst, fabs (a[e] - b[e]) / fabs (a[e]));
+  free (a);
+  free (b);
+  return worst;
+}
+
+START_TEST (test_threads)
+{
+  double d_euler, d_cvode, d_ss;
+  data ();
+  train_parts ("p_e1.h5", "euler", "DFC-fixed", 1);
+  train_parts ("p_e3.h5", "euler", "DFC-fixed", 3);
+  train_parts ("p_c1.h5", "cvode", "DFC-fixed", 1);
+  train_parts ("p_c3.h5", "cvode", "DFC-fixed", 3);
+  train_parts ("p_c3b.h5", "cvode", "DFC-fixed", 3);
+  train_parts ("p_s1.h5", "cvode", "DFC-SS", 1);
+  train_parts ("p_s3.h5", "cvode", "DFC-SS", 3);
+  d_euler = fmax (max_rel_diff ("p_e1.h5", "p_e3.h5", "/learning/train_loss"),
+                  max_rel_diff ("p_e1.h5", "p_e3.h5", "/learning/test_loss"));
+  d_cvode = fmax (max_rel_diff ("p_c1.h5", "p_c3.h5", "/learning/train_loss"),
+                  max_rel_diff ("p_c1.h5", "p_c3.h5", "/learning/test_loss"));
+  d_ss = fmax (max_rel_diff ("p_s1.h5", "p_s3.h5", "/learning/train_loss"),
+               max_rel_diff ("p_s1.h5", "p_s3.h5", "/learning/test_loss"));
+  ck_assert_msg (d_euler < 1e-12 && d_cvode < 1e-8 && d_ss < 1e-8,
+                 "threads 3 vs 1: euler %g, cvode %g, DFC-SS %g", d_euler,
+                 d_cvode, d_ss);
+  /* the parts do split the work (else both would be the same run) */
+  ck_assert (d_cvode > 0);
+  ck_assert_double_eq (max_rel_diff ("p_c3.h5", "p_c3b.h5",
+                                     "/learning/train_loss"), 0);
+  /* DFC-SS: a minibatch relaxes until its last part has converged */
+  {
+    size_t rows, cols;
+    double *a = read_2d (tmp_path ("p_s1.h5"), "/learning/relax_time", &rows,
+                         &cols);
+    double *b = read_2d (tmp_path ("p_s3.h5"), "/learning/relax_time", &rows,
+                         &cols);
+    ck_assert_msg (fabs (b[1] - a[1]) < 0.02 * a[1],
+                   "mean relaxation: %g ms in one part, %g in three", a[1],
+                   b[1]);
+    free (a);
+    free (b);
+  }
+  /* every sample was counted, in whichever part */
+  ck_assert_double_eq_tol (
+      max_rel_diff ("p_c1.h5", "p_c3.h5", "/learning/converged"), 0, 1e-12);
+}
+END_TEST
+
+/* Only converged samples teach DFC-SS (include_non_converged false): in a
+ * window of 0.05 ms nothing converges, and the samples whose output error
+ * exceeds their output (lambda = 5) count as diverged -- neither kind may
+ * move the weights, so the epochs' mean losses stay as they were. */
+START_TEST (test_ss_excludes_diverged)
+{
+  const char *ov[] = { "populations.loss.params.lambda=5.0",
+                       "projections.[4].init={dist=\"constant\"; value=0.3;}",
+                       "projections.[5].init={dist=\"constant\"; value=0.3;}" };
+  char *cfg;
+  size_t rows, cols;
+  double *loss, *div, *conv;
+  run r;
+  data ();
+  cfg = config (0.01, "dfc = { variant = \"DFC-SS\"; controller = \"ctrl\"; "
+                      "target = \"loss\"; optimizer = \"sgd\"; lr = 0.1; "
+                      "batch = 8; epochs = 2; window = 0.05; threads = 2; "
+                      "};");
+  r = run_text (cfg, tmp_path ("ss.h5"), ov, 3);
+  run_free (&r);
+  free (cfg);
+  loss = read_2d (tmp_path ("ss.h5"), "/learning/train_loss", &rows, &cols);
+  div = read_2d (tmp_path ("ss.h5"), "/learning/diverged", &rows, &cols);
+  conv = read_2d (tmp_path ("ss.h5"), "/learning/converged", &rows, &cols);
+  ck_assert_msg (div[1] > 0.2 && conv[1] == 0, "diverged %g, converged %g",
+                 div[1], conv[1]);
+  /* the mean over the same 40 samples, in another order */
+  ck_assert_double_eq_tol (loss[2], loss[1], 1e-12 * loss[1]);
+  free (loss);
+  free (div);
+  free (conv);
+}
+END_TEST
+
+/* A relaxation that fails in any part fails the run, naming the phase:
+ * forward Euler at dt = 5 tau_v grows by 4 per step until it overflows. */
+START_TEST (test_part_failure_reported)
+{
+  char *cfg;
+  run r;
+  credo_sim *sim;
+  data ();
+  cfg = config (0.01, "dfc = { variant = \"DFC-fixed\"; controller = "
+                      "\"ctrl\"; target = \"loss\"; optimizer = \"sgd\"; "
+                      "lr = 0.1; batch = 8; window = 1000.0; threads = 3; "
+                      "relax = { engine = \"euler\"; dt = 1.0; }; };");
+  r = run_load (cfg, NULL, 0);
+  free (cfg);
+  sim = credo_sim_new (r.ctx, r.spec, tmp_path ("fail.h5"));
+  ck_assert_ptr_nonnull (sim);
+  ck_assert_int_eq (credo_sim_run (sim), CREDO_ESOLVER);
+  ck_assert_msg (strstr (credo_errmsg (r.ctx), "forward phase, epoch 1, "
+                                               "minibatch 1: euler step "
+                                               "failed"),
+                 "%s", credo_errmsg (r.ctx));
+  credo_sim_free (sim);
+  run_free (&r);
 }
 END_TEST
 
@@ -292,6 +442,10 @@ START_TEST (test_bad_batch_settings)
   expect_fail (cfg, 18, "learning.max_batches", "(learning.dfc.batch) only",
                NULL);
   free (cfg);
+  cfg = config (1.0, "dfc = { controller = \"ctrl\"; target = \"loss\"; "
+                     "optimizer = \"none\"; batch = 8; threads = 9; };");
+  expect_fail (cfg, 18, "learning.dfc.threads must be in 1..8", NULL);
+  free (cfg);
 }
 END_TEST
 
@@ -305,6 +459,9 @@ suite (void)
   tcase_add_test (tc, test_batch_of_one_is_the_continuous_protocol);
   tcase_add_test (tc, test_epochs_rows_and_seed);
   tcase_add_test (tc, test_sleep_learns_the_column_space);
+  tcase_add_test (tc, test_threads);
+  tcase_add_test (tc, test_ss_excludes_diverged);
+  tcase_add_test (tc, test_part_failure_reported);
   tcase_add_test (tc, test_bad_batch_settings);
   suite_add_tcase (s, tc);
   return s;

@@ -44,6 +44,10 @@ int credo__edit_distance (const char *a, const char *b);
 const char *credo__closest (const char *word, const char *const *cands,
                             size_t n);
 double credo__wall_seconds (void);
+/* fn (ud, i) for i = 0 .. n-1, each on a thread of its own (i = 0 on the
+ * caller's), all finished on return: 0, or the first nonzero code in the
+ * order of i (parallel.c). */
+int credo__parallel (size_t n, int (*fn) (void *ud, size_t i), void *ud);
 /* Sampling grids start + k*every (k = 0, 1, ...) rounded the same way by
  * every caller: the k-th time, the first index whose time is >= t (every >
  * 0), and how many are <= stop (0 when more than `max` would be, or every

@@ -2,11 +2,15 @@
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
+
+/* errors and log lines from the threads of credo__parallel, one at a time */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 default_sink (int level, const char *msg, void *ud)
@@ -97,10 +101,13 @@ credo__error (credo_ctx *ctx, int code, const char *fmt, ...)
   if (ctx)
     {
       va_list ap;
+      /* pieces of a minibatch may fail on several threads at once */
+      pthread_mutex_lock (&lock);
       ctx->code = code;
       va_start (ap, fmt);
       vsnprintf (ctx->msg, sizeof ctx->msg, fmt, ap);
       va_end (ap);
+      pthread_mutex_unlock (&lock);
     }
   return code;
 }
@@ -115,5 +122,7 @@ credo__log (credo_ctx *ctx, int level, const char *fmt, ...)
   va_start (ap, fmt);
   vsnprintf (buf, sizeof buf, fmt, ap);
   va_end (ap);
+  pthread_mutex_lock (&lock);
   ctx->sink (level, buf, ctx->sink_ud);
+  pthread_mutex_unlock (&lock);
 }

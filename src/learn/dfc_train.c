@@ -46,24 +46,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "learn/dfc_batch.h"
-#include "learn/dfc_sleep.h"
-#include "learn/dfc_train.h"
+#include "learn/dfc_train_impl.h"
 
-enum
-{
-  C_TRAIN_LOSS,
-  C_VAL_LOSS,
-  C_VAL_ERROR,
-  C_TEST_LOSS,
-  C_TEST_ERROR,
-  C_CONVERGED,
-  C_DIVERGED,
-  C_CONVERGENCE,
-  C_RELAX_TIME,
-  C_WALL,
-  N_COLS
-};
 
 static const char *const col_names[N_COLS] = {
   "train_loss", "val_loss", "val_error", "test_loss", "test_error",
@@ -93,52 +77,6 @@ static const char *const col_docs[N_COLS] = {
   "wall seconds since training started",
 };
 
-struct credo_dfc_train
-{
-  credo_ctx *ctx;
-  const credo_spec *spec;
-  const credo_dfc_spec *d;
-  credo_net *net;          /* the probe (for the loss_target's equations) */
-  credo_net *sim_net;      /* the simulated network (static weights) */
-  const credo_ff_chain *c;
-  credo_dfc_lin lin;
-  credo_dfc_batch *b;
-  credo_dfc_sleep *sl;     /* the sleep phase, or NULL */
-  credo_dfc_spec fb;       /* its optimizer's settings */
-  double *G, *qu, *qm1, *qm2, *zs; /* its sums, update, moments, state */
-  unsigned long long fb_steps, fb_windows;
-  size_t N, B, m, nv, n0;
-  double lr, lambda;
-  long epoch;              /* the forward epoch being trained (0: before) */
-  /* parameters */
-  double **W, **bias, *Q, **upd, **m1, **m2;
-  unsigned long long steps;
-  /* data */
-  const double *xin, *lab;
-  size_t n_train;
-  size_t *order;
-  gsl_rng *rng;
-  /* minibatch buffers */
-  double *X, *L, *R, *z, *ltmp, *ttmp;
-  int *status;
-  const double **in_ptr;   /* the loss_target's input ports */
-  double **out_ptr;        /* and outputs */
-  int label_port, target_port, loss_port, batch_param;
-  double *lparams;         /* the loss_target's parameters, batch = nb */
-  /* epoch sums */
-  double sum_loss, sum_relax, sum_conv;
-  /* per minibatch of the current epoch: samples converged, diverged */
-  double *batch_conv, *batch_div, *batch_ratio;
-  size_t per_epoch, mat_rows[3], mat_cols[3];
-  double *ratio;           /* B: the convergence ratios of a minibatch */
-  double *ssa_work;        /* DFC-SSA's */
-  size_t n_seen, n_conv, n_div, n_batches;
-  /* relaxation observer */
-  size_t nb;               /* samples in the current minibatch */
-  double t_next, h;
-  int k_next;
-  double row[N_COLS];
-};
 
 void
 credo__dfc_train_free (credo_dfc_train *t)
@@ -168,10 +106,11 @@ credo__dfc_train_free (credo_dfc_train *t)
   free (t->X);
   free (t->L);
   free (t->R);
-  free (t->z);
+  free (t->rff);
   free (t->ltmp);
   free (t->ttmp);
   free (t->status);
+  free (t->keep);
   free (t->ratio);
   free (t->ssa_work);
   free (t->batch_conv);
@@ -184,11 +123,9 @@ credo__dfc_train_free (credo_dfc_train *t)
   free (t->qu);
   free (t->qm1);
   free (t->qm2);
-  free (t->zs);
-  credo__dfc_sleep_free (t->sl);
   if (t->rng)
     gsl_rng_free (t->rng);
-  credo__dfc_batch_free (t->b);
+  credo__dfc_parts_free (t);
   free (t);
 }
 
@@ -200,6 +137,7 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
   const credo_dfc_spec *d = &spec->learning.dfc;
   const credo_stim_spec *in = &spec->stims[d->train_input];
   size_t N = c->n_layers;
+  int rc;
   credo_dfc_train *t = credo__calloc (1, sizeof *t);
   if (!t)
     goto nomem;
@@ -223,8 +161,6 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
                    : 1.0;
   if (d->normalize_lr)
     t->lr /= t->lambda;
-  if (!(t->b = credo__dfc_batch_new (ctx, c, lin, t->B, d->relax.atol)))
-    goto fail;
   if (!(t->W = credo__calloc (N, sizeof *t->W))
       || !(t->bias = credo__calloc (N, sizeof *t->bias))
       || !(t->upd = credo__calloc (N, sizeof *t->upd))
@@ -235,10 +171,11 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
       || !(t->X = credo__calloc (t->B * t->n0, sizeof (double)))
       || !(t->L = credo__calloc (t->B * t->m, sizeof (double)))
       || !(t->R = credo__calloc (t->B * t->m, sizeof (double)))
-      || !(t->z = credo__calloc (t->B * (t->nv + t->m), sizeof (double)))
+      || !(t->rff = credo__calloc (t->B * t->m, sizeof (double)))
       || !(t->ltmp = credo__calloc (3 * t->m, sizeof (double)))
       || !(t->ttmp = credo__calloc (t->m, sizeof (double)))
       || !(t->status = credo__calloc (t->B, sizeof (int)))
+      || !(t->keep = credo__calloc (t->B, sizeof (int)))
       || !(t->ratio = credo__calloc (t->B, sizeof (double)))
       || !(t->batch_conv = credo__calloc ((t->n_train + t->B - 1) / t->B,
                                           sizeof (double)))
@@ -246,9 +183,6 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
                                          sizeof (double)))
       || !(t->batch_ratio = credo__calloc ((t->n_train + t->B - 1) / t->B,
                                            sizeof (double)))
-      || (d->variant == CREDO_DFC_SSA
-          && !(t->ssa_work = credo__calloc (
-                   credo__dfc_batch_ssa_work (c, t->B), sizeof (double))))
       || !(t->rng = gsl_rng_alloc (gsl_rng_mt19937)))
     goto nomem;
   for (size_t k = 1; k < N; k++)
@@ -291,22 +225,23 @@ credo__dfc_train_new (credo_ctx *ctx, const credo_spec *spec,
   if (d->sleep.on)
     {
       const credo_dfc_sleep_spec *sp = &d->sleep;
-      credo_dfc_sleep_params q = { sp->k_p, sp->alpha, lin->tau_u, sp->tau_v,
-                                   sp->tau_A, sp->sigma };
       size_t nq = t->nv * t->m;
-      if (!(t->sl = credo__dfc_sleep_new (ctx, c, &q, t->B)))
-        goto fail;
       if (!(t->G = credo__calloc (nq, sizeof (double)))
           || !(t->qu = credo__calloc (nq, sizeof (double)))
           || !(t->qm1 = credo__calloc (nq, sizeof (double)))
-          || !(t->qm2 = credo__calloc (nq, sizeof (double)))
-          || !(t->zs = credo__calloc (t->B * (2 * t->nv + t->m),
-                                      sizeof (double))))
+          || !(t->qm2 = credo__calloc (nq, sizeof (double))))
         goto nomem;
       t->fb = *d;
       t->fb.optimizer = CREDO_OPT_ADAM;
       t->fb.epsilon = sp->epsilon;
       t->fb.clip = sp->clip;
+    }
+  t->n_parts = d->threads > t->B ? t->B : d->threads;
+  if ((rc = credo__dfc_parts_new (t)))
+    {
+      if (rc == CREDO_ENOMEM)
+        goto nomem;
+      goto fail;
     }
   t->per_epoch = (t->n_train + t->B - 1) / t->B;
   for (int i = 0; i < 3; i++)
@@ -353,23 +288,6 @@ credo__dfc_train_columns (const credo_dfc_train *t, const char *const **names,
   *names = col_names;
   *docs = col_docs;
   return N_COLS;
-}
-
-/* The loss_target's equations for one sample: r* into target, the loss
- * terms' sum returned; r = the feed-forward output, label its label. */
-static double
-sample_target (credo_dfc_train *t, const double *r, const double *label,
-               double *target)
-{
-  const credo_pop *loss = &t->net->pops[t->d->target];
-  credo_pop_view v = { t->m, t->lparams, t->in_ptr };
-  double sum = 0;
-  t->in_ptr[t->label_port] = label;
-  loss->model->output (&v, 0.0, r, t->out_ptr);
-  memcpy (target, t->ttmp, t->m * sizeof *target);
-  for (size_t j = 0; j < t->m; j++)
-    sum += t->out_ptr[t->loss_port][j];
-  return sum;
 }
 
 /* Weights from the state y (plastic) or the network (static). */
@@ -431,216 +349,6 @@ write_params (credo_dfc_train *t, double *y)
     }
 }
 
-/* ---- the relaxation's observer ---------------------------------------- */
-
-static double
-obs_next (void *ud)
-{
-  credo_dfc_train *t = ud;
-  return t->k_next <= t->d->average_points ? t->t_next : INFINITY;
-}
-
-/* A Simpson point of the window: weight h/3 (1, 4, 2, 4, ..., 4, 1). */
-static int
-obs_sample (void *ud, double tt, const double *z)
-{
-  credo_dfc_train *t = ud;
-  int k = t->k_next, K = t->d->average_points;
-  double w = (k == 0 || k == K ? 1.0 : k % 2 ? 4.0 : 2.0) * t->h / 3.0;
-  (void) tt;
-  credo__dfc_batch_average_add (t->b, z, w, !t->d->include_non_converged,
-                                t->upd, NULL);
-  t->k_next++;
-  t->t_next = t->k_next == K ? t->d->window : t->k_next * t->h;
-  return 0;
-}
-
-static double
-obs_never (void *ud)
-{
-  (void) ud;
-  return INFINITY;
-}
-
-/* DFC-SS: done when every sample has converged. */
-static int
-obs_step (void *ud, double tt, const double *z)
-{
-  credo_dfc_train *t = ud;
-  (void) tt;
-  if (credo__dfc_batch_converged (t->b, z, t->d->convergence_tol,
-                                  t->d->convergence_epsilon, t->status,
-                                  NULL)
-      == t->nb)
-    return CREDO_OBSERVER_DONE;
-  return 0;
-}
-
-/* ---- one minibatch ------------------------------------------------------ */
-
-/* A relaxation's error, told where in the training it happened (the
- * engine's message names the relaxation's own time and the sample). */
-static int
-failed_in (credo_dfc_train *t, int rc, const char *phase, size_t first)
-{
-  char msg[sizeof t->ctx->msg];
-  snprintf (msg, sizeof msg, "%s", credo_errmsg (t->ctx));
-  return credo__error (t->ctx, rc, "%s phase, epoch %ld, minibatch %zu: %s",
-                       phase, t->epoch, first / t->B + 1, msg);
-}
-
-/* The optimizer's step for the minibatch's update. */
-static int
-step (credo_dfc_train *t)
-{
-  if (t->d->optimizer == CREDO_OPT_NONE)
-    return 0;
-  t->steps++;
-  for (size_t k = 1; k < t->N; k++)
-    credo__optim_apply (t->d, t->lr, t->steps, t->W[k], t->upd[k],
-                        t->c->L[k].n * t->c->L[k - 1].n, t->m1[k], t->m2[k]);
-  return 0;
-}
-
-static int
-minibatch (credo_dfc_train *t, const credo_train_env *env, size_t first,
-           size_t nb)
-{
-  const credo_dfc_spec *d = t->d;
-  size_t N = t->N, m = t->m, P = t->nv + t->m;
-  credo_observer obs = { obs_next, obs_sample, NULL, NULL, t };
-  const double *rff;
-  double T = 0;
-  int rc, average = d->variant == CREDO_DFC_AVERAGE
-                    || d->variant == CREDO_DFC_FIXED;
-  t->nb = nb;
-  for (size_t s = 0; s < nb; s++)
-    {
-      size_t i = t->order[first + s];
-      memcpy (t->X + s * t->n0, t->xin + i * t->n0, t->n0 * sizeof (double));
-      if (t->lab)
-        memcpy (t->L + s * m, t->lab + i * m, m * sizeof (double));
-    }
-  if ((rc = credo__dfc_batch_setup (t->b, nb, (const double *const *) t->W,
-                                    (const double *const *) t->bias, t->Q,
-                                    t->X, NULL)))
-    return rc;
-  rff = credo__dfc_batch_ff (t->b, N - 1);
-  if (t->batch_param >= 0)
-    t->lparams[t->batch_param] = (double) nb; /* PyTorch's mean: this batch */
-  for (size_t s = 0; s < nb; s++)
-    t->sum_loss += sample_target (t, rff + s * m, t->L + s * m, t->R + s * m);
-  credo__dfc_batch_targets (t->b, t->R);
-  if (d->variant == CREDO_DFC_BP)
-    {
-      /* minus the gradient of the batch-mean loss: delta carries lambda */
-      credo__dfc_batch_backprop (t->b, 1.0 / t->lambda, t->upd);
-      t->n_seen += nb;
-      t->n_batches++;
-      return step (t);
-    }
-  if (d->variant == CREDO_DFC_SSA)
-    {
-      /* no relaxation: the linearised steady state, solved */
-      size_t bad = credo__dfc_batch_ssa (
-          t->c, nb, (const double *const *) t->W,
-          (const double *const *) t->bias, t->Q, t->X, t->R,
-          credo__dfc_alpha_eff (&t->lin), 2.0 / (double) nb, t->upd,
-          t->ssa_work);
-      t->n_seen += nb;
-      t->n_batches++;
-      t->n_conv += nb - bad;
-      t->batch_conv[first / t->B] = (double) (nb - bad);
-      t->batch_div[first / t->B] = NAN;
-      return step (t);
-    }
-  memset (t->z, 0, nb * P * sizeof *t->z);
-  if (average)
-    {
-      t->k_next = 0;
-      t->t_next = 0.0;
-      t->h = d->window / d->average_points;
-      credo__dfc_batch_average_begin (t->b, t->upd, NULL);
-      /* the point t = 0 is the start itself */
-      obs_sample (t, 0.0, t->z);
-    }
-  else
-    obs = (credo_observer){ obs_never, NULL, obs_step, NULL, t };
-  rc = env->relax (env->ud, credo__dfc_batch_system (t->b), &d->relax,
-                   d->window, &obs, t->z, &T);
-  if (rc != 0 && rc != CREDO_OBSERVER_DONE)
-    return failed_in (t, rc, "forward", first);
-  t->sum_relax += T;
-  t->n_batches++;
-  t->n_seen += nb;
-  credo__dfc_batch_converged (t->b, t->z, d->convergence_tol,
-                              d->convergence_epsilon, t->status, t->ratio);
-  {
-    size_t j = first / t->B, nc = 0, nd = 0;
-    double sum = 0;
-    for (size_t s = 0; s < nb; s++)
-      {
-        sum += t->ratio[s];
-        t->sum_conv += t->ratio[s];
-        nc += t->status[s] == 1;
-        nd += t->status[s] == -1;
-        if (d->include_non_converged)
-          t->status[s] = 1;
-      }
-    t->n_conv += nc;
-    t->n_div += nd;
-    t->batch_conv[j] = (double) nc;
-    t->batch_div[j] = (double) nd;
-    t->batch_ratio[j] = sum / (double) nb;
-  }
-  if (average)
-    credo__dfc_batch_average_end (t->b, 2.0 / ((double) nb * d->window),
-                                  t->upd, NULL);
-  else
-    credo__dfc_batch_update (t->b, t->z, t->status, 2.0 / (double) nb,
-                             t->upd, NULL);
-  return step (t);
-}
-
-/* ---- the sleep phase ---------------------------------------------------- */
-
-/* One sleep window on samples first .. first + nb - 1 of the order, and
- * Adam's step on Q (learning rate lr) along -G - wd Q. */
-static int
-sleep_minibatch (credo_dfc_train *t, const credo_train_env *env,
-                 size_t first, size_t nb, double lr)
-{
-  const credo_dfc_sleep_spec *sp = &t->d->sleep;
-  size_t m = t->m, off = 0;
-  double T = 0, sc = fmax (sp->sigma, 0.01);
-  int rc;
-  for (size_t s = 0; s < nb; s++)
-    memcpy (t->X + s * t->n0, t->xin + t->order[first + s] * t->n0,
-            t->n0 * sizeof (double));
-  /* a noise stream per window: reproducible, never the same twice */
-  credo__dfc_sleep_setup (t->sl, nb, (const double *const *) t->W,
-                          (const double *const *) t->bias, t->Q, t->X,
-                          t->spec->seed * 1000003UL + ++t->fb_windows);
-  rc = credo__dfc_sleep_window (t->sl, env, &sp->relax, sp->window, t->zs,
-                                t->G, &T);
-  if (rc != 0 && rc != CREDO_OBSERVER_DONE)
-    return failed_in (t, rc, "sleep", first);
-  /* the authors' gradient G / (sigma^2 T B) plus weight decay, descended */
-  for (size_t i = 0; i < t->nv * m; i++)
-    t->qu[i] = -t->G[i] / (sc * sc * T * (double) nb) - sp->weight_decay
-                                                            * t->Q[i];
-  t->fb_steps++;
-  for (size_t k = 1; k < t->N; k++)
-    {
-      size_t n = t->c->L[k].n * m;
-      if (!(k == t->N - 1 && sp->freeze_output))
-        credo__optim_apply (&t->fb, lr, t->fb_steps, t->Q + off, t->qu + off,
-                            n, t->qm1 + off, t->qm2 + off);
-      off += n;
-    }
-  return 0;
-}
-
 /* A sleep epoch over the training samples (at most `cap` minibatches). */
 static int
 sleep_epoch (credo_dfc_train *t, const credo_train_env *env, double lr,
@@ -653,7 +361,7 @@ sleep_epoch (credo_dfc_train *t, const credo_train_env *env, double lr,
   for (size_t first = 0; first < t->n_train && n < cap; first += t->B, n++)
     {
       size_t nb = t->n_train - first < t->B ? t->n_train - first : t->B;
-      if ((rc = sleep_minibatch (t, env, first, nb, lr)))
+      if ((rc = credo__dfc_sleep_minibatch (t, env, first, nb, lr)))
         return rc;
       env->progress (env->ud, ++*done, total);
       if (t->ctx->stop_requested)
@@ -677,25 +385,32 @@ evaluate (credo_dfc_train *t, const double *inputs, const double *labels,
   for (size_t first = 0; first < n; first += t->B)
     {
       size_t nb = n - first < t->B ? n - first : t->B;
-      const double *rff;
-      credo__dfc_batch_setup (t->b, nb, (const double *const *) t->W,
-                              (const double *const *) t->bias, t->Q,
-                              inputs + first * t->n0, NULL);
-      rff = credo__dfc_batch_ff (t->b, N - 1);
       if (t->batch_param >= 0)
         t->lparams[t->batch_param] = (double) nb;
-      for (size_t s = 0; s < nb; s++)
+      /* the feed-forward pass in pieces of what a part's system holds */
+      for (size_t f = first; f < first + nb; f += t->part[0].cap)
         {
-          const double *lab = labels + (first + s) * m;
-          const double *r = rff + s * m;
-          size_t best = 0, true_class = 0;
-          sum += sample_target (t, r, lab, t->ttmp);
-          for (size_t j = 1; j < m; j++)
+          size_t nf = first + nb - f < t->part[0].cap ? first + nb - f
+                                                      : t->part[0].cap;
+          const double *rff;
+          credo__dfc_batch_setup (t->part[0].b, nf,
+                                  (const double *const *) t->W,
+                                  (const double *const *) t->bias, t->Q,
+                                  inputs + f * t->n0, NULL);
+          rff = credo__dfc_batch_ff (t->part[0].b, N - 1);
+          for (size_t s = 0; s < nf; s++)
             {
-              best = r[j] > r[best] ? j : best;
-              true_class = lab[j] > lab[true_class] ? j : true_class;
+              const double *lab = labels + (f + s) * m;
+              const double *r = rff + s * m;
+              size_t best = 0, true_class = 0;
+              sum += credo__dfc_sample_target (t, r, lab, t->ttmp);
+              for (size_t j = 1; j < m; j++)
+                {
+                  best = r[j] > r[best] ? j : best;
+                  true_class = lab[j] > lab[true_class] ? j : true_class;
+                }
+              wrong += best != true_class;
             }
-          wrong += best != true_class;
         }
     }
   t->row[col] = sum / (double) n;
@@ -748,7 +463,7 @@ credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,
   read_params (t, y);
   if (d->variant == CREDO_DFC_FIXED || d->feedback_product)
     credo__batch_weight_product (t->c, (const double *const *) t->W, t->Q);
-  else if (t->sl)
+  else if (t->part[0].sl)
     /* the authors' initialisation of the output block: Q_N = I */
     for (size_t i = 0; i < t->m * t->m; i++)
       t->Q[(t->nv - t->m) * t->m + i] = i / t->m == i % t->m;
@@ -757,20 +472,20 @@ credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,
   if (d->max_batches > 0 && (size_t) d->max_batches < cap)
     cap = (size_t) d->max_batches;
   total = fwd;
-  if (t->sl)
+  if (t->part[0].sl)
     total += (double) cap
              * (double) (sp->epochs_init + d->epochs * (1 + sp->extra_epochs));
   if ((rc = epoch_row (t, env, 0, wall0)))
     return rc;
   /* the authors' schedule: sleep epochs first, then per epoch a sleep
    * epoch, a forward epoch and extra sleep epochs */
-  for (long e = 0; t->sl && e < sp->epochs_init; e++)
+  for (long e = 0; t->part[0].sl && e < sp->epochs_init; e++)
     if ((rc = sleep_epoch (t, env, sp->lr_init, cap, &done, total)))
       return rc;
   for (long e = 1; e <= d->epochs && fwd_done < fwd; e++)
     {
       t->epoch = e;
-      if (t->sl && (rc = sleep_epoch (t, env, sp->lr, cap, &done, total)))
+      if (t->part[0].sl && (rc = sleep_epoch (t, env, sp->lr, cap, &done, total)))
         return rc;
       if (d->shuffle)
         gsl_ran_shuffle (t->rng, t->order, t->n_train, sizeof *t->order);
@@ -778,7 +493,7 @@ credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,
            first += t->B)
         {
           size_t nb = t->n_train - first < t->B ? t->n_train - first : t->B;
-          if ((rc = minibatch (t, env, first, nb)))
+          if ((rc = credo__dfc_minibatch (t, env, first, nb)))
             return rc;
           fwd_done++;
           env->progress (env->ud, ++done, total);
@@ -787,7 +502,7 @@ credo__dfc_train_run (credo_dfc_train *t, const credo_train_env *env,
                                  "interrupted at t = 0 ms in epoch %ld after "
                                  "%.0f minibatches", e, done);
         }
-      for (long x = 0; t->sl && x < sp->extra_epochs; x++)
+      for (long x = 0; t->part[0].sl && x < sp->extra_epochs; x++)
         if ((rc = sleep_epoch (t, env, sp->lr, cap, &done, total)))
           return rc;
       if ((rc = epoch_row (t, env, (double) e, wall0)))

@@ -10,6 +10,7 @@
  * steps.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,16 @@
 #include "learn/learn.h"
 #include "record/record.h"
 #include "run/record_net.h"
+
+/* a training's engine, for one system */
+#define TRAIN_ENGINES 64
+typedef struct
+{
+  const credo_engine_type *type;
+  void *engine;
+  const credo_system *sys;
+  size_t n;
+} train_engine;
 
 struct credo_sim
 {
@@ -38,14 +49,16 @@ struct credo_sim
   credo_run_events ev;   /* what the front end is told; members may be NULL */
   double wall0;          /* wall clock at the start of the run */
   unsigned long long n_samples; /* grid sample times so far */
-  /* minibatch training (credo_protocol_type.train): the engine of the last
-   * relaxation, kept while the system and its size stay the same */
-  const credo_engine_type *tr_type;
-  void *tr_engine;
-  const credo_system *tr_sys;
-  size_t tr_n;
+  /* minibatch training (credo_protocol_type.train): an engine per system
+   * (the pieces of a minibatch relax on threads of their own, each its
+   * own system), kept while the system's size and engine stay the same */
+  train_engine tr[TRAIN_ENGINES];
+  size_t n_tr;
+  pthread_mutex_t tr_lock;
   credo_solver_stats tr_stats;
 };
+
+static void train_engines_free (credo_sim *sim);
 
 credo_sim *
 credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
@@ -57,6 +70,7 @@ credo_sim_new (credo_ctx *ctx, const credo_spec *spec, const char *out_path)
       return NULL;
     }
   sim->ctx = ctx;
+  pthread_mutex_init (&sim->tr_lock, NULL);
   sim->spec = spec;
   sim->engine_type = spec->solver.engine;
   /* a destination that cannot be written fails now, not after the run */
@@ -131,8 +145,8 @@ credo_sim_free (credo_sim *sim)
     return;
   if (sim->engine)
     sim->engine_type->free (sim->engine);
-  if (sim->tr_engine)
-    sim->tr_type->free (sim->tr_engine);
+  train_engines_free (sim);
+  pthread_mutex_destroy (&sim->tr_lock);
   if (sim->learn)
     sim->proto->free (sim->learn);
   free (sim->lrow);
@@ -305,8 +319,23 @@ add_stats (credo_solver_stats *a, const credo_solver_stats *b)
   a->prec_evals += b->prec_evals;
 }
 
-/* The engine of a relaxation: restarted when the system is the one of the
- * last (same size and engine), else built anew. */
+/* Every engine's statistics into the run's, every engine freed. */
+static void
+train_engines_free (credo_sim *sim)
+{
+  credo_solver_stats st;
+  for (size_t i = 0; i < sim->n_tr; i++)
+    {
+      sim->tr[i].type->stats (sim->tr[i].engine, &st);
+      add_stats (&sim->tr_stats, &st);
+      sim->tr[i].type->free (sim->tr[i].engine);
+    }
+  sim->n_tr = 0;
+}
+
+/* The engine of a relaxation: restarted when the system was relaxed
+ * before (same size and engine), else built anew.  Called from several
+ * threads at once, each with a system of its own. */
 static int
 train_relax (void *ud, const credo_system *sys, const credo_solver_spec *s,
              double t_max, const credo_observer *obs, double *z, double *t)
@@ -314,27 +343,35 @@ train_relax (void *ud, const credo_system *sys, const credo_solver_spec *s,
   credo_sim *sim = ud;
   const credo_engine_type *E = s->engine;
   credo_solver_stats st;
-  int rc;
-  if (sim->tr_engine
-      && (E != sim->tr_type || sys != sim->tr_sys || sys->n != sim->tr_n))
+  train_engine *te = NULL;
+  int rc = 0;
+  pthread_mutex_lock (&sim->tr_lock);
+  for (size_t i = 0; i < sim->n_tr && !te; i++)
+    if (sim->tr[i].sys == sys)
+      te = &sim->tr[i];
+  if (!te && sim->n_tr < TRAIN_ENGINES)
+    te = &sim->tr[sim->n_tr++], te->engine = NULL, te->sys = sys;
+  if (te && te->engine && (E != te->type || sys->n != te->n))
     {
-      sim->tr_type->stats (sim->tr_engine, &st);
+      te->type->stats (te->engine, &st);
       add_stats (&sim->tr_stats, &st);
-      sim->tr_type->free (sim->tr_engine);
-      sim->tr_engine = NULL;
+      te->type->free (te->engine);
+      te->engine = NULL;
     }
-  if (sim->tr_engine)
-    {
-      if ((rc = E->reset (sim->tr_engine, 0.0, z)))
-        return rc;
-    }
-  else if (!(sim->tr_engine = E->alloc (sys, s, 0.0, z)))
-    return credo_errcode (sim->ctx) ? credo_errcode (sim->ctx)
-                                    : CREDO_ESOLVER;
-  sim->tr_type = E, sim->tr_sys = sys, sim->tr_n = sys->n;
-  rc = E->advance (sim->tr_engine, t_max, obs);
+  pthread_mutex_unlock (&sim->tr_lock);
+  if (!te)
+    return credo__error (sim->ctx, CREDO_EINVAL, "more than %d systems in "
+                         "one training", TRAIN_ENGINES);
+  if (te->engine)
+    rc = E->reset (te->engine, 0.0, z);
+  else if (!(te->engine = E->alloc (sys, s, 0.0, z)))
+    rc = credo_errcode (sim->ctx) ? credo_errcode (sim->ctx) : CREDO_ESOLVER;
+  if (rc)
+    return rc;
+  te->type = E, te->n = sys->n;
+  rc = E->advance (te->engine, t_max, obs);
   if (rc == 0 || rc == CREDO_OBSERVER_DONE)
-    memcpy (z, E->state (sim->tr_engine, t), sys->n * sizeof *z);
+    memcpy (z, E->state (te->engine, t), sys->n * sizeof *z);
   return rc;
 }
 
@@ -360,15 +397,8 @@ static int
 train (credo_sim *sim)
 {
   credo_train_env env = { train_relax, train_row, train_progress, sim };
-  credo_solver_stats st;
   int rc = sim->proto->train (sim->learn, &env, sim->y0);
-  if (sim->tr_engine)
-    {
-      sim->tr_type->stats (sim->tr_engine, &st);
-      add_stats (&sim->tr_stats, &st);
-      sim->tr_type->free (sim->tr_engine);
-      sim->tr_engine = NULL;
-    }
+  train_engines_free (sim);
   if (rc == 0)
     rc = sim->engine_type->reset (sim->engine, 0.0, sim->y0);
   return rc;

@@ -59,7 +59,8 @@ static const char *const dfc_keys[] = { "variant", "controller", "target",
                                         "epochs", "window",
                                         "shuffle", "average_points", "relax",
                                         "validation", "sleep",
-                                        "feedback_product", NULL };
+                                        "feedback_product", "threads",
+                                        NULL };
 static const char *const relax_keys[] = { "engine", "rtol", "atol", "dt",
                                           "max_steps", NULL };
 
@@ -437,6 +438,7 @@ parse_batch (spec_parser *p, const config_setting_t *g)
   int rc, found;
   double points = 60;
   d->epochs = 1;
+  d->threads = 1;
   d->window = 10.0;
   d->shuffle = 1;
   d->train_input = d->train_label = -1;
@@ -452,7 +454,8 @@ parse_batch (spec_parser *p, const config_setting_t *g)
       static const char *const only[] = { "epochs", "window",
                                           "shuffle", "average_points",
                                           "relax", "validation", "sleep",
-                                          "feedback_product", NULL };
+                                          "feedback_product", "threads",
+                                          NULL };
       for (int i = 0; only[i]; i++)
         if (config_setting_get_member (g, only[i]))
           return credo__spec_err (p, config_setting_get_member (g, only[i]),
@@ -500,6 +503,15 @@ parse_batch (spec_parser *p, const config_setting_t *g)
                             "'average_points' must be an even integer (the "
                             "intervals of Simpson's rule), not %g", points);
   d->average_points = (int) v;
+  if ((rc = credo__spec_opt_long (p, g, "threads", &v, &found)))
+    return rc;
+  if (found && (v < 1 || v > 64 || v > batch))
+    return credo__spec_err (p, config_setting_get_member (g, "threads"),
+                            "learning.dfc.threads must be in 1..%ld (parts "
+                            "of a minibatch relaxed in parallel, at most one "
+                            "per sample and 64), not %ld",
+                            batch < 64 ? batch : 64, v);
+  d->threads = found ? (size_t) v : 1;
   if ((rc = parse_relax (p, config_setting_get_member (g, "relax"),
                          &d->relax))
       || (rc = parse_sleep (p, config_setting_get_member (g, "sleep"))))

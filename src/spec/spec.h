@@ -291,6 +291,8 @@ typedef struct credo_dfc_spec
   int shuffle, average_points;
   int feedback_product; /* Q = W^T products at the start (DFC-fixed's
                            initialisation, the authors' "weight_product") */
+  size_t threads;       /* parts of a minibatch relaxed on threads of their
+                           own (learn/dfc_relax.c) */
   int train_input, train_label; /* stimulus indices */
   credo_dfc_sleep_spec sleep;
   credo_solver_spec relax;      /* engine and tolerances of a relaxation */

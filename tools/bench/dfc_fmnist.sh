@@ -19,8 +19,15 @@
 # run trains BENCH_BATCHES minibatches (default 20) after loading the data;
 # the rate counts only the training (/learning/wall of epoch 1 minus
 # epoch 0's evaluation).  Ratios are against the euler run of the same
-# variant.  Last line:
-#   dfc_cvode_sps=A dfc_euler_sps=B bp_sps=C floor_sps=D ratio_cvode_euler=E
+# variant.  The example's minibatches relax in 2 parts on 2 threads
+# (learning.dfc.threads = 2); dfc_cvode_1thread is the same run in one
+# part.  The sleep phase (the DFC variant's, 2 x BENCH_BATCHES windows) is
+# timed from the extra wall time of a run with it, and one DFC epoch
+# estimated as the forward epoch plus 3 sleep epochs of 55 000 samples.
+# Last line:
+#   dfc_cvode_sps=A dfc_cvode_1thread_sps=A1 sleep_sps=S dfc_epoch_s=T
+#   dfc_euler_sps=B bp_sps=C floor_sps=D ratio_cvode_euler=E
+#   ratio_threads=A/A1
 #
 # Run from the top of the tree after make; needs tools/setup --data.
 # Environment: CREDO_SRCDIR, CREDO_BUILDDIR, PYTHON3, BENCH_BATCHES,
@@ -71,6 +78,24 @@ euler="--set learning.dfc.relax.engine=\"euler\" --set learning.dfc.relax.dt=0.0
 # shellcheck disable=SC2086
 c=$(run dfc_cvode $dfc)
 # shellcheck disable=SC2086
+c1=$(run dfc_cvode_1thread $dfc --set learning.dfc.threads=1)
+# the sleep phase: DFC with one sleep epoch before training and one per
+# epoch (2 x BENCH_BATCHES windows); its rate from the extra wall time
+# shellcheck disable=SC2086
+"$bin" run -q "$cfg" -o "$tmp/sleep.h5" --set duration=0.01 \
+  --set learning.max_batches="$nb" $dfc --set 'learning.dfc.variant="DFC"' \
+  --set learning.dfc.sleep.epochs_init=1 --set learning.dfc.sleep.extra_epochs=0
+sl=$("$py" - "$tmp/sleep.h5" "$nb" "$c" <<'PY'
+import sys, h5py
+L = h5py.File(sys.argv[1], "r")["learning"]
+w = L["wall"][:]
+nb, fwd = int(sys.argv[2]), float(sys.argv[3])
+t = (w[1] - w[0]) - w[0] - nb * 128 / fwd   # minus the forward epoch
+print("%.1f" % (2 * nb * 128 / t))
+PY
+)
+echo "sleep phase: $sl samples/s" >&2
+# shellcheck disable=SC2086
 e=$(run dfc_euler $dfc $euler)
 # shellcheck disable=SC2086
 ss_c=$(run ss_cvode $dfc --set 'learning.dfc.variant="DFC-SS"')
@@ -99,4 +124,7 @@ PY
 )
 echo "floor (dgemm only): $f samples/s" >&2
 echo "DFC-SS: cvode $ss_c, euler $ss_e samples/s" >&2
-echo "dfc_cvode_sps=$c dfc_euler_sps=$e bp_sps=$b floor_sps=$f ratio_cvode_euler=$(awk "BEGIN { printf \"%.2f\", $c / $e }")"
+# one DFC epoch of 55 000 samples: the forward epoch and 3 sleep epochs
+ep=$(awk "BEGIN { printf \"%.0f\", 55000 / $c + 3 * 55000 / $sl }")
+echo "one DFC epoch (forward + 3 sleep epochs): $ep s" >&2
+echo "dfc_cvode_sps=$c dfc_cvode_1thread_sps=$c1 sleep_sps=$sl dfc_epoch_s=$ep dfc_euler_sps=$e bp_sps=$b floor_sps=$f ratio_cvode_euler=$(awk "BEGIN { printf \"%.2f\", $c / $e }") ratio_threads=$(awk "BEGIN { printf \"%.2f\", $c / $c1 }")"
