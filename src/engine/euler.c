@@ -82,6 +82,8 @@ typedef struct euler_engine
   double *ys;     /* interpolated sample */
   double *sigma;  /* per-component noise amplitude, 0 = deterministic */
   int noisy;      /* any sigma > 0 */
+  size_t *runs;   /* [lo, hi) of each run of components with sigma > 0 */
+  size_t n_runs;
   gsl_rng *rng;   /* the noise stream, NULL when nothing is noisy */
   double t;       /* time of y */
   double t0;      /* grid origin: start of the current segment */
@@ -132,22 +134,37 @@ step (euler_engine *e, double tn)
 {
   const double h = tn - e->t;
   size_t n = e->n;
+  int bad = 0;
   e->rhs_evals++;
   if (e->sys->rhs (e->sys->ud, e->t, e->y, e->f))
     return step_failed (e, e->t, e->f, "derivative");
-  for (size_t i = 0; i < n; i++)
-    e->ynew[i] = e->y[i] + h * e->f[i];
-  if (e->noisy)
-    {
-      const double sq = sqrt (h);
-      for (size_t i = 0; i < n; i++)
-        if (e->sigma[i] > 0)
-          e->ynew[i] += e->sigma[i] * sq * gsl_ran_gaussian_ziggurat (e->rng,
-                                                                      1.0);
-    }
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite (e->ynew[i]))
-      return step_failed (e, e->t, e->ynew, "new value");
+  /* the deterministic step in one pass (vectorised), then the noise on the
+   * noisy runs of components, drawn in index order */
+  {
+    const double *y = e->y, *f = e->f;
+    double *yn = e->ynew;
+    for (size_t i = 0; i < n; i++)
+      {
+        double v = y[i] + h * f[i];
+        yn[i] = v;
+        bad |= !isfinite (v);
+      }
+    if (e->noisy)
+      {
+        const double sq = sqrt (h), *sigma = e->sigma;
+        gsl_rng *rng = e->rng;
+        for (size_t r = 0; r < e->n_runs; r++)
+          for (size_t i = e->runs[2 * r]; i < e->runs[2 * r + 1]; i++)
+            {
+              double v = yn[i] + sigma[i] * sq
+                                     * gsl_ran_gaussian_ziggurat (rng, 1.0);
+              yn[i] = v;
+              bad |= !isfinite (v);
+            }
+      }
+  }
+  if (bad)
+    return step_failed (e, e->t, e->ynew, "new value");
   e->steps++;
   return 0;
 }
@@ -189,6 +206,19 @@ engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
     memcpy (e->y, y0, n * sizeof *e->y);
   if (sys->noise && sys->noise (sys->ud, e->sigma, &e->noisy))
     goto fail;
+  if (e->noisy)
+    {
+      /* at most one run per two components */
+      if (!(e->runs = credo__calloc (n + 2, sizeof *e->runs)))
+        goto nomem;
+      for (size_t i = 0; i < n; i++)
+        if (e->sigma[i] > 0 && (i == 0 || !(e->sigma[i - 1] > 0)))
+          e->runs[2 * e->n_runs] = i;
+        else if (!(e->sigma[i] > 0) && i > 0 && e->sigma[i - 1] > 0)
+          e->runs[2 * e->n_runs++ + 1] = i;
+      if (n && e->sigma[n - 1] > 0)
+        e->runs[2 * e->n_runs++ + 1] = n;
+    }
   if (e->noisy)
     {
       if (!(e->rng = gsl_rng_alloc (gsl_rng_mt19937)))
@@ -312,6 +342,7 @@ engine_free (void *ev)
   free (e->f);
   free (e->ys);
   free (e->sigma);
+  free (e->runs);
   free (e);
 }
 

@@ -110,6 +110,8 @@ sleep_rhs (void *ud, double t, const double *z, double *zdot)
 {
   credo_dfc_sleep *s = ud;
   size_t N = s->N, m = s->m, P = s->P, nb = s->nb, nv = s->nv;
+  /* multiplications in the loops below, not divisions */
+  const double inv_A = 1.0 / s->p.tau_A, inv_v = 1.0 / s->p.tau_v;
   (void) t;
   state (s, z, 1);
   for (size_t k = 1; k < N; k++)
@@ -135,9 +137,9 @@ sleep_rhs (void *ud, double t, const double *z, double *zdot)
             {
               double basal_minus_ff
                   = k > 1 ? zd[o + i] + (bk ? bk[i] : 0) - vb[i] : 0;
-              zd[nv + o + i] = (zd[nv + o + i] - zb[nv + o + i]) / s->p.tau_A;
+              zd[nv + o + i] = (zd[nv + o + i] - zb[nv + o + i]) * inv_A;
               zd[o + i] = (basal_minus_ff - zb[o + i] + zb[nv + o + i])
-                          / s->p.tau_v;
+                          * inv_v;
             }
         }
     }
