@@ -325,6 +325,8 @@ START_TEST (test_threads)
   train_parts ("p_c3b.h5", "cvode", "DFC-fixed", 3);
   train_parts ("p_s1.h5", "cvode", "DFC-SS", 1);
   train_parts ("p_s3.h5", "cvode", "DFC-SS", 3);
+  train_parts ("p_k1.h5", "erk3", "DFC-fixed", 1);
+  train_parts ("p_k3.h5", "erk3", "DFC-fixed", 3);
   d_euler = fmax (max_rel_diff ("p_e1.h5", "p_e3.h5", "/learning/train_loss"),
                   max_rel_diff ("p_e1.h5", "p_e3.h5", "/learning/test_loss"));
   d_cvode = fmax (max_rel_diff ("p_c1.h5", "p_c3.h5", "/learning/train_loss"),
@@ -334,6 +336,12 @@ START_TEST (test_threads)
   ck_assert_msg (d_euler < 1e-12 && d_cvode < 1e-8 && d_ss < 1e-8,
                  "threads 3 vs 1: euler %g, cvode %g, DFC-SS %g", d_euler,
                  d_cvode, d_ss);
+  /* the explicit Runge-Kutta engine: the same, and the same run as CVODE's
+   * within both tolerances */
+  ck_assert_double_le (
+      max_rel_diff ("p_k1.h5", "p_k3.h5", "/learning/train_loss"), 1e-8);
+  ck_assert_double_le (
+      max_rel_diff ("p_k1.h5", "p_c1.h5", "/learning/train_loss"), 1e-8);
   /* the parts do split the work (else both would be the same run) */
   ck_assert (d_cvode > 0);
   ck_assert_double_eq (max_rel_diff ("p_c3.h5", "p_c3b.h5",

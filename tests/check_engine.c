@@ -122,9 +122,10 @@ static const char osc_cfg[]
 
 /* Max error of the recorded trajectory against expm(A t) u0 at one rtol. */
 static double
-osc_error (double rtol, const char *method)
+osc_error_on (double rtol, const char *method, const char *engine)
 {
-  char wpath[300], out[300], cfg[2048], set_rtol[64], set_method[64];
+  char wpath[300], out[300], cfg[2048], set_rtol[64], set_method[64],
+      set_engine[64];
   const double Wm[4] = { 0.0, -3.0, 3.0, 0.0 };
   size_t rows, cols;
   path_in_tmp (wpath, sizeof wpath, "osc.csv");
@@ -133,8 +134,9 @@ osc_error (double rtol, const char *method)
   snprintf (cfg, sizeof cfg, osc_cfg, wpath);
   snprintf (set_rtol, sizeof set_rtol, "solver.rtol=%g", rtol);
   snprintf (set_method, sizeof set_method, "solver.method=%s", method);
-  const char *sets[] = { set_rtol, set_method };
-  run r = run_text (cfg, out, sets, 2);
+  snprintf (set_engine, sizeof set_engine, "solver.engine=\"%s\"", engine);
+  const char *sets[] = { set_rtol, set_method, set_engine };
+  run r = run_text (cfg, out, sets, 3);
   run_free (&r);
   double *u = read_2d (out, "/report/h/u/data", &rows, &cols);
   ck_assert_int_eq (rows, 101);
@@ -159,6 +161,12 @@ osc_error (double rtol, const char *method)
   return err;
 }
 
+static double
+osc_error (double rtol, const char *method)
+{
+  return osc_error_on (rtol, method, "cvode");
+}
+
 START_TEST (test_oscillator_expm)
 {
   double e4 = osc_error (1e-4, "bdf"), e6 = osc_error (1e-6, "bdf");
@@ -172,6 +180,59 @@ START_TEST (test_oscillator_expm)
                  e6, e8);
   double a8 = osc_error (1e-8, "adams");
   ck_assert_msg (a8 < 1e-5, "adams error %g", a8);
+}
+END_TEST
+
+/* The explicit Runge-Kutta engines (ARKODE ERKStep) on the same damped
+ * oscillator: errors shrink with the tolerance, at least 10x per 100x in
+ * rtol, down to 1e-8 at rtol 1e-10 (both pairs). */
+START_TEST (test_erk_oscillator)
+{
+  const char *const engines[] = { "erk", "erk3" };
+  for (int k = 0; k < 2; k++)
+    {
+      double e4 = osc_error_on (1e-4, "bdf", engines[k]);
+      double e6 = osc_error_on (1e-6, "bdf", engines[k]);
+      double e8 = osc_error_on (1e-8, "bdf", engines[k]);
+      double e10 = osc_error_on (1e-10, "bdf", engines[k]);
+      ck_assert_msg (e10 < 1e-8 && e8 < e6 / 10 && e6 < e4 / 10,
+                     "%s: errors %g %g %g %g at rtol 1e-4 .. 1e-10",
+                     engines[k], e4, e6, e8, e10);
+    }
+}
+END_TEST
+
+/* ... and across the step response's discontinuities (restarts there). */
+START_TEST (test_erk_step_response)
+{
+  const char *engines[] = { "solver.engine=\"erk\"",
+                            "solver.engine=\"erk3\"" };
+  for (int k = 0; k < 2; k++)
+    {
+      char out[300];
+      size_t rows, cols;
+      credo_solver_stats st;
+      run r;
+      double *u, *ex;
+      path_in_tmp (out, sizeof out, "step_erk.h5");
+      r = run_text (step_cfg, out, &engines[k], 1);
+      credo_sim_stats (r.sim, &st);
+      ck_assert_int_eq (st.reinits, 2);
+      /* new stages per step: 6 for the 5(4) pair, 3 for the 3(2) pair
+       * (the first stage is the last step's last); restarts add a few */
+      ck_assert_msg (k == 0 ? st.rhs_evals > 5 * st.steps
+                            : st.rhs_evals > 3 * st.steps
+                                  && st.rhs_evals < 4 * st.steps,
+                     "%s: %ld right-hand sides in %ld steps", engines[k],
+                     st.rhs_evals, st.steps);
+      run_free (&r);
+      u = read_2d (out, "/report/h/u/data", &rows, &cols);
+      ck_assert_int_eq (rows, 401);
+      ex = step_exact_at (NULL, 0.5, rows);
+      assert_close (u + 1, ex + 1, rows - 1, 0, 1e-7, engines[k]);
+      free (u);
+      free (ex);
+    }
 }
 END_TEST
 
@@ -532,6 +593,8 @@ engine_suite (void)
   tcase_add_test (tc, test_hdf5_roundtrip);
   tcase_add_test (tc, test_jacobian_fd);
   tcase_add_test (tc, test_transfer_derivatives);
+  tcase_add_test (tc, test_erk_oscillator);
+  tcase_add_test (tc, test_erk_step_response);
   suite_add_tcase (s, tc);
   return s;
 }

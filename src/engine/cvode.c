@@ -10,8 +10,8 @@
  * variable scales.  The engine integrates up to a stop time exactly (tstop;
  * the RHS is never evaluated past it), samples by dense output
  * (CVodeGetDky) on the caller's grid and sums the solver statistics across
- * re-initialisations.  Every SUNDIALS call of the project lives in this
- * file, so the move to SUNDIALS 7 touches only here.
+ * re-initialisations.  The SUNDIALS calls of the project live in this
+ * file and in erk.c (ARKODE), so the move to SUNDIALS 7 touches only these.
  */
 #include <math.h>
 #include <stdio.h>
@@ -160,22 +160,6 @@ read_counters (cvode_engine *e, credo_solver_stats *s)
     s->lin_conv_fails = v;
   if (CVodeGetNumPrecEvals (e->mem, &v) == CV_SUCCESS)
     s->prec_evals = v;
-}
-
-static void
-add_stats (credo_solver_stats *to, const credo_solver_stats *s)
-{
-  to->steps += s->steps;
-  to->rhs_evals += s->rhs_evals;
-  to->lin_rhs_evals += s->lin_rhs_evals;
-  to->jac_evals += s->jac_evals;
-  to->jtimes_evals += s->jtimes_evals;
-  to->lin_iters += s->lin_iters;
-  to->nonlin_iters += s->nonlin_iters;
-  to->nonlin_conv_fails += s->nonlin_conv_fails;
-  to->err_test_fails += s->err_test_fails;
-  to->lin_conv_fails += s->lin_conv_fails;
-  to->prec_evals += s->prec_evals;
 }
 
 /* ---- engine ops ---------------------------------------------------------- */
@@ -374,7 +358,7 @@ engine_reset (void *ev, double t, const double *y)
   if (!e->mem)
     return 0;
   read_counters (e, &s);
-  add_stats (&e->total, &s);
+  credo__solver_stats_add (&e->total, &s);
   memcpy (N_VGetArrayPointer (e->y), y, e->sys->n * sizeof (double));
   e->reinits++;
   if (CVodeReInit (e->mem, t, e->y) != CV_SUCCESS)
@@ -418,21 +402,25 @@ done:
     N_VDestroy (ew);
 }
 
+/* The state at t from the last step's interpolant, or NULL. */
+static const double *
+dense (void *ev, double t)
+{
+  cvode_engine *e = ev;
+  if (CVodeGetDky (e->mem, t, 0, e->ytmp) != CV_SUCCESS)
+    return NULL;
+  return N_VGetArrayPointer (e->ytmp);
+}
+
 static int
 advance (void *ev, double t_stop, const credo_observer *obs)
 {
   cvode_engine *e = ev;
-  double tret, ts;
+  double tret;
   int flag, rc;
-  if (!e->mem)
-    {
-      /* no state: sample the grid up to t_stop and stop there */
-      while ((ts = obs->next_time (obs->ud)) <= t_stop)
-        if (obs->sample (obs->ud, ts, N_VGetArrayPointer (e->y)))
-          return CREDO_EIO;
-      e->t = t_stop;
-      return e->ctx->stop_requested ? CREDO_EINTR : 0;
-    }
+  if (!e->mem) /* no state: sample the grid up to t_stop */
+    return credo__engine_sample_only (e->ctx, obs, N_VGetArrayPointer (e->y),
+                                      &e->t, t_stop);
   if (t_stop <= e->t)
     return 0;
   CVodeSetStopTime (e->mem, t_stop); /* one-shot: set for every segment */
@@ -452,23 +440,12 @@ advance (void *ev, double t_stop, const credo_observer *obs)
                                tcur, e->last_msg[0] ? e->last_msg : "error",
                                flag, where);
         }
-      while ((ts = obs->next_time (obs->ud)) <= tret)
-        {
-          if (CVodeGetDky (e->mem, ts, 0, e->ytmp) != CV_SUCCESS)
-            return credo__error (e->ctx, CREDO_ESOLVER,
-                                 "dense output failed at t = %.6g ms", ts);
-          if (obs->sample (obs->ud, ts, N_VGetArrayPointer (e->ytmp)))
-            return CREDO_EIO;
-        }
+      if ((rc = credo__engine_dense_samples (e->ctx, obs, tret, dense, e)))
+        return rc;
       e->t = tret;
-      if (obs->step
-          && (rc = obs->step (obs->ud, tret, N_VGetArrayPointer (e->y))))
-        return e->ctx->stop_requested ? CREDO_EINTR
-               : rc < 0 || rc == CREDO_OBSERVER_DONE ? rc
-                                                      : CREDO_EIO;
-      if (e->ctx->stop_requested)
-        return credo__error (e->ctx, CREDO_EINTR,
-                             "interrupted at t = %.6g ms", tret);
+      if ((rc = credo__engine_after_step (e->ctx, obs, tret,
+                                          N_VGetArrayPointer (e->y))))
+        return rc;
       if (flag == CV_TSTOP_RETURN || tret >= t_stop)
         break;
     }
@@ -480,13 +457,7 @@ advance (void *ev, double t_stop, const credo_observer *obs)
 static int
 engine_advance (void *ev, double t_stop, const credo_observer *obs)
 {
-  cvode_engine *e = ev;
-  size_t B = e->sys->batch, old;
-  int rc;
-  old = credo__nvector_batch_block (B > 1 ? e->sys->n / B : 0);
-  rc = advance (ev, t_stop, obs);
-  credo__nvector_batch_block (old);
-  return rc;
+  return credo__engine_batched (((cvode_engine *) ev)->sys, advance, ev, t_stop, obs);
 }
 
 static const double *
@@ -505,7 +476,7 @@ engine_stats (void *ev, credo_solver_stats *st)
   credo_solver_stats s;
   read_counters (e, &s);
   *st = e->total;
-  add_stats (st, &s);
+  credo__solver_stats_add (st, &s);
   st->reinits = e->reinits;
 }
 

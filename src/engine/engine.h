@@ -165,4 +165,28 @@ void credo__nvector_fast (struct _generic_N_Vector *v);
  * whatever its companions.  Returns the previous value. */
 size_t credo__nvector_batch_block (size_t P);
 
+/* Shared by the adaptive engines (registry.c): a += b, counter by
+ * counter; the observer's samples up to t_stop of a system without state
+ * (y), *t set to t_stop; after an accepted step at t, the observer's step
+ * callback and the stop request: 0, CREDO_OBSERVER_DONE, CREDO_EINTR or
+ * the callback's error. */
+void credo__solver_stats_add (credo_solver_stats *a,
+                              const credo_solver_stats *b);
+int credo__engine_sample_only (credo_ctx *ctx, const credo_observer *obs,
+                               const double *y, double *t, double t_stop);
+int credo__engine_after_step (credo_ctx *ctx, const credo_observer *obs,
+                              double t, const double *y);
+/* The observer's samples up to t_reached from the engine's dense output
+ * (dense (e, t): the state at t, or NULL on failure). */
+int credo__engine_dense_samples (credo_ctx *ctx, const credo_observer *obs,
+                                 double t_reached,
+                                 const double *(*dense) (void *e, double t),
+                                 void *e);
+/* advance (e, t_stop, obs) with the per-sample error norms of a batched
+ * system (credo__nvector_batch_block) in force. */
+int credo__engine_batched (const credo_system *sys,
+                           int (*advance) (void *e, double t_stop,
+                                           const credo_observer *obs),
+                           void *e, double t_stop, const credo_observer *obs);
+
 #endif /* CREDO_ENGINE_H */

@@ -306,18 +306,6 @@ protocol_act (credo_sim *sim, double t, int restart)
 
 /* ---- minibatch training: what the driver lends the protocol ---------- */
 
-static void
-add_stats (credo_solver_stats *a, const credo_solver_stats *b)
-{
-  a->steps += b->steps, a->rhs_evals += b->rhs_evals;
-  a->lin_rhs_evals += b->lin_rhs_evals, a->jac_evals += b->jac_evals;
-  a->jtimes_evals += b->jtimes_evals, a->lin_iters += b->lin_iters;
-  a->nonlin_iters += b->nonlin_iters;
-  a->nonlin_conv_fails += b->nonlin_conv_fails;
-  a->err_test_fails += b->err_test_fails;
-  a->lin_conv_fails += b->lin_conv_fails, a->reinits += b->reinits;
-  a->prec_evals += b->prec_evals;
-}
 
 /* Every engine's statistics into the run's, every engine freed. */
 static void
@@ -327,7 +315,7 @@ train_engines_free (credo_sim *sim)
   for (size_t i = 0; i < sim->n_tr; i++)
     {
       sim->tr[i].type->stats (sim->tr[i].engine, &st);
-      add_stats (&sim->tr_stats, &st);
+      credo__solver_stats_add (&sim->tr_stats, &st);
       sim->tr[i].type->free (sim->tr[i].engine);
     }
   sim->n_tr = 0;
@@ -354,7 +342,7 @@ train_relax (void *ud, const credo_system *sys, const credo_solver_spec *s,
   if (te && te->engine && (E != te->type || sys->n != te->n))
     {
       te->type->stats (te->engine, &st);
-      add_stats (&sim->tr_stats, &st);
+      credo__solver_stats_add (&sim->tr_stats, &st);
       te->type->free (te->engine);
       te->engine = NULL;
     }
@@ -478,7 +466,7 @@ credo_sim_run (credo_sim *sim)
                 "found (Newton did not converge); their rows hold NaN",
                 sim->proto->failures (sim->learn));
   E->stats (sim->engine, &sim->stats);
-  add_stats (&sim->stats, &sim->tr_stats);
+  credo__solver_stats_add (&sim->stats, &sim->tr_stats);
   sim->stats.wall_seconds = credo__wall_seconds () - sim->wall0;
   free (ends);
   if (sim->rec)

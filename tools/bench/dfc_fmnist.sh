@@ -3,10 +3,19 @@
 # Control on the Fashion-MNIST network of examples/dfc_fmnist (784-256-256-
 # 256-10, batches of 128), in samples per wall second:
 #
-#   cvode      credo's batched relaxation: CVODE BDF + SPGMR with the
-#              batch's analytic J*v, per-sample error norms (rtol 1e-4)
+#   dfc        credo's batched relaxation as examples/dfc_fmnist runs it:
+#              ARKODE's explicit Bogacki-Shampine 3(2) pair (engine
+#              "erk3", rtol 1e-4) with per-sample error norms, each
+#              minibatch in 2 parts on 2 threads (learning.dfc.threads)
+#   dfc_1thread  the same in one part
+#   cvode      the same relaxation by CVODE BDF + SPGMR with the batch's
+#              analytic J*v (2 parts)
 #   euler      the authors' protocol on the same batched system: forward
-#              Euler, dt = 0.02 tau_u, 300 steps (credo's euler engine)
+#              Euler, dt = 0.02 tau_u, 300 steps (credo's euler engine, 2
+#              parts)
+#   sleep      the sleep phase (Euler-Maruyama, the authors' 34 steps per
+#              window, 2 parts), timed from the extra wall time of a run
+#              with 2 x BENCH_BATCHES sleep windows
 #   bp         credo's backprop baseline on the same network
 #   floor      numpy/OpenBLAS dgemm of the products one DFC minibatch
 #              cannot avoid: the forward pass and 100 evaluations of the
@@ -14,19 +23,15 @@
 #
 # For DFC (the window average over 6 tau_u) and DFC-SS (the rule where
 # every sample has converged, at most 6 tau_u), the authors' DFC
-# parameters with Q the products of the transposed forward weights (no
-# sleep phase: only the forward relaxations are timed).  Each
+# parameters with Q the products of the transposed forward weights.  Each
 # run trains BENCH_BATCHES minibatches (default 20) after loading the data;
 # the rate counts only the training (/learning/wall of epoch 1 minus
-# epoch 0's evaluation).  Ratios are against the euler run of the same
-# variant.  The example's minibatches relax in 2 parts on 2 threads
-# (learning.dfc.threads = 2); dfc_cvode_1thread is the same run in one
-# part.  The sleep phase (the DFC variant's, 2 x BENCH_BATCHES windows) is
-# timed from the extra wall time of a run with it, and one DFC epoch
-# estimated as the forward epoch plus 3 sleep epochs of 55 000 samples.
+# epoch 0's evaluation).  One DFC epoch is estimated as the forward epoch
+# plus 3 sleep epochs of 55 000 samples (the authors' schedule).
 # Last line:
-#   dfc_cvode_sps=A dfc_cvode_1thread_sps=A1 sleep_sps=S dfc_epoch_s=T
-#   dfc_euler_sps=B bp_sps=C floor_sps=D ratio_cvode_euler=E
+#   dfc_sps=A dfc_1thread_sps=A1 dfc_cvode_sps=C dfc_euler_sps=E
+#   ss_sps=S ss_cvode_sps=SC ss_euler_sps=SE sleep_sps=Z dfc_epoch_s=T
+#   bp_sps=B floor_sps=F ratio_dfc_euler=A/E ratio_dfc_cvode=A/C
 #   ratio_threads=A/A1
 #
 # Run from the top of the tree after make; needs tools/setup --data.
@@ -75,17 +80,29 @@ run() { # name, then --set overrides
 
 dfc="--set learning.dfc.window=6.0 --set populations.ctrl.params.alpha=0.00020607985040655872 --set learning.dfc.average_points=20 --set learning.dfc.feedback_product=true"
 euler="--set learning.dfc.relax.engine=\"euler\" --set learning.dfc.relax.dt=0.02"
+cvode="--set learning.dfc.relax.engine=\"cvode\""
+ss="--set learning.dfc.variant=\"DFC-SS\""
 # shellcheck disable=SC2086
-c=$(run dfc_cvode $dfc)
+a=$(run dfc $dfc)
 # shellcheck disable=SC2086
-c1=$(run dfc_cvode_1thread $dfc --set learning.dfc.threads=1)
+a1=$(run dfc_1thread $dfc --set learning.dfc.threads=1)
+# shellcheck disable=SC2086
+c=$(run dfc_cvode $dfc $cvode)
+# shellcheck disable=SC2086
+e=$(run dfc_euler $dfc $euler)
+# shellcheck disable=SC2086
+s1=$(run ss $dfc $ss)
+# shellcheck disable=SC2086
+sc=$(run ss_cvode $dfc $ss $cvode)
+# shellcheck disable=SC2086
+se=$(run ss_euler $dfc $ss $euler)
 # the sleep phase: DFC with one sleep epoch before training and one per
 # epoch (2 x BENCH_BATCHES windows); its rate from the extra wall time
 # shellcheck disable=SC2086
 "$bin" run -q "$cfg" -o "$tmp/sleep.h5" --set duration=0.01 \
   --set learning.max_batches="$nb" $dfc --set 'learning.dfc.variant="DFC"' \
   --set learning.dfc.sleep.epochs_init=1 --set learning.dfc.sleep.extra_epochs=0
-sl=$("$py" - "$tmp/sleep.h5" "$nb" "$c" <<'PY'
+sl=$("$py" - "$tmp/sleep.h5" "$nb" "$a" <<'PY'
 import sys, h5py
 L = h5py.File(sys.argv[1], "r")["learning"]
 w = L["wall"][:]
@@ -94,13 +111,7 @@ t = (w[1] - w[0]) - w[0] - nb * 128 / fwd   # minus the forward epoch
 print("%.1f" % (2 * nb * 128 / t))
 PY
 )
-echo "sleep phase: $sl samples/s" >&2
-# shellcheck disable=SC2086
-e=$(run dfc_euler $dfc $euler)
-# shellcheck disable=SC2086
-ss_c=$(run ss_cvode $dfc --set 'learning.dfc.variant="DFC-SS"')
-# shellcheck disable=SC2086
-ss_e=$(run ss_euler $dfc --set 'learning.dfc.variant="DFC-SS"' $euler)
+echo "sleep: $sl samples/s" >&2
 b=$(run bp --set 'learning.dfc.variant="BP"' --set learning.dfc.lr=5.44e-07 \
   --set populations.loss.params.lambda=0.001)
 f=$("$py" - <<'PY'
@@ -123,8 +134,7 @@ print("%.1f" % (B / best))
 PY
 )
 echo "floor (dgemm only): $f samples/s" >&2
-echo "DFC-SS: cvode $ss_c, euler $ss_e samples/s" >&2
-# one DFC epoch of 55 000 samples: the forward epoch and 3 sleep epochs
-ep=$(awk "BEGIN { printf \"%.0f\", 55000 / $c + 3 * 55000 / $sl }")
+ep=$(awk "BEGIN { printf \"%.0f\", 55000 / $a + 3 * 55000 / $sl }")
 echo "one DFC epoch (forward + 3 sleep epochs): $ep s" >&2
-echo "dfc_cvode_sps=$c dfc_cvode_1thread_sps=$c1 sleep_sps=$sl dfc_epoch_s=$ep dfc_euler_sps=$e bp_sps=$b floor_sps=$f ratio_cvode_euler=$(awk "BEGIN { printf \"%.2f\", $c / $e }") ratio_threads=$(awk "BEGIN { printf \"%.2f\", $c / $c1 }")"
+r() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
+echo "dfc_sps=$a dfc_1thread_sps=$a1 dfc_cvode_sps=$c dfc_euler_sps=$e ss_sps=$s1 ss_cvode_sps=$sc ss_euler_sps=$se sleep_sps=$sl dfc_epoch_s=$ep bp_sps=$b floor_sps=$f ratio_dfc_euler=$(r "$a" "$e") ratio_dfc_cvode=$(r "$a" "$c") ratio_threads=$(r "$a" "$a1")"
