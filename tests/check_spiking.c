@@ -255,6 +255,98 @@ START_TEST (test_same_seed_same_spikes)
 }
 END_TEST
 
+/* ---- blocks: the split does not change a spike ----------------------- */
+
+/* A recurrent network driven by Poisson and replay sources, delays from
+ * 0.25 ms (d_min: windows of 5 steps of 0.05 ms) to 0.6 ms, none a
+ * multiple of another, and a state record every 1.85 ms (a window ends at
+ * each sample). */
+static const char block_cfg[]
+    = "duration = 300.0;\n"
+      "seed = 5;\n"
+      "populations = {\n"
+      "  x = { model = \"poisson\"; size = 50; params = { rate = 40.0; }; };\n"
+      "  r = { model = \"replay\"; size = 3; spikes = {\n"
+      "        times = [1.0, 1.0, 2.37, 50.0, 50.01, 120.5];\n"
+      "        units = [0, 2, 1, 1, 0, 2]; }; };\n"
+      "  e = { model = \"lif\"; size = 160; params = { v_rest = -52.0;\n"
+      "        v0 = -60.0; v0_spread = 10.0; }; };\n"
+      "  i = { model = \"lif\"; size = 41; params = { v_rest = -52.0;\n"
+      "        v0 = -60.0; v0_spread = 10.0; }; };\n"
+      "};\n"
+      "projections = (\n"
+      "  { from = \"x.spikes\"; to = \"e.exc\"; connectivity = \"random\";\n"
+      "    probability = 0.2; delay = 0.45;\n"
+      "    init = { dist = \"constant\"; value = 2.0; }; },\n"
+      "  { from = \"r.spikes\"; to = \"i.exc\"; connectivity = \"random\";\n"
+      "    probability = 0.5; delay = 0.6;\n"
+      "    init = { dist = \"constant\"; value = 20.0; }; },\n"
+      "  { from = \"e.spikes\"; to = \"e.exc\"; connectivity = \"random\";\n"
+      "    probability = 0.1; delay = 0.3;\n"
+      "    init = { dist = \"uniform\"; low = 0.5; high = 2.5; scale = 1.0; }; },\n"
+      "  { from = \"e.spikes\"; to = \"i.exc\"; connectivity = \"random\";\n"
+      "    probability = 0.1; delay = 0.25;\n"
+      "    init = { dist = \"constant\"; value = 1.62; }; },\n"
+      "  { from = \"i.spikes\"; to = \"e.inh\"; connectivity = \"random\";\n"
+      "    probability = 0.1; delay = 0.55;\n"
+      "    init = { dist = \"constant\"; value = -9.0; }; },\n"
+      "  { from = \"i.spikes\"; to = \"i.inh\"; connectivity = \"random\";\n"
+      "    probability = 0.1; delay = 0.35;\n"
+      "    init = { dist = \"constant\"; value = -9.0; }; }\n"
+      ");\n"
+      "record = ( { what = \"e.spikes\"; }, { what = \"i.spikes\"; },\n"
+      "           { what = \"e.v\"; every = 1.85; } );\n"
+      "solver = { engine = \"event\"; dt = 0.05; };\n";
+
+/* Blocks advance through a window of d_min on their own and exchange
+ * spikes at its end: 1 (unsplit), 2, 3 and 7 blocks (parts of 160, 41, 50
+ * and 3 units that do not divide evenly; with 7 blocks some hold no replay
+ * unit) give the same spikes and potentials, bit for bit. */
+START_TEST (test_blocks_same_spikes)
+{
+  static const char *blocks[] = { "solver.blocks=1", "solver.blocks=2",
+                                  "solver.blocks=3", "solver.blocks=7" };
+  double *t0[2] = { NULL, NULL }, *id0[2] = { NULL, NULL }, *v0 = NULL;
+  size_t n0[2] = { 0, 0 }, nv0 = 0;
+  for (size_t b = 0; b < 4; b++)
+    for (size_t p = 0; p < 2; p++)
+      {
+        const char *pop = p ? "i" : "e";
+        char out[300], name[32];
+        double *t, *id;
+        size_t n, nv, cv;
+        snprintf (name, sizeof name, "blocks%zu.h5", b);
+        n = run_spikes (block_cfg, name, &blocks[b], 1, pop, out, sizeof out,
+                        &t, &id);
+        ck_assert_uint_gt (n, p ? 100 : 500);
+        if (b == 0)
+          {
+            t0[p] = t, id0[p] = id, n0[p] = n;
+            if (p == 0)
+              v0 = read_2d (out, "/report/e/v/data", &nv0, &cv);
+            continue;
+          }
+        ck_assert_msg (n == n0[p], "%s, population %s: %zu spikes, unsplit "
+                       "%zu", blocks[b], pop, n, n0[p]);
+        ck_assert (memcmp (t, t0[p], n * sizeof *t) == 0);
+        ck_assert (memcmp (id, id0[p], n * sizeof *id) == 0);
+        if (p == 0)
+          {
+            double *v = read_2d (out, "/report/e/v/data", &nv, &cv);
+            ck_assert_uint_eq (nv, nv0);
+            ck_assert_uint_eq (nv, 163);
+            ck_assert (memcmp (v, v0, nv * cv * sizeof *v) == 0);
+            free (v);
+          }
+        free (t);
+        free (id);
+      }
+  for (size_t p = 0; p < 2; p++)
+    free (t0[p]), free (id0[p]);
+  free (v0);
+}
+END_TEST
+
 /* ---- spike sources -------------------------------------------------- */
 
 static const char poisson_cfg[]
@@ -484,6 +576,7 @@ spiking_suite (void)
   tcase_add_test (tc, test_delay_arrival);
   tcase_add_test (tc, test_same_seed_same_spikes);
   tcase_add_test (tc, test_step_independent);
+  tcase_add_test (tc, test_blocks_same_spikes);
   tcase_add_test (tc, test_poisson_statistics);
   tcase_add_test (tc, test_poisson_per_unit_streams);
   tcase_add_test (tc, test_replay_arrays);

@@ -194,6 +194,8 @@ typedef struct credo_solver_spec
   long max_steps;  /* per segment; <= 0 unlimited */
   int krylov_dim;
   size_t dense_max; /* auto: dense up to this many states */
+  size_t blocks;    /* the event engine: blocks of units, each advancing
+                       through a window of d_min on its own (default 1) */
 } credo_solver_spec;
 
 /* Weight snapshots (the `weights` group): projections recorded at
@@ -214,6 +216,8 @@ typedef struct credo_weights_spec
  * a solver restart) in a run: more is a typo that would never finish. */
 #define CREDO_MAX_RECORD_SAMPLES 1e9
 #define CREDO_MAX_SWITCHES 1e8
+/* Blocks of the event engine (solver.blocks). */
+#define CREDO_MAX_BLOCKS 100000
 /* Units of one population. */
 #define CREDO_MAX_UNITS 100000000
 

@@ -50,17 +50,17 @@ loc_err (spec_parser *p, const credo_loc *loc, const char *msg)
                        credo__loc_str (loc, where, sizeof where), msg);
 }
 
-/* A projection on the event engine: delay >= d_min, static weights drawn
- * per synapse. */
+/* A projection on the event engine: delay >= solver.dt (so d_min, the
+ * smallest delay, is at least a step), static weights drawn per synapse. */
 static int
 check_proj (spec_parser *p, const credo_proj_spec *pj, double d_min)
 {
   char msg[600];
   if (pj->delay < d_min * (1 - 1e-12))
     {
-      snprintf (msg, sizeof msg, "projection '%s': delay %g ms is below the "
-                "minimum delay d_min = solver.dt = %g ms", pj->name,
-                pj->delay, d_min);
+      snprintf (msg, sizeof msg, "projection '%s': delay %g ms is below "
+                "solver.dt = %g ms (the window d_min, the smallest delay, "
+                "must hold a step)", pj->name, pj->delay, d_min);
       return loc_err (p, pj->delay_loc.line ? &pj->delay_loc : &pj->loc, msg);
     }
   if (pj->plast.rule)
