@@ -435,6 +435,128 @@ START_TEST (test_poisson_per_unit_streams)
 }
 END_TEST
 
+/* ---- a Poisson source whose rate follows a stimulus ------------------ */
+
+static const char rate_cfg[]
+    = "duration = 10000.0;\n"
+      "seed = 3;\n"
+      "populations = { p = { model = \"poisson\"; size = 200;\n"
+      "                      params = { rate = 0.0; }; }; };\n"
+      "stimuli = ( { to = \"p.rate\"; kind = \"sine\"; offset = 20.0;\n"
+      "              amplitude = 15.0; period = 100.0; } );\n"
+      "record = ( { what = \"p.spikes\"; } );\n"
+      "solver = { engine = \"event\"; dt = 0.1; };\n";
+
+/* The integrated rate of rate_cfg, in expected spikes of one unit by t. */
+static double
+sine_integral (double t)
+{
+  return (20 * t + 15 * 100 / (2 * M_PI) * (1 - cos (2 * M_PI * t / 100)))
+         / 1000;
+}
+
+static int
+cmp_dbl (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* rate 20 + 15 sin(2 pi t / 100 ms) Hz: the count against the integral of
+ * the rate (200 units x 10 s x 20 Hz = 40 000, sd 200), the counts per
+ * tenth of the period against its integral over it, and time rescaling
+ * (Brown et al. 2002): the intervals of the integrated rate between a
+ * unit's spikes are Exp(1), mean 1 and a Kolmogorov-Smirnov distance below
+ * 1.95/sqrt(m) (the 0.1 % level).  A rate taken at the wrong time, a
+ * thinning without the bound, or times on a grid break one of these. */
+START_TEST (test_poisson_rate_stimulus)
+{
+  char out[300];
+  size_t n, bins[10] = { 0 }, m = 0;
+  double *t, *id, last[200], *x, mean = 0, ks = 0;
+  n = run_spikes (rate_cfg, "rate.h5", NULL, 0, "p", out, sizeof out, &t,
+                  &id);
+  ck_assert_msg (fabs ((double) n - 40000) < 5 * 200, "%zu spikes", n);
+  x = calloc (n, sizeof *x);
+  for (size_t i = 0; i < 200; i++)
+    last[i] = -1;
+  for (size_t s = 0; s < n; s++)
+    {
+      size_t i = (size_t) id[s];
+      bins[(size_t) (fmod (t[s], 100.0) / 10)]++;
+      if (last[i] >= 0)
+        x[m++] = sine_integral (t[s]) - sine_integral (last[i]);
+      last[i] = t[s];
+    }
+  for (size_t b = 0; b < 10; b++)
+    {
+      double want = 200 * 100 * (sine_integral (10.0 * (double) (b + 1))
+                                 - sine_integral (10.0 * (double) b));
+      ck_assert_msg (fabs ((double) bins[b] - want) < 5 * sqrt (want),
+                     "phase bin %zu: %zu spikes, expected %g", b, bins[b],
+                     want);
+    }
+  qsort (x, m, sizeof *x, cmp_dbl);
+  for (size_t k = 0; k < m; k++)
+    {
+      double F = 1 - exp (-x[k]);
+      mean += x[k] / (double) m;
+      ks = fmax (ks, fmax (fabs (F - (double) k / (double) m),
+                           fabs (F - (double) (k + 1) / (double) m)));
+    }
+  ck_assert_msg (fabs (mean - 1) < 5 / sqrt ((double) m), "mean %g", mean);
+  ck_assert_msg (ks < 1.95 / sqrt ((double) m), "KS distance %g (m = %zu)",
+                 ks, m);
+  free (x);
+  free (t);
+  free (id);
+}
+END_TEST
+
+/* A step rate (a table held between rows) on top of the rate parameter:
+ * 10 + 40 Hz on [0, 2) s, 10 - 20 (clipped: 0) on [2, 4) s, 10 after; per
+ * piece the count of 100 units against the integral, and in the first
+ * piece the intervals exponential (mean 20 ms, CV 1). */
+START_TEST (test_poisson_rate_steps)
+{
+  static const char *sets[]
+      = { "stimuli=({to=\"p.rate\"; kind=\"steps\"; times=[0.0, 2000.0, "
+          "4000.0]; values=[40.0, -20.0, 0.0];})",
+          "populations.p.params.rate=10.0", "populations.p.size=100",
+          "duration=6000.0" };
+  char out[300];
+  size_t n, cnt[3] = { 0 };
+  double *t, *id, last[100], sum = 0, sum2 = 0, want[3] = { 10000, 0, 2000 };
+  long m = 0;
+  n = run_spikes (rate_cfg, "steps.h5", sets, 4, "p", out, sizeof out, &t,
+                  &id);
+  for (size_t i = 0; i < 100; i++)
+    last[i] = -1;
+  for (size_t s = 0; s < n; s++)
+    {
+      size_t i = (size_t) id[s];
+      cnt[(size_t) (t[s] / 2000)]++;
+      if (t[s] < 2000 && last[i] >= 0)
+        {
+          double d = t[s] - last[i];
+          sum += d, sum2 += d * d, m++;
+        }
+      last[i] = t[s];
+    }
+  for (size_t k = 0; k < 3; k++)
+    ck_assert_msg (fabs ((double) cnt[k] - want[k])
+                       <= 5 * sqrt (want[k]),
+                   "piece %zu: %zu spikes, expected %g", k, cnt[k], want[k]);
+  {
+    double mu = sum / (double) m, sd = sqrt (sum2 / (double) m - mu * mu);
+    ck_assert_msg (fabs (mu - 20) < 0.6, "mean interval %g ms", mu);
+    ck_assert_msg (fabs (sd / mu - 1) < 0.04, "CV %g", sd / mu);
+  }
+  free (t);
+  free (id);
+}
+END_TEST
+
 /* Given times come out exactly as given, and arrive exactly `delay`
  * later (seen on I_e as in check_arrival). */
 START_TEST (test_replay_arrays)
@@ -579,6 +701,8 @@ spiking_suite (void)
   tcase_add_test (tc, test_blocks_same_spikes);
   tcase_add_test (tc, test_poisson_statistics);
   tcase_add_test (tc, test_poisson_per_unit_streams);
+  tcase_add_test (tc, test_poisson_rate_stimulus);
+  tcase_add_test (tc, test_poisson_rate_steps);
   tcase_add_test (tc, test_replay_arrays);
   tcase_add_test (tc, test_replay_files);
   suite_add_tcase (s, tc);

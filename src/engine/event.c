@@ -62,6 +62,8 @@ typedef struct source
   long long *next_step;
   double *next_off;
   double mean_isi; /* ms */
+  double *isi;     /* a varying rate: per unit, the candidates' mean
+                      interval (thinning), else NULL */
 } source;
 
 typedef struct event_engine
@@ -148,14 +150,21 @@ source_init (event_engine *e, size_t p)
   if (!s->rng || !s->next_step || !s->next_off)
     return CREDO_ENOMEM;
   s->mean_isi = rate > 0 ? 1000.0 / rate : INFINITY;
+  if (sp->rate_at && !(s->isi = credo__calloc (sp->n + 1, sizeof *s->isi)))
+    return CREDO_ENOMEM;
   for (size_t i = 0; i < sp->n; i++)
     {
       if (!(s->rng[i] = gsl_rng_alloc (gsl_rng_taus2)))
         return CREDO_ENOMEM;
       gsl_rng_set (s->rng[i], unit_seed (e->sys->seed, p, i));
+      if (sp->rate_at)
+        rate = sp->rate_max[i]; /* the candidates' rate */
+      if (s->isi)
+        s->isi[i] = rate > 0 ? 1000.0 / rate : INFINITY;
       if (rate > 0)
         time_add (e->h, &s->next_step[i], &s->next_off[i],
-                  gsl_ran_exponential (s->rng[i], s->mean_isi));
+                  gsl_ran_exponential (s->rng[i], s->isi ? s->isi[i]
+                                                         : s->mean_isi));
       else
         s->next_step[i] = -1;
     }
@@ -326,6 +335,20 @@ replay_step (event_engine *e, credo_ev_part *part, size_t p, long long k)
   return 0;
 }
 
+/* Thinning (Lewis & Shedler 1979): unit i's candidate at (k, its offset),
+ * drawn at the bound r_max on its rate, is a spike with probability
+ * rate(t)/r_max, which makes the kept ones an inhomogeneous Poisson
+ * process of that rate, at exact times. */
+static int
+thin (event_engine *e, size_t p, size_t i, long long k)
+{
+  const credo_spk_pop *sp = &e->net->pops[p];
+  const source *s = &e->src[p];
+  double t = (double) k * e->h + s->next_off[i];
+  return gsl_rng_uniform (s->rng[i]) * sp->rate_max[i]
+         < sp->rate_at (sp->rate_ud, i, t);
+}
+
 static int
 source_step (event_engine *e, credo_ev_part *part, size_t p, long long k)
 {
@@ -335,10 +358,18 @@ source_step (event_engine *e, credo_ev_part *part, size_t p, long long k)
   for (size_t i = part->i0; i < part->i1; i++)
     while (s->next_step[i] == k)
       {
-        if (push_spike (e, k, s->next_off[i], p, i))
+        if (!s->isi)
+          {
+            if (push_spike (e, k, s->next_off[i], p, i))
+              return CREDO_ENOMEM;
+            time_add (e->h, &s->next_step[i], &s->next_off[i],
+                      gsl_ran_exponential (s->rng[i], s->mean_isi));
+            continue;
+          }
+        if (thin (e, p, i, k) && push_spike (e, k, s->next_off[i], p, i))
           return CREDO_ENOMEM;
         time_add (e->h, &s->next_step[i], &s->next_off[i],
-                  gsl_ran_exponential (s->rng[i], s->mean_isi));
+                  gsl_ran_exponential (s->rng[i], s->isi[i]));
       }
   return 0;
 }
@@ -615,6 +646,7 @@ engine_free (void *ve)
       free (e->src[p].rng);
       free (e->src[p].next_step);
       free (e->src[p].next_off);
+      free (e->src[p].isi);
     }
   for (size_t s = 0; e->ring && s < e->n_ring; s++)
     free (e->ring[s].a);

@@ -31,6 +31,12 @@ typedef struct credo_spk_pop
   size_t n_spikes;
   const double *spike_times;
   const uint32_t *spike_units;
+  /* a Poisson source whose rate follows stimuli: rate_at gives unit i's
+   * rate (Hz, >= 0) at t (ms), rate_max[i] a bound on it over the run;
+   * rate_at NULL: the constant rate parameter */
+  double (*rate_at) (const void *ud, size_t i, double t);
+  const void *rate_ud;
+  const double *rate_max;
 } credo_spk_pop;
 
 /* A projection between spiking populations: spikes of presynaptic unit j

@@ -106,9 +106,19 @@ check_event (spec_parser *p)
   for (size_t k = 0; k < spec->n_projs; k++)
     if ((rc = check_proj (p, &spec->projs[k], dt)))
       return rc;
-  if (spec->n_stims)
-    return loc_err (p, &spec->stims[0].loc, "stimuli cannot feed spiking "
-                    "populations yet: use a spike source or the bias");
+  for (size_t k = 0; k < spec->n_stims; k++)
+    {
+      const credo_stim_spec *st = &spec->stims[k];
+      const credo_model_type *m = spec->pops[st->pop].model;
+      if (m->spiking->source == 1
+          && st->port == credo_model_input_index (m, "rate"))
+        continue; /* a Poisson source's varying rate */
+      snprintf (msg, sizeof msg, "population '%s' (model %s): stimuli feed "
+                "spiking populations only as the rate of a Poisson source "
+                "(its port 'rate'); drive neurons by a spike source or the "
+                "bias", spec->pops[st->pop].name, m->name);
+      return loc_err (p, &st->loc, msg);
+    }
   if (spec->learning.every > 0)
     return loc_err (p, &spec->learning.loc, "the event engine has no "
                     "learning protocols yet");
