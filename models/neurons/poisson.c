@@ -25,7 +25,7 @@ static const credo_param_desc params[] = {
 };
 
 static const credo_spiking_desc poisson_spiking = {
-  -1, -1, -1, -1, -1, -1, -1, 0, NULL, NULL, NULL, 1, 0,
+  -1, -1, -1, -1, -1, -1, -1, 0, NULL, NULL, NULL, 1, 0, NULL,
 };
 
 const credo_model_type credo_model_poisson = {

@@ -95,6 +95,9 @@ typedef struct credo_ev_pop
    * the bulk leaves at the step's start; 2 for units refractory all step;
    * else 0 */
   float *near;
+  /* nonlinear dynamics (credo_spiking_desc.ode): every unit on its own
+   * CVODE integrator (event_ode.c), always "near"; else NULL */
+  struct credo_ev_ode *ode;
   /* refractory until step ref_step (a whole number) plus ref_off */
   double *ref_step, *ref_off;
   long n_exact, n_evals; /* units integrated exactly, trajectory evals */
@@ -156,6 +159,23 @@ size_t credo__ev_unit_exact (credo_ev_pop *pop, size_t i, double *y,
                              long long k,
                              const credo_ev_input *in, size_t n_in,
                              double *spk);
+
+/* ---- nonlinear units (engine/event_ode.c) ----------------------------
+ *
+ * A population with credo_spiking_desc.ode: after credo__ev_pop_init,
+ * one CVODE integrator per unit from its state in y at t0 (tolerances and
+ * method from s): 0, or -1 with a message. */
+int credo__ev_ode_init (credo_ev_pop *pop, const credo_solver_spec *s,
+                        double t0, double *y, char *msg, size_t len);
+void credo__ev_ode_free (credo_ev_pop *pop);
+/* The state in y was set from outside (a reset): each unit restarts from
+ * it at its next step. */
+void credo__ev_ode_stale (credo_ev_pop *pop);
+/* As credo__ev_unit_exact for such a unit; (size_t) -2 when CVODE
+ * fails. */
+size_t credo__ev_ode_unit (credo_ev_pop *pop, size_t i, double *y,
+                           long long k, const credo_ev_input *in,
+                           size_t n_in, double *spk);
 
 /* ---- the registry (engine/registry.c) ------------------------------------ */
 

@@ -202,7 +202,10 @@ engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
   for (size_t p = 0; p < e->net->n_pops; p++)
     {
       if (credo__ev_pop_init (&e->pops[p], &e->net->pops[p], e->h, msg,
-                              sizeof msg))
+                              sizeof msg)
+          || (e->net->pops[p].d->ode
+              && credo__ev_ode_init (&e->pops[p], s, t0, e->y, msg,
+                                     sizeof msg)))
         {
           credo__error (sys->ctx, strcmp (msg, "out of memory") == 0
                                       ? CREDO_ENOMEM : CREDO_ECONFIG,
@@ -258,6 +261,8 @@ engine_reset (void *ve, double t, const double *y)
   /* the queue of spikes in flight carries over: only the state is set */
   e->k = llround (t / e->h);
   memcpy (e->y, y, e->sys->n * sizeof *e->y);
+  for (size_t p = 0; p < e->net->n_pops; p++)
+    credo__ev_ode_stale (&e->pops[p]);
   return 0;
 }
 
@@ -298,7 +303,12 @@ unit_exact (event_engine *e, const credo_ev_part *part, size_t p, uint32_t i,
     }
   if (n_in > 1)
     qsort (e->in, n_in, sizeof *e->in, cmp_input);
-  m = credo__ev_unit_exact (P, i, e->y, k, e->in, n_in, offs);
+  m = P->ode ? credo__ev_ode_unit (P, i, e->y, k, e->in, n_in, offs)
+             : credo__ev_unit_exact (P, i, e->y, k, e->in, n_in, offs);
+  if (m == (size_t) -2)
+    return credo__error (e->sys->ctx, CREDO_ESOLVER,
+                         "t = %g ms: CVODE failed on unit %u of population "
+                         "'%s'", (double) k * e->h, i, P->sp->name);
   if (m == (size_t) -1)
     return credo__error (e->sys->ctx, CREDO_ESOLVER,
                          "t = %g ms: unit %u of population '%s' fires more "
@@ -640,6 +650,7 @@ engine_free (void *ve)
     credo__ev_part_free (&e->parts[b]);
   for (size_t p = 0; e->pops && p < e->net->n_pops; p++)
     {
+      credo__ev_ode_free (&e->pops[p]);
       credo__ev_pop_free (&e->pops[p]);
       for (size_t i = 0; e->src[p].rng && i < e->net->pops[p].n; i++)
         gsl_rng_free (e->src[p].rng[i]);

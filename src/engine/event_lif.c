@@ -49,6 +49,37 @@ resp (const credo_ev_pop *P, size_t k, double s)
   return resp_of (P, k, s, exp (-s / P->tau_m), exp (-s / P->tau[k]));
 }
 
+/* A population of nonlinear units: the delivery keeps every input for
+ * the unit's integrator (every unit near), never refractory. */
+static int
+ode_pop_init (credo_ev_pop *P, char *msg, size_t len)
+{
+  const credo_spiking_desc *d = P->sp->d;
+  if (d->n_syn > CREDO_EV_MAX_SYN)
+    {
+      snprintf (msg, len, "population '%s': at most %d synaptic currents",
+                P->sp->name, CREDO_EV_MAX_SYN);
+      return -1;
+    }
+  P->n_syn = d->n_syn;
+  for (size_t k = 0; k < P->n_syn; k++)
+    P->var_i[k] = d->syn_var[k];
+  P->var_v = d->var_v;
+  P->v_th = P->sp->p[d->p_v_th];
+  P->v_reset = P->sp->p[d->p_v_reset];
+  P->near = credo__calloc (P->n + 1, sizeof (float));
+  P->ref_off = credo__calloc (P->n + 1, sizeof (double));
+  P->ref_step = credo__calloc (P->n + 1, sizeof (double));
+  if (!P->near || !P->ref_off || !P->ref_step)
+    {
+      snprintf (msg, len, "out of memory");
+      return -1;
+    }
+  for (size_t i = 0; i < P->n; i++)
+    P->near[i] = 1.0f, P->ref_step[i] = -1;
+  return 0;
+}
+
 int
 credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
                     char *msg, size_t len)
@@ -63,6 +94,8 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
   P->h = h;
   if (d->source)
     return 0;
+  if (d->ode)
+    return ode_pop_init (P, msg, len);
   if (d->n_syn > CREDO_EV_MAX_SYN)
     {
       snprintf (msg, len, "population '%s': at most %d synaptic currents",
@@ -196,7 +229,8 @@ double
 credo__ev_pop_margin (const credo_ev_pop *P, size_t syn, double off,
                       double w_max)
 {
-  return w_max > 0 ? w_max * resp (P, syn, P->h - off) : 0.0;
+  return w_max > 0 && !P->sp->d->ode ? w_max * resp (P, syn, P->h - off)
+                                      : 0.0;
 }
 
 void
@@ -207,6 +241,8 @@ credo__ev_pop_bulk (credo_ev_pop *P, credo_ev_part *part, double *y,
   double *v = y + off + (size_t) P->var_v * n, kd = (double) k;
   double thn = P->th - margin;
   part->n_pend = 0;
+  if (P->sp->d->ode)
+    return; /* each unit on its own integrator */
   if (P->n_syn == 2)
     {
       bulk_consts c = { P->v_inf, P->P_mm, P->v_reset, P->P_km[0],
@@ -312,6 +348,13 @@ void
 credo__ev_pop_candidates (const credo_ev_pop *P, credo_ev_part *part)
 {
   size_t i0 = part->i0, i1 = part->i1, m = 0;
+  if (P->sp->d->ode)
+    {
+      for (size_t i = i0; i < i1; i++)
+        part->cand[m++] = (uint32_t) i; /* all: each its integrator */
+      part->n_cand = m;
+      return;
+    }
   for (size_t i = i0; i < i1; i += CREDO_EV_CHUNK)
     {
       size_t end = i + CREDO_EV_CHUNK < i1 ? i + CREDO_EV_CHUNK : i1;
