@@ -177,6 +177,20 @@ size_t credo__ev_ode_unit (credo_ev_pop *pop, size_t i, double *y,
                            long long k, const credo_ev_input *in,
                            size_t n_in, double *spk);
 
+/* ---- plasticity (engine/event_stdp.c) ---------------------------------
+ *
+ * Pair-based STDP of one projection (pr->plastic): its weights per
+ * synapse (from pr's), traces per unit.  Events must come in time order:
+ * a presynaptic spike arriving at presynaptic unit j's synapses at t, a
+ * spike of postsynaptic unit i at t. */
+typedef struct credo_ev_stdp credo_ev_stdp;
+credo_ev_stdp *credo__ev_stdp_new (const credo_spk_proj *pr, size_t n_pre,
+                                   size_t n_post);
+void credo__ev_stdp_free (credo_ev_stdp *s);
+const double *credo__ev_stdp_weights (const credo_ev_stdp *s);
+void credo__ev_stdp_pre (credo_ev_stdp *s, size_t j, double t);
+void credo__ev_stdp_post (credo_ev_stdp *s, size_t i, double t);
+
 /* ---- the registry (engine/registry.c) ------------------------------------ */
 
 /* The engine called `name`, or NULL. */

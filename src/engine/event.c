@@ -66,6 +66,15 @@ typedef struct source
                       interval (thinning), else NULL */
 } source;
 
+/* A plasticity event of a window: kind 0, a presynaptic spike arriving at
+ * projection q's synapses of unit `unit`; 1, a spike of q's postsynaptic
+ * unit. */
+typedef struct plast_event
+{
+  double t;
+  uint32_t kind, q, unit;
+} plast_event;
+
 typedef struct event_engine
 {
   const credo_system *sys;
@@ -79,6 +88,9 @@ typedef struct event_engine
   credo_ev_part *parts; /* [block * n_pops + pop] */
   double *margin;       /* [step in window * n_pops + pop] */
   size_t cap_margin;
+  credo_ev_stdp **stdp; /* per projection: its STDP, or NULL */
+  plast_event *pev;
+  size_t n_pev, cap_pev;
   source *src;
   long long *d_steps; /* per projection: the delay as steps + offset */
   double *d_off;
@@ -229,6 +241,16 @@ engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
         max_d = e->d_steps[q];
       if (e->d_steps[q] < e->win)
         e->win = e->d_steps[q] > 1 ? e->d_steps[q] : 1;
+    }
+  if (!(e->stdp = credo__calloc (e->net->n_projs + 1, sizeof *e->stdp)))
+    goto nomem;
+  for (size_t q = 0; q < e->net->n_projs; q++)
+    {
+      const credo_spk_proj *pr = &e->net->projs[q];
+      if (pr->plastic
+          && !(e->stdp[q] = credo__ev_stdp_new (
+                   pr, e->net->pops[pr->pre].n, e->net->pops[pr->post].n)))
+        goto nomem;
     }
   e->n_ring = (size_t) max_d + 2;
   if (!(e->ring = credo__calloc (e->n_ring, sizeof *e->ring)))
@@ -510,7 +532,11 @@ block_step (event_engine *e, size_t b, long long k, const double *margin)
           j1 = lower_bound (pr->post_idx, j0, j1, part->i1);
         }
       if (credo__ev_pop_deliver (&e->pops[pr->post], part, e->y, pr->syn,
-                                 sl->a[a].off, pr->post_idx, pr->w,
+                                 sl->a[a].off, pr->post_idx,
+                                 e->stdp[sl->a[a].proj]
+                                     ? credo__ev_stdp_weights (
+                                           e->stdp[sl->a[a].proj])
+                                     : pr->w,
                                  pr->w_all, j0, j1))
         return credo__error (e->sys->ctx, CREDO_ENOMEM, "out of memory");
     }
@@ -530,6 +556,65 @@ block_step (event_engine *e, size_t b, long long k, const double *margin)
                      ? credo__error (e->sys->ctx, rc, "out of memory")
                      : rc;
     }
+  return 0;
+}
+
+static int
+push_pev (event_engine *e, double t, uint32_t kind, size_t q, uint32_t unit)
+{
+  if (push ((void **) &e->pev, &e->n_pev, &e->cap_pev, sizeof *e->pev))
+    return credo__error (e->sys->ctx, CREDO_ENOMEM, "out of memory");
+  e->pev[e->n_pev - 1] = (plast_event){ t, kind, (uint32_t) q, unit };
+  return 0;
+}
+
+/* Time, then arrivals before spikes, then projection and unit. */
+static int
+cmp_pev (const void *a, const void *b)
+{
+  const plast_event *x = a, *y = b;
+  if (x->t != y->t)
+    return (x->t > y->t) - (x->t < y->t);
+  if (x->kind != y->kind)
+    return (x->kind > y->kind) - (x->kind < y->kind);
+  if (x->q != y->q)
+    return (x->q > y->q) - (x->q < y->q);
+  return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+/* The window's STDP: its arrivals at plastic projections and the spikes
+ * of their postsynaptic units, in time order, once the blocks are through
+ * (a delivery in the window used the weights of the window's start: the
+ * change takes effect after at most d_min). */
+static int
+plasticity (event_engine *e, size_t n_k)
+{
+  const credo_spk_net *net = e->net;
+  int rc;
+  e->n_pev = 0;
+  for (size_t j = 0; j < n_k; j++)
+    {
+      long long k = e->k + (long long) j;
+      const slot *sl = &e->ring[k % (long long) e->n_ring];
+      for (size_t a = 0; a < sl->n; a++)
+        if (e->stdp[sl->a[a].proj]
+            && (rc = push_pev (e, (double) k * e->h + sl->a[a].off, 0,
+                               sl->a[a].proj, sl->a[a].pre)))
+          return rc;
+    }
+  for (size_t q = 0; q < net->n_projs; q++)
+    for (size_t s = 0; e->stdp[q] && s < e->n_spk; s++)
+      if (e->spk[s].pop == net->projs[q].post
+          && (rc = push_pev (e, (double) e->spk[s].step * e->h + e->spk[s].off,
+                             1, q, e->spk[s].unit)))
+        return rc;
+  if (e->n_pev > 1)
+    qsort (e->pev, e->n_pev, sizeof *e->pev, cmp_pev);
+  for (size_t v = 0; v < e->n_pev; v++)
+    if (e->pev[v].kind == 0)
+      credo__ev_stdp_pre (e->stdp[e->pev[v].q], e->pev[v].unit, e->pev[v].t);
+    else
+      credo__ev_stdp_post (e->stdp[e->pev[v].q], e->pev[v].unit, e->pev[v].t);
   return 0;
 }
 
@@ -565,6 +650,8 @@ window (event_engine *e, long long k_end, const credo_observer *obs)
     for (size_t j = 0; j < n_k; j++)
       if ((rc = block_step (e, b, e->k + (long long) j, e->margin + j * np)))
         return rc;
+  if ((rc = plasticity (e, n_k)))
+    return rc;
   for (size_t j = 0; j < n_k; j++)
     e->ring[(e->k + (long long) j) % (long long) e->n_ring].n = 0;
   e->k = k_end;
@@ -664,6 +751,10 @@ engine_free (void *ve)
   free (e->ring);
   free (e->parts);
   free (e->margin);
+  for (size_t q = 0; e->stdp && q < e->net->n_projs; q++)
+    credo__ev_stdp_free (e->stdp[q]);
+  free (e->stdp);
+  free (e->pev);
   free (e->pops);
   free (e->src);
   free (e->d_steps);

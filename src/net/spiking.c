@@ -222,8 +222,22 @@ credo__spk_build (credo_net *net)
       projs[k].post_idx = pr->syn_post;
       projs[k].w = pr->syn_w;
       projs[k].w_max = largest (pr->syn_w, pr->nnz);
+      if (pr->spec->plast.stdp)
+        {
+          const credo_plast_spec *ps = &pr->spec->plast;
+          projs[k].plastic = 1;
+          projs[k].stdp = (credo_spk_stdp){ ps->A_plus, ps->A_minus,
+                                            ps->tau_plus, ps->tau_minus,
+                                            ps->w_min, ps->w_max };
+          /* the bound on an input's rise holds for every weight STDP
+           * may reach */
+          projs[k].w_max = fmax (projs[k].w_max, ps->w_max);
+          projs[k].w_dense = pr->w;
+          projs[k].diag = pr->spec->conn == CREDO_CONN_ONE_TO_ONE;
+          projs[k].cols = pr->cols;
+        }
       /* one weight for all: delivery then reads only the targets */
-      if (pr->nnz && all_equal (pr->syn_w, pr->nnz))
+      else if (pr->nnz && all_equal (pr->syn_w, pr->nnz))
         projs[k].w = NULL, projs[k].w_all = pr->syn_w[0];
     }
   return 0;

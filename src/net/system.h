@@ -39,6 +39,12 @@ typedef struct credo_spk_pop
   const double *rate_max;
 } credo_spk_pop;
 
+/* Pair-based STDP of a spiking projection (engine/event_stdp.c). */
+typedef struct credo_spk_stdp
+{
+  double A_plus, A_minus, tau_plus, tau_minus, w_min, w_max;
+} credo_spk_stdp;
+
 /* A projection between spiking populations: spikes of presynaptic unit j
  * arrive `delay` ms later at the units post_idx[ptr[j] .. ptr[j+1]) of
  * population `post`, adding w to its synaptic current `syn`. */
@@ -51,6 +57,14 @@ typedef struct credo_spk_proj
   const double *w;          /* NULL: every synapse has the weight w_all */
   double w_all;
   double w_max;             /* the largest weight (bounds an input's rise) */
+  /* rule stdp: its settings, and the matrix the weight snapshots read
+   * (dense: post x pre, `cols` columns; diag: one-to-one, the diagonal),
+   * which the engine keeps up to date, or NULL (random connectivity) */
+  int plastic;
+  credo_spk_stdp stdp;
+  double *w_dense;
+  int diag;
+  size_t cols;
 } credo_spk_proj;
 
 typedef struct credo_spk_net

@@ -86,6 +86,11 @@ typedef struct credo_plast_spec
   double start, stop;  /* learning window, ms (default 0, +inf) */
   double decay;        /* weight decay beta >= 0 (default 0; only rules with
                           uses_decay accept decay > 0) */
+  /* rule = "stdp" (rule NULL: not an ODE rule; the event engine's
+   * pair-based STDP with traces, spec/spiking.c) */
+  int stdp;
+  double A_plus, A_minus;     /* weight change of a pair at dt -> 0 */
+  double tau_plus, tau_minus; /* ms: the traces' time constants */
   credo_loc loc;
 } credo_plast_spec;
 
