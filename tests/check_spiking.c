@@ -349,6 +349,32 @@ END_TEST
 
 /* ---- spike sources -------------------------------------------------- */
 
+/* The mean and coefficient of variation of the intervals between
+ * consecutive spikes of each unit (of 100) that both fall before t_max. */
+static void
+interval_stats (const double *t, const double *id, size_t n, double t_max,
+                double *mean, double *cv)
+{
+  double last[100], sum = 0, sum2 = 0, sd;
+  long m = 0;
+  for (size_t i = 0; i < 100; i++)
+    last[i] = -1;
+  for (size_t s = 0; s < n; s++)
+    {
+      size_t i = (size_t) id[s];
+      ck_assert_uint_lt (i, 100);
+      if (t[s] < t_max && last[i] >= 0)
+        {
+          double d = t[s] - last[i];
+          sum += d, sum2 += d * d, m++;
+        }
+      last[i] = t[s];
+    }
+  *mean = sum / (double) m;
+  sd = sqrt (sum2 / (double) m - *mean * *mean);
+  *cv = sd / *mean;
+}
+
 static const char poisson_cfg[]
     = "duration = 10000.0;\n"
       "seed = 11;\n"
@@ -364,31 +390,19 @@ START_TEST (test_poisson_statistics)
 {
   char out[300];
   size_t n;
-  double *t, *id, last[100], sum = 0, sum2 = 0;
-  long m = 0;
+  double *t, *id, mean, cv;
   n = run_spikes (poisson_cfg, "poisson.h5", NULL, 0, "p", out, sizeof out,
                   &t, &id);
   ck_assert_msg (fabs ((double) n - 20000) < 5 * sqrt (20000.0), "%zu spikes",
                  n);
-  for (size_t i = 0; i < 100; i++)
-    last[i] = -1;
   for (size_t s = 0; s < n; s++)
     {
-      size_t i = (size_t) id[s];
       ck_assert (s == 0 || t[s] >= t[s - 1]);
       ck_assert (t[s] >= 0 && t[s] < 10000);
-      if (last[i] >= 0)
-        {
-          double d = t[s] - last[i];
-          sum += d, sum2 += d * d, m++;
-        }
-      last[i] = t[s];
     }
-  {
-    double mean = sum / (double) m, sd = sqrt (sum2 / (double) m - mean * mean);
-    ck_assert_msg (fabs (mean - 50) < 1.5, "mean interval %g ms", mean);
-    ck_assert_msg (fabs (sd / mean - 1) < 0.03, "CV %g", sd / mean);
-  }
+  interval_stats (t, id, n, INFINITY, &mean, &cv);
+  ck_assert_msg (fabs (mean - 50) < 1.5, "mean interval %g ms", mean);
+  ck_assert_msg (fabs (cv - 1) < 0.03, "CV %g", cv);
   free (t);
   free (id);
 }
@@ -526,32 +540,18 @@ START_TEST (test_poisson_rate_steps)
           "duration=6000.0" };
   char out[300];
   size_t n, cnt[3] = { 0 };
-  double *t, *id, last[100], sum = 0, sum2 = 0, want[3] = { 10000, 0, 2000 };
-  long m = 0;
+  double *t, *id, mean, cv, want[3] = { 10000, 0, 2000 };
   n = run_spikes (rate_cfg, "steps.h5", sets, 4, "p", out, sizeof out, &t,
                   &id);
-  for (size_t i = 0; i < 100; i++)
-    last[i] = -1;
   for (size_t s = 0; s < n; s++)
-    {
-      size_t i = (size_t) id[s];
-      cnt[(size_t) (t[s] / 2000)]++;
-      if (t[s] < 2000 && last[i] >= 0)
-        {
-          double d = t[s] - last[i];
-          sum += d, sum2 += d * d, m++;
-        }
-      last[i] = t[s];
-    }
+    cnt[(size_t) (t[s] / 2000)]++;
   for (size_t k = 0; k < 3; k++)
     ck_assert_msg (fabs ((double) cnt[k] - want[k])
                        <= 5 * sqrt (want[k]),
                    "piece %zu: %zu spikes, expected %g", k, cnt[k], want[k]);
-  {
-    double mu = sum / (double) m, sd = sqrt (sum2 / (double) m - mu * mu);
-    ck_assert_msg (fabs (mu - 20) < 0.6, "mean interval %g ms", mu);
-    ck_assert_msg (fabs (sd / mu - 1) < 0.04, "CV %g", sd / mu);
-  }
+  interval_stats (t, id, n, 2000, &mean, &cv);
+  ck_assert_msg (fabs (mean - 20) < 0.6, "mean interval %g ms", mean);
+  ck_assert_msg (fabs (cv - 1) < 0.04, "CV %g", cv);
   free (t);
   free (id);
 }

@@ -35,6 +35,8 @@
 
 #include "engine/engine.h"
 
+#define CREDO_EV_MAX_WINDOW 1000
+
 typedef struct arrival
 {
   uint32_t proj, pre;
@@ -228,8 +230,10 @@ engine_alloc (const credo_system *sys, const credo_solver_spec *s, double t0,
       if (e->net->pops[p].d->source && (rc = source_init (e, p)))
         goto nomem;
     }
-  /* without projections nothing is exchanged: any window will do */
-  e->win = 1 << 20;
+  /* any window up to d_min will do; without projections nothing is
+   * exchanged.  At most CREDO_EV_MAX_WINDOW steps: a window's spikes are
+   * held until its end. */
+  e->win = CREDO_EV_MAX_WINDOW;
   for (size_t q = 0; q < e->net->n_projs; q++)
     {
       double d = e->net->projs[q].delay;
