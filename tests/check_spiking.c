@@ -176,6 +176,47 @@ START_TEST (test_delay_arrival)
 }
 END_TEST
 
+/* An input that lifts a unit across the threshold within its arrival
+ * step, in the third step of a window of 7 (d_min = 0.75 ms): b rests 0.01
+ * mV below v_th, a spike of weight 10 mV arrives at 3.75 ms, and v - v_rest
+ * = w R(s), R(s) = (e^{-s/tau_m} - e^{-s/tau_e})/3 for tau_m = 20, tau_e =
+ * 5 ms, reaches 0.01 mV about 0.02 ms later.  Only the margin of that step
+ * (the rise its inputs can cause) sends b to the exact path; without it
+ * the crossing would be seen a step late. */
+START_TEST (test_crossing_in_arrival_step)
+{
+  static const char cfg[]
+      = "duration = 10.0;\n"
+        "populations = {\n"
+        "  s = { model = \"replay\"; size = 1; spikes = { times = [3.0]; }; };\n"
+        "  b = { model = \"lif\"; size = 1; params = { v_rest = -50.01;\n"
+        "        v0 = -50.01; v_th = -50.0; tau_m = 20.0; tau_syn_e = 5.0; };\n"
+        "  };\n"
+        "};\n"
+        "projections = ( { from = \"s.spikes\"; to = \"b.exc\"; delay = 0.75;\n"
+        "  init = { dist = \"constant\"; value = 10.0; }; } );\n"
+        "record = ( { what = \"b.spikes\"; } );\n"
+        "solver = { engine = \"event\"; dt = 0.1; };\n";
+  char out[300];
+  double *t, lo = 0, hi = 0.1;
+  size_t n = run_spikes (cfg, "crossing.h5", NULL, 0, "b", out, sizeof out,
+                         &t, NULL);
+  for (int it = 0; it < 200; it++)
+    {
+      double m = 0.5 * (lo + hi);
+      double v = 10 * (exp (-m / 20) - exp (-m / 5)) / 3;
+      if (v < 0.01)
+        lo = m;
+      else
+        hi = m;
+    }
+  ck_assert_uint_eq (n, 1);
+  ck_assert_msg (fabs (t[0] - (3.75 + hi)) < 1e-9,
+                 "spike at %.15g ms, closed form %.15g", t[0], 3.75 + hi);
+  free (t);
+}
+END_TEST
+
 /* ---- same seed, same spikes -------------------------------------------- */
 
 /* 300 units in a random recurrent network with excitation and inhibition
@@ -696,6 +737,7 @@ spiking_suite (void)
   tcase_set_timeout (tc, 30);
   tcase_add_test (tc, test_lif_closed_form);
   tcase_add_test (tc, test_delay_arrival);
+  tcase_add_test (tc, test_crossing_in_arrival_step);
   tcase_add_test (tc, test_same_seed_same_spikes);
   tcase_add_test (tc, test_step_independent);
   tcase_add_test (tc, test_blocks_same_spikes);
