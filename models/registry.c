@@ -20,6 +20,7 @@ extern const credo_model_type credo_model_dfc_neuron;
 extern const credo_model_type credo_model_pi_controller;
 extern const credo_model_type credo_model_loss_target;
 extern const credo_model_type credo_model_lif;
+extern const credo_model_type credo_model_aeif;
 extern const credo_model_type credo_model_poisson;
 extern const credo_model_type credo_model_replay;
 
@@ -32,6 +33,7 @@ static const credo_model_type *const registry[] = {
   &credo_model_pi_controller,
   &credo_model_loss_target,
   &credo_model_lif,
+  &credo_model_aeif,
   &credo_model_poisson,
   &credo_model_replay,
   NULL

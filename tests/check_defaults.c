@@ -120,6 +120,21 @@ static const pin pins[] = {
   { "lif", "v0", -60.0, NULL },
   { "lif", "v0_spread", 0.0, NULL },
   { "poisson", "rate", 10.0, NULL },
+  { "aeif", "C_m", 281.0, NULL },
+  { "aeif", "g_L", 30.0, NULL },
+  { "aeif", "E_L", -70.6, NULL },
+  { "aeif", "V_T", -50.4, NULL },
+  { "aeif", "Delta_T", 2.0, NULL },
+  { "aeif", "tau_w", 144.0, NULL },
+  { "aeif", "a", 4.0, NULL },
+  { "aeif", "b", 80.5, NULL },
+  { "aeif", "V_reset", -70.6, NULL },
+  { "aeif", "V_peak", 0.0, NULL },
+  { "aeif", "tau_syn_e", 5.0, NULL },
+  { "aeif", "tau_syn_i", 10.0, NULL },
+  { "aeif", "I_ext", 0.0, NULL },
+  { "aeif", "v0", -70.6, NULL },
+  { "aeif", "w0", 0.0, NULL },
 };
 #define N_PINS (sizeof pins / sizeof pins[0])
 
@@ -170,7 +185,7 @@ START_TEST (test_model_defaults_pinned)
   for (; list[n_models]; n_models++)
     ck_assert_msg (model_unpinned (list[n_models], msg, sizeof msg) == 0,
                    "%s", msg);
-  ck_assert_uint_eq (n_models, 10);
+  ck_assert_uint_eq (n_models, 11);
   /* and no pin is stale */
   for (size_t i = 0; i < N_PINS; i++)
     {

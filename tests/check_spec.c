@@ -267,6 +267,7 @@ START_TEST (test_defaults)
   ck_assert_double_eq (spec->solver.max_step, 0.0);
   ck_assert_int_eq (spec->solver.max_steps, 100000);
   ck_assert_int_eq (spec->solver.krylov_dim, 0);
+  ck_assert_uint_eq (spec->solver.blocks, 1);
   ck_assert_uint_eq (spec->solver.dense_max, 200);
   ck_assert_uint_eq (spec->solver.n_atol_var, 0);
   credo_spec_free (spec);

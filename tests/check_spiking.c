@@ -176,6 +176,47 @@ START_TEST (test_delay_arrival)
 }
 END_TEST
 
+/* An input that lifts a unit across the threshold within its arrival
+ * step, in the third step of a window of 7 (d_min = 0.75 ms): b rests 0.01
+ * mV below v_th, a spike of weight 10 mV arrives at 3.75 ms, and v - v_rest
+ * = w R(s), R(s) = (e^{-s/tau_m} - e^{-s/tau_e})/3 for tau_m = 20, tau_e =
+ * 5 ms, reaches 0.01 mV about 0.02 ms later.  Only the margin of that step
+ * (the rise its inputs can cause) sends b to the exact path; without it
+ * the crossing would be seen a step late. */
+START_TEST (test_crossing_in_arrival_step)
+{
+  static const char cfg[]
+      = "duration = 10.0;\n"
+        "populations = {\n"
+        "  s = { model = \"replay\"; size = 1; spikes = { times = [3.0]; }; };\n"
+        "  b = { model = \"lif\"; size = 1; params = { v_rest = -50.01;\n"
+        "        v0 = -50.01; v_th = -50.0; tau_m = 20.0; tau_syn_e = 5.0; };\n"
+        "  };\n"
+        "};\n"
+        "projections = ( { from = \"s.spikes\"; to = \"b.exc\"; delay = 0.75;\n"
+        "  init = { dist = \"constant\"; value = 10.0; }; } );\n"
+        "record = ( { what = \"b.spikes\"; } );\n"
+        "solver = { engine = \"event\"; dt = 0.1; };\n";
+  char out[300];
+  double *t, lo = 0, hi = 0.1;
+  size_t n = run_spikes (cfg, "crossing.h5", NULL, 0, "b", out, sizeof out,
+                         &t, NULL);
+  for (int it = 0; it < 200; it++)
+    {
+      double m = 0.5 * (lo + hi);
+      double v = 10 * (exp (-m / 20) - exp (-m / 5)) / 3;
+      if (v < 0.01)
+        lo = m;
+      else
+        hi = m;
+    }
+  ck_assert_uint_eq (n, 1);
+  ck_assert_msg (fabs (t[0] - (3.75 + hi)) < 1e-9,
+                 "spike at %.15g ms, closed form %.15g", t[0], 3.75 + hi);
+  free (t);
+}
+END_TEST
+
 /* ---- same seed, same spikes -------------------------------------------- */
 
 /* 300 units in a random recurrent network with excitation and inhibition
@@ -255,7 +296,125 @@ START_TEST (test_same_seed_same_spikes)
 }
 END_TEST
 
+/* ---- blocks: the split does not change a spike ----------------------- */
+
+/* A recurrent network driven by Poisson and replay sources, delays from
+ * 0.25 ms (d_min: windows of 5 steps of 0.05 ms) to 0.6 ms, none a
+ * multiple of another, and a state record every 1.85 ms (a window ends at
+ * each sample). */
+static const char block_cfg[]
+    = "duration = 300.0;\n"
+      "seed = 5;\n"
+      "populations = {\n"
+      "  x = { model = \"poisson\"; size = 50; params = { rate = 40.0; }; };\n"
+      "  r = { model = \"replay\"; size = 3; spikes = {\n"
+      "        times = [1.0, 1.0, 2.37, 50.0, 50.01, 120.5];\n"
+      "        units = [0, 2, 1, 1, 0, 2]; }; };\n"
+      "  e = { model = \"lif\"; size = 160; params = { v_rest = -52.0;\n"
+      "        v0 = -60.0; v0_spread = 10.0; }; };\n"
+      "  i = { model = \"lif\"; size = 41; params = { v_rest = -52.0;\n"
+      "        v0 = -60.0; v0_spread = 10.0; }; };\n"
+      "};\n"
+      "projections = (\n"
+      "  { from = \"x.spikes\"; to = \"e.exc\"; connectivity = \"random\";\n"
+      "    probability = 0.2; delay = 0.45;\n"
+      "    init = { dist = \"constant\"; value = 2.0; }; },\n"
+      "  { from = \"r.spikes\"; to = \"i.exc\"; connectivity = \"random\";\n"
+      "    probability = 0.5; delay = 0.6;\n"
+      "    init = { dist = \"constant\"; value = 20.0; }; },\n"
+      "  { from = \"e.spikes\"; to = \"e.exc\"; connectivity = \"random\";\n"
+      "    probability = 0.1; delay = 0.3;\n"
+      "    init = { dist = \"uniform\"; low = 0.5; high = 2.5; scale = 1.0; }; },\n"
+      "  { from = \"e.spikes\"; to = \"i.exc\"; connectivity = \"random\";\n"
+      "    probability = 0.1; delay = 0.25;\n"
+      "    init = { dist = \"constant\"; value = 1.62; }; },\n"
+      "  { from = \"i.spikes\"; to = \"e.inh\"; connectivity = \"random\";\n"
+      "    probability = 0.1; delay = 0.55;\n"
+      "    init = { dist = \"constant\"; value = -9.0; }; },\n"
+      "  { from = \"i.spikes\"; to = \"i.inh\"; connectivity = \"random\";\n"
+      "    probability = 0.1; delay = 0.35;\n"
+      "    init = { dist = \"constant\"; value = -9.0; }; }\n"
+      ");\n"
+      "record = ( { what = \"e.spikes\"; }, { what = \"i.spikes\"; },\n"
+      "           { what = \"e.v\"; every = 1.85; } );\n"
+      "solver = { engine = \"event\"; dt = 0.05; };\n";
+
+/* Blocks advance through a window of d_min on their own and exchange
+ * spikes at its end: 1 (unsplit), 2, 3 and 7 blocks (parts of 160, 41, 50
+ * and 3 units that do not divide evenly; with 7 blocks some hold no replay
+ * unit) give the same spikes and potentials, bit for bit. */
+START_TEST (test_blocks_same_spikes)
+{
+  static const char *blocks[] = { "solver.blocks=1", "solver.blocks=2",
+                                  "solver.blocks=3", "solver.blocks=7" };
+  double *t0[2] = { NULL, NULL }, *id0[2] = { NULL, NULL }, *v0 = NULL;
+  size_t n0[2] = { 0, 0 }, nv0 = 0;
+  for (size_t b = 0; b < 4; b++)
+    for (size_t p = 0; p < 2; p++)
+      {
+        const char *pop = p ? "i" : "e";
+        char out[300], name[32];
+        double *t, *id;
+        size_t n, nv, cv;
+        snprintf (name, sizeof name, "blocks%zu.h5", b);
+        n = run_spikes (block_cfg, name, &blocks[b], 1, pop, out, sizeof out,
+                        &t, &id);
+        ck_assert_uint_gt (n, p ? 100 : 500);
+        if (b == 0)
+          {
+            t0[p] = t, id0[p] = id, n0[p] = n;
+            if (p == 0)
+              v0 = read_2d (out, "/report/e/v/data", &nv0, &cv);
+            continue;
+          }
+        ck_assert_msg (n == n0[p], "%s, population %s: %zu spikes, unsplit "
+                       "%zu", blocks[b], pop, n, n0[p]);
+        ck_assert (memcmp (t, t0[p], n * sizeof *t) == 0);
+        ck_assert (memcmp (id, id0[p], n * sizeof *id) == 0);
+        if (p == 0)
+          {
+            double *v = read_2d (out, "/report/e/v/data", &nv, &cv);
+            ck_assert_uint_eq (nv, nv0);
+            ck_assert_uint_eq (nv, 163);
+            ck_assert (memcmp (v, v0, nv * cv * sizeof *v) == 0);
+            free (v);
+          }
+        free (t);
+        free (id);
+      }
+  for (size_t p = 0; p < 2; p++)
+    free (t0[p]), free (id0[p]);
+  free (v0);
+}
+END_TEST
+
 /* ---- spike sources -------------------------------------------------- */
+
+/* The mean and coefficient of variation of the intervals between
+ * consecutive spikes of each unit (of 100) that both fall before t_max. */
+static void
+interval_stats (const double *t, const double *id, size_t n, double t_max,
+                double *mean, double *cv)
+{
+  double last[100], sum = 0, sum2 = 0, sd;
+  long m = 0;
+  for (size_t i = 0; i < 100; i++)
+    last[i] = -1;
+  for (size_t s = 0; s < n; s++)
+    {
+      size_t i = (size_t) id[s];
+      ck_assert_uint_lt (i, 100);
+      if (t[s] < t_max && last[i] >= 0)
+        {
+          double d = t[s] - last[i];
+          sum += d, sum2 += d * d, m++;
+        }
+      last[i] = t[s];
+    }
+  *mean = sum / (double) m;
+  sd = sqrt (sum2 / (double) m - *mean * *mean);
+  *cv = sd / *mean;
+}
 
 static const char poisson_cfg[]
     = "duration = 10000.0;\n"
@@ -272,31 +431,19 @@ START_TEST (test_poisson_statistics)
 {
   char out[300];
   size_t n;
-  double *t, *id, last[100], sum = 0, sum2 = 0;
-  long m = 0;
+  double *t, *id, mean, cv;
   n = run_spikes (poisson_cfg, "poisson.h5", NULL, 0, "p", out, sizeof out,
                   &t, &id);
   ck_assert_msg (fabs ((double) n - 20000) < 5 * sqrt (20000.0), "%zu spikes",
                  n);
-  for (size_t i = 0; i < 100; i++)
-    last[i] = -1;
   for (size_t s = 0; s < n; s++)
     {
-      size_t i = (size_t) id[s];
       ck_assert (s == 0 || t[s] >= t[s - 1]);
       ck_assert (t[s] >= 0 && t[s] < 10000);
-      if (last[i] >= 0)
-        {
-          double d = t[s] - last[i];
-          sum += d, sum2 += d * d, m++;
-        }
-      last[i] = t[s];
     }
-  {
-    double mean = sum / (double) m, sd = sqrt (sum2 / (double) m - mean * mean);
-    ck_assert_msg (fabs (mean - 50) < 1.5, "mean interval %g ms", mean);
-    ck_assert_msg (fabs (sd / mean - 1) < 0.03, "CV %g", sd / mean);
-  }
+  interval_stats (t, id, n, INFINITY, &mean, &cv);
+  ck_assert_msg (fabs (mean - 50) < 1.5, "mean interval %g ms", mean);
+  ck_assert_msg (fabs (cv - 1) < 0.03, "CV %g", cv);
   free (t);
   free (id);
 }
@@ -340,6 +487,114 @@ START_TEST (test_poisson_per_unit_streams)
   free (ia);
   free (tb);
   free (ib);
+}
+END_TEST
+
+/* ---- a Poisson source whose rate follows a stimulus ------------------ */
+
+static const char rate_cfg[]
+    = "duration = 10000.0;\n"
+      "seed = 3;\n"
+      "populations = { p = { model = \"poisson\"; size = 200;\n"
+      "                      params = { rate = 0.0; }; }; };\n"
+      "stimuli = ( { to = \"p.rate\"; kind = \"sine\"; offset = 20.0;\n"
+      "              amplitude = 15.0; period = 100.0; } );\n"
+      "record = ( { what = \"p.spikes\"; } );\n"
+      "solver = { engine = \"event\"; dt = 0.1; };\n";
+
+/* The integrated rate of rate_cfg, in expected spikes of one unit by t. */
+static double
+sine_integral (double t)
+{
+  return (20 * t + 15 * 100 / (2 * M_PI) * (1 - cos (2 * M_PI * t / 100)))
+         / 1000;
+}
+
+static int
+cmp_dbl (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* rate 20 + 15 sin(2 pi t / 100 ms) Hz: the count against the integral of
+ * the rate (200 units x 10 s x 20 Hz = 40 000, sd 200), the counts per
+ * tenth of the period against its integral over it, and time rescaling
+ * (Brown et al. 2002): the intervals of the integrated rate between a
+ * unit's spikes are Exp(1), mean 1 and a Kolmogorov-Smirnov distance below
+ * 1.95/sqrt(m) (the 0.1 % level).  A rate taken at the wrong time, a
+ * thinning without the bound, or times on a grid break one of these. */
+START_TEST (test_poisson_rate_stimulus)
+{
+  char out[300];
+  size_t n, bins[10] = { 0 }, m = 0;
+  double *t, *id, last[200], *x, mean = 0, ks = 0;
+  n = run_spikes (rate_cfg, "rate.h5", NULL, 0, "p", out, sizeof out, &t,
+                  &id);
+  ck_assert_msg (fabs ((double) n - 40000) < 5 * 200, "%zu spikes", n);
+  x = calloc (n, sizeof *x);
+  for (size_t i = 0; i < 200; i++)
+    last[i] = -1;
+  for (size_t s = 0; s < n; s++)
+    {
+      size_t i = (size_t) id[s];
+      bins[(size_t) (fmod (t[s], 100.0) / 10)]++;
+      if (last[i] >= 0)
+        x[m++] = sine_integral (t[s]) - sine_integral (last[i]);
+      last[i] = t[s];
+    }
+  for (size_t b = 0; b < 10; b++)
+    {
+      double want = 200 * 100 * (sine_integral (10.0 * (double) (b + 1))
+                                 - sine_integral (10.0 * (double) b));
+      ck_assert_msg (fabs ((double) bins[b] - want) < 5 * sqrt (want),
+                     "phase bin %zu: %zu spikes, expected %g", b, bins[b],
+                     want);
+    }
+  qsort (x, m, sizeof *x, cmp_dbl);
+  for (size_t k = 0; k < m; k++)
+    {
+      double F = 1 - exp (-x[k]);
+      mean += x[k] / (double) m;
+      ks = fmax (ks, fmax (fabs (F - (double) k / (double) m),
+                           fabs (F - (double) (k + 1) / (double) m)));
+    }
+  ck_assert_msg (fabs (mean - 1) < 5 / sqrt ((double) m), "mean %g", mean);
+  ck_assert_msg (ks < 1.95 / sqrt ((double) m), "KS distance %g (m = %zu)",
+                 ks, m);
+  free (x);
+  free (t);
+  free (id);
+}
+END_TEST
+
+/* A step rate (a table held between rows) on top of the rate parameter:
+ * 10 + 40 Hz on [0, 2) s, 10 - 20 (clipped: 0) on [2, 4) s, 10 after; per
+ * piece the count of 100 units against the integral, and in the first
+ * piece the intervals exponential (mean 20 ms, CV 1). */
+START_TEST (test_poisson_rate_steps)
+{
+  static const char *sets[]
+      = { "stimuli=({to=\"p.rate\"; kind=\"steps\"; times=[0.0, 2000.0, "
+          "4000.0]; values=[40.0, -20.0, 0.0];})",
+          "populations.p.params.rate=10.0", "populations.p.size=100",
+          "duration=6000.0" };
+  char out[300];
+  size_t n, cnt[3] = { 0 };
+  double *t, *id, mean, cv, want[3] = { 10000, 0, 2000 };
+  n = run_spikes (rate_cfg, "steps.h5", sets, 4, "p", out, sizeof out, &t,
+                  &id);
+  for (size_t s = 0; s < n; s++)
+    cnt[(size_t) (t[s] / 2000)]++;
+  for (size_t k = 0; k < 3; k++)
+    ck_assert_msg (fabs ((double) cnt[k] - want[k])
+                       <= 5 * sqrt (want[k]),
+                   "piece %zu: %zu spikes, expected %g", k, cnt[k], want[k]);
+  interval_stats (t, id, n, 2000, &mean, &cv);
+  ck_assert_msg (fabs (mean - 20) < 0.6, "mean interval %g ms", mean);
+  ck_assert_msg (fabs (cv - 1) < 0.04, "CV %g", cv);
+  free (t);
+  free (id);
 }
 END_TEST
 
@@ -482,10 +737,14 @@ spiking_suite (void)
   tcase_set_timeout (tc, 30);
   tcase_add_test (tc, test_lif_closed_form);
   tcase_add_test (tc, test_delay_arrival);
+  tcase_add_test (tc, test_crossing_in_arrival_step);
   tcase_add_test (tc, test_same_seed_same_spikes);
   tcase_add_test (tc, test_step_independent);
+  tcase_add_test (tc, test_blocks_same_spikes);
   tcase_add_test (tc, test_poisson_statistics);
   tcase_add_test (tc, test_poisson_per_unit_streams);
+  tcase_add_test (tc, test_poisson_rate_stimulus);
+  tcase_add_test (tc, test_poisson_rate_steps);
   tcase_add_test (tc, test_replay_arrays);
   tcase_add_test (tc, test_replay_files);
   suite_add_tcase (s, tc);

@@ -111,6 +111,18 @@ typedef struct credo_ff_desc
   double (*offset) (const double *p);
 } credo_ff_desc;
 
+/* Nonlinear subthreshold dynamics (credo_spiking_desc.ode): the event
+ * engine integrates the model's rhs (called with one unit) by CVODE and
+ * finds the spikes as roots v = p[p_v_th]; at a spike v = p[p_v_reset]
+ * and, when var_jump >= 0, that variable jumps by p[p_jump]. */
+typedef struct credo_spiking_ode
+{
+  void (*rhs) (const credo_pop_view *v, double t, const double *y,
+               double *ydot);
+  size_t n_var; /* the model's */
+  int var_jump, p_jump;
+} credo_spiking_ode;
+
 /* A spiking unit whose subthreshold dynamics are linear, so that the event
  * engine advances it with the exact propagator (Rotter & Diesmann 1999)
  * and locates threshold crossings on the closed-form trajectory (Morrison
@@ -132,6 +144,10 @@ typedef struct credo_spiking_desc
   const int *syn_port; /* input port whose spikes jump it */
   int source;          /* 0: a neuron; 1, 2: a spike source */
   int p_rate;          /* source: parameter index of the rate (Hz) */
+  /* NULL: linear subthreshold dynamics as above (p_tau_m ... p_t_ref
+   * used); else nonlinear ones (only var_v, p_v_th, p_v_reset and the
+   * synaptic currents' syn_var and syn_port used; no refractory time) */
+  const credo_spiking_ode *ode;
 } credo_spiking_desc;
 
 typedef struct credo_model_type

@@ -57,7 +57,7 @@ static const int syn_port[] = { 0, 1 };
 
 static const credo_spiking_desc lif_spiking = {
   V, P_TAU_M, P_V_REST, P_BIAS, P_V_TH, P_V_RESET, P_T_REF,
-  2, syn_var, syn_tau, syn_port, 0, -1,
+  2, syn_var, syn_tau, syn_port, 0, -1, NULL,
 };
 
 static int

@@ -10,7 +10,7 @@
 #include "spike_port.h"
 
 static const credo_spiking_desc replay_spiking = {
-  -1, -1, -1, -1, -1, -1, -1, 0, NULL, NULL, NULL, 2, -1,
+  -1, -1, -1, -1, -1, -1, -1, 0, NULL, NULL, NULL, 2, -1, NULL,
 };
 
 const credo_model_type credo_model_replay = {

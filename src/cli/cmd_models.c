@@ -98,6 +98,14 @@ print_rule (const credo_rule_type *r)
           "stop%s\n", r->uses_decay ? ", decay (weight decay beta >= 0)" : "");
 }
 
+/* Not an ODE rule (no credo_rule_type): the event engine's own. */
+static const char stdp_doc[]
+    = "pair-based STDP of a spiking projection (event engine), all-to-all "
+      "traces: a spike arriving at t depresses w by A_minus y_post(t), a "
+      "postsynaptic spike potentiates by A_plus x_pre(t), the traces decay "
+      "with tau_minus, tau_plus and jump by 1; w clipped to [w_min, w_max] "
+      "(Song, Miller & Abbott 2000; Morrison et al. 2008)";
+
 int
 cli_cmd_models (int argc, char **argv)
 {
@@ -115,6 +123,15 @@ cli_cmd_models (int argc, char **argv)
       printf ("\nplasticity rules:\n");
       for (size_t i = 0; rules[i]; i++)
         printf ("%-20s %s\n", rules[i]->name, rules[i]->doc);
+      printf ("%-20s %s\n", "stdp", stdp_doc);
+      return 0;
+    }
+  if (strcmp (argv[2], "stdp") == 0)
+    {
+      printf ("rule stdp\n  %s\n", stdp_doc);
+      printf ("settings (plasticity group): A_plus (default 0.01), A_minus "
+              "(0.0105), tau_plus (20 ms), tau_minus (20 ms), w_min (0), "
+              "w_max (required, finite)\n");
       return 0;
     }
   const credo_model_type *m = credo_model_find (argv[2]);

@@ -72,7 +72,7 @@ typedef struct credo_engine_type
 typedef struct credo_ev_input
 {
   double off, w;
-  uint32_t syn, unit; /* unit: while kept in credo_ev_pop.pend */
+  uint32_t syn, unit; /* unit: while kept in credo_ev_part.pend */
 } credo_ev_input;
 
 typedef struct credo_ev_pop
@@ -89,49 +89,65 @@ typedef struct credo_ev_pop
   /* the propagator over h: e^{-h/tau_m}, e^{-h/tau_k}, v's response */
   double P_mm, P_kk[CREDO_EV_MAX_SYN], P_km[CREDO_EV_MAX_SYN];
   double th;           /* v_th less a margin for rounding in the bound */
-  /* this step: how far the inputs arriving in it can raise any v (each
-   * synapse's rise up to the step's end is at most w_max R(h - offset):
-   * a PSP rises until its peak, later than h) */
-  double margin;
   /* this step: 1 for the units the exact path takes (their upper bound on
    * v over the step, plus the margin, reaches the threshold, or their
-   * refractoriness ends in it), listed in cand, whose state the bulk
-   * leaves at the step's start; 2 for units refractory all step; else 0 */
+   * refractoriness ends in it), listed in their part's cand, whose state
+   * the bulk leaves at the step's start; 2 for units refractory all step;
+   * else 0 */
   float *near;
-  unsigned char *hot; /* per chunk of CREDO_EV_CHUNK units: one is near */
-  /* this step's inputs to near units, kept for the exact path */
-  credo_ev_input *pend;
-  size_t n_pend, cap_pend;
-  uint32_t *cand;
-  size_t n_cand;
+  /* nonlinear dynamics (credo_spiking_desc.ode): every unit on its own
+   * CVODE integrator (event_ode.c), always "near"; else NULL */
+  struct credo_ev_ode *ode;
   /* refractory until step ref_step (a whole number) plus ref_off */
   double *ref_step, *ref_off;
   long n_exact, n_evals; /* units integrated exactly, trajectory evals */
 } credo_ev_pop;
 
 
+/* The units [i0, i1) of a population that one block advances, with
+ * their scratch of the step. */
+typedef struct credo_ev_part
+{
+  size_t i0, i1;
+  unsigned char *hot; /* per chunk of CREDO_EV_CHUNK units: one is near */
+  /* this step's inputs to near units, kept for the exact path */
+  credo_ev_input *pend;
+  size_t n_pend, cap_pend;
+  uint32_t *cand;
+  size_t n_cand;
+  size_t pos; /* a replay source: its next given spike */
+} credo_ev_part;
+
 /* Sets up pop from sp for step h: 0, or -1 with a message in msg. */
 int credo__ev_pop_init (credo_ev_pop *pop, const credo_spk_pop *sp, double h,
                         char *msg, size_t len);
 void credo__ev_pop_free (credo_ev_pop *pop);
-/* Step k: first the margin, from every input arriving in it (offset
- * `off`, largest weight w_max onto current syn)... */
-void credo__ev_pop_margin (credo_ev_pop *pop, size_t syn, double off,
-                           double w_max);
-/* ...then every unit in y, in place, by the propagator, except the near
- * ones (a strict upper bound on v over the step, plus the margin, reaches
- * the threshold, or refractoriness ends in the step), which keep their
- * state at the step's start... */
-void credo__ev_pop_bulk (credo_ev_pop *pop, double *y, long long k);
+/* Part [i0, i1) of pop: 0 or CREDO_ENOMEM. */
+int credo__ev_part_init (credo_ev_part *part, const credo_ev_pop *pop,
+                         size_t i0, size_t i1);
+void credo__ev_part_free (credo_ev_part *part);
+/* Step k: the margin, how far the inputs arriving in it can raise any v of
+ * the population: the sum over them of this, w_max R(h - off) for the
+ * largest weight w_max onto current syn at offset `off` (a PSP rises
+ * until its peak, later than h), the same for every part... */
+double credo__ev_pop_margin (const credo_ev_pop *pop, size_t syn, double off,
+                             double w_max);
+/* ...then the part's units in y, in place, by the propagator, except the
+ * near ones (a strict upper bound on v over the step, plus the margin,
+ * reaches the threshold, or refractoriness ends in the step), which keep
+ * their state at the step's start... */
+void credo__ev_pop_bulk (credo_ev_pop *pop, credo_ev_part *part, double *y,
+                         long long k, double margin);
 /* ...then the inputs at offset `off` with weights w[j] (w NULL: all w_all)
- * onto units post[j] of current syn (j in [j0, j1)): for units not near
- * their effect at the step's end (one add per synapse and variable), for
- * the near ones into pop->pend; 0 or CREDO_ENOMEM... */
-int credo__ev_pop_deliver (credo_ev_pop *pop, double *y, size_t syn,
-                           double off, const uint32_t *post, const double *w,
-                           double w_all, size_t j0, size_t j1);
-/* ...then the near units into pop->cand, for the exact path. */
-void credo__ev_pop_candidates (credo_ev_pop *pop);
+ * onto units post[j] (all in the part) of current syn (j in [j0, j1)):
+ * for units not near their effect at the step's end (one add per synapse
+ * and variable), for the near ones into part->pend; 0 or CREDO_ENOMEM... */
+int credo__ev_pop_deliver (credo_ev_pop *pop, credo_ev_part *part, double *y,
+                           size_t syn, double off, const uint32_t *post,
+                           const double *w, double w_all, size_t j0,
+                           size_t j1);
+/* ...then the part's near units into part->cand, for the exact path. */
+void credo__ev_pop_candidates (const credo_ev_pop *pop, credo_ev_part *part);
 /* At most this many spikes of one unit within one step (t_ref < dt). */
 #define CREDO_EV_MAX_SPK_STEP 64
 
@@ -143,6 +159,37 @@ size_t credo__ev_unit_exact (credo_ev_pop *pop, size_t i, double *y,
                              long long k,
                              const credo_ev_input *in, size_t n_in,
                              double *spk);
+
+/* ---- nonlinear units (engine/event_ode.c) ----------------------------
+ *
+ * A population with credo_spiking_desc.ode: after credo__ev_pop_init,
+ * one CVODE integrator per unit from its state in y at t0 (tolerances and
+ * method from s): 0, or -1 with a message. */
+int credo__ev_ode_init (credo_ev_pop *pop, const credo_solver_spec *s,
+                        double t0, double *y, char *msg, size_t len);
+void credo__ev_ode_free (credo_ev_pop *pop);
+/* The state in y was set from outside (a reset): each unit restarts from
+ * it at its next step. */
+void credo__ev_ode_stale (credo_ev_pop *pop);
+/* As credo__ev_unit_exact for such a unit; (size_t) -2 when CVODE
+ * fails. */
+size_t credo__ev_ode_unit (credo_ev_pop *pop, size_t i, double *y,
+                           long long k, const credo_ev_input *in,
+                           size_t n_in, double *spk);
+
+/* ---- plasticity (engine/event_stdp.c) ---------------------------------
+ *
+ * Pair-based STDP of one projection (pr->plastic): its weights per
+ * synapse (from pr's), traces per unit.  Events must come in time order:
+ * a presynaptic spike arriving at presynaptic unit j's synapses at t, a
+ * spike of postsynaptic unit i at t. */
+typedef struct credo_ev_stdp credo_ev_stdp;
+credo_ev_stdp *credo__ev_stdp_new (const credo_spk_proj *pr, size_t n_pre,
+                                   size_t n_post);
+void credo__ev_stdp_free (credo_ev_stdp *s);
+const double *credo__ev_stdp_weights (const credo_ev_stdp *s);
+void credo__ev_stdp_pre (credo_ev_stdp *s, size_t j, double t);
+void credo__ev_stdp_post (credo_ev_stdp *s, size_t i, double t);
 
 /* ---- the registry (engine/registry.c) ------------------------------------ */
 

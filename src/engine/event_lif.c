@@ -49,6 +49,37 @@ resp (const credo_ev_pop *P, size_t k, double s)
   return resp_of (P, k, s, exp (-s / P->tau_m), exp (-s / P->tau[k]));
 }
 
+/* A population of nonlinear units: the delivery keeps every input for
+ * the unit's integrator (every unit near), never refractory. */
+static int
+ode_pop_init (credo_ev_pop *P, char *msg, size_t len)
+{
+  const credo_spiking_desc *d = P->sp->d;
+  if (d->n_syn > CREDO_EV_MAX_SYN)
+    {
+      snprintf (msg, len, "population '%s': at most %d synaptic currents",
+                P->sp->name, CREDO_EV_MAX_SYN);
+      return -1;
+    }
+  P->n_syn = d->n_syn;
+  for (size_t k = 0; k < P->n_syn; k++)
+    P->var_i[k] = d->syn_var[k];
+  P->var_v = d->var_v;
+  P->v_th = P->sp->p[d->p_v_th];
+  P->v_reset = P->sp->p[d->p_v_reset];
+  P->near = credo__calloc (P->n + 1, sizeof (float));
+  P->ref_off = credo__calloc (P->n + 1, sizeof (double));
+  P->ref_step = credo__calloc (P->n + 1, sizeof (double));
+  if (!P->near || !P->ref_off || !P->ref_step)
+    {
+      snprintf (msg, len, "out of memory");
+      return -1;
+    }
+  for (size_t i = 0; i < P->n; i++)
+    P->near[i] = 1.0f, P->ref_step[i] = -1;
+  return 0;
+}
+
 int
 credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
                     char *msg, size_t len)
@@ -63,6 +94,8 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
   P->h = h;
   if (d->source)
     return 0;
+  if (d->ode)
+    return ode_pop_init (P, msg, len);
   if (d->n_syn > CREDO_EV_MAX_SYN)
     {
       snprintf (msg, len, "population '%s': at most %d synaptic currents",
@@ -103,12 +136,10 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
         }
     }
   P->th = P->v_th - 1e-9 * (1 + fabs (P->v_th));
-  P->near = credo__calloc (n, sizeof (float));
-  P->cand = credo__calloc (n, sizeof (uint32_t));
-  P->hot = credo__calloc (n / CREDO_EV_CHUNK + 1, 1);
-  P->ref_off = credo__calloc (n, sizeof (double));
-  P->ref_step = credo__calloc (n, sizeof (double));
-  if (P->near && P->cand && P->hot && P->ref_off && P->ref_step)
+  P->near = credo__calloc (n + 1, sizeof (float));
+  P->ref_off = credo__calloc (n + 1, sizeof (double));
+  P->ref_step = credo__calloc (n + 1, sizeof (double));
+  if (P->near && P->ref_off && P->ref_step)
     {
       for (size_t i = 0; i < n; i++)
         P->ref_step[i] = -1; /* not refractory */
@@ -118,13 +149,31 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
   return -1;
 }
 
+int
+credo__ev_part_init (credo_ev_part *part, const credo_ev_pop *P, size_t i0,
+                     size_t i1)
+{
+  (void) P;
+  memset (part, 0, sizeof *part);
+  part->i0 = i0;
+  part->i1 = i1;
+  part->cand = credo__calloc (i1 - i0 + 1, sizeof (uint32_t));
+  part->hot = credo__calloc ((i1 - i0) / CREDO_EV_CHUNK + 1, 1);
+  return part->cand && part->hot ? 0 : CREDO_ENOMEM;
+}
+
+void
+credo__ev_part_free (credo_ev_part *part)
+{
+  free (part->pend);
+  free (part->cand);
+  free (part->hot);
+}
+
 void
 credo__ev_pop_free (credo_ev_pop *P)
 {
   free (P->near);
-  free (P->pend);
-  free (P->cand);
-  free (P->hot);
   free (P->ref_off);
   free (P->ref_step);
 }
@@ -176,21 +225,24 @@ bulk2 (size_t n, double *restrict v, double *restrict e, double *restrict q,
   return hot;
 }
 
-void
-credo__ev_pop_margin (credo_ev_pop *P, size_t syn, double off, double w_max)
+double
+credo__ev_pop_margin (const credo_ev_pop *P, size_t syn, double off,
+                      double w_max)
 {
-  if (w_max > 0)
-    P->margin += w_max * resp (P, syn, P->h - off);
+  return w_max > 0 && !P->sp->d->ode ? w_max * resp (P, syn, P->h - off)
+                                      : 0.0;
 }
 
 void
-credo__ev_pop_bulk (credo_ev_pop *P, double *y, long long k)
+credo__ev_pop_bulk (credo_ev_pop *P, credo_ev_part *part, double *y,
+                    long long k, double margin)
 {
-  size_t n = P->n, off = P->sp->offset;
+  size_t n = P->n, off = P->sp->offset, i0 = part->i0, i1 = part->i1;
   double *v = y + off + (size_t) P->var_v * n, kd = (double) k;
-  double thn = P->th - P->margin;
-  P->margin = 0; /* for the next step */
-  P->n_pend = 0;
+  double thn = P->th - margin;
+  part->n_pend = 0;
+  if (P->sp->d->ode)
+    return; /* each unit on its own integrator */
   if (P->n_syn == 2)
     {
       bulk_consts c = { P->v_inf, P->P_mm, P->v_reset, P->P_km[0],
@@ -198,15 +250,15 @@ credo__ev_pop_bulk (credo_ev_pop *P, double *y, long long k)
       double *e = y + off + (size_t) P->var_i[0] * n;
       double *q = y + off + (size_t) P->var_i[1] * n;
       /* by chunks, each telling whether it holds a near unit */
-      for (size_t i = 0; i < n; i += CREDO_EV_CHUNK)
+      for (size_t i = i0; i < i1; i += CREDO_EV_CHUNK)
         {
-          size_t m = n - i < CREDO_EV_CHUNK ? n - i : CREDO_EV_CHUNK;
-          P->hot[i / CREDO_EV_CHUNK] = (unsigned char) bulk2 (
+          size_t m = i1 - i < CREDO_EV_CHUNK ? i1 - i : CREDO_EV_CHUNK;
+          part->hot[(i - i0) / CREDO_EV_CHUNK] = (unsigned char) bulk2 (
               m, v + i, e + i, q + i, P->ref_step + i, P->near + i, c);
         }
       return;
     }
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = i0; i < i1; i++)
     {
       double u = v[i] - P->v_inf, um = u * P->P_mm;
       double b = P->v_inf + max2 (u, um), v1 = P->v_inf + um;
@@ -226,12 +278,12 @@ credo__ev_pop_bulk (credo_ev_pop *P, double *y, long long k)
       for (size_t s = 0; s < P->n_syn; s++)
         y[off + (size_t) P->var_i[s] * n + i] *= P->P_kk[s];
     }
-  memset (P->hot, 1, (n + CREDO_EV_CHUNK - 1) / CREDO_EV_CHUNK);
+  memset (part->hot, 1, (i1 - i0 + CREDO_EV_CHUNK - 1) / CREDO_EV_CHUNK);
 }
 
 /* Keeps an input of near unit i for the exact path. */
 static int
-pend (credo_ev_pop *P, uint32_t i, double off, double w, size_t syn)
+pend (credo_ev_part *P, uint32_t i, double off, double w, size_t syn)
 {
   if (P->n_pend == P->cap_pend)
     {
@@ -247,9 +299,9 @@ pend (credo_ev_pop *P, uint32_t i, double off, double w, size_t syn)
 }
 
 int
-credo__ev_pop_deliver (credo_ev_pop *P, double *y, size_t syn, double off,
-                       const uint32_t *post, const double *w, double w_all,
-                       size_t j0, size_t j1)
+credo__ev_pop_deliver (credo_ev_pop *P, credo_ev_part *part, double *y,
+                       size_t syn, double off, const uint32_t *post,
+                       const double *w, double w_all, size_t j0, size_t j1)
 {
   size_t n = P->n, o = P->sp->offset;
   double s = P->h - off, a = exp (-s / P->tau[syn]), b = resp (P, syn, s);
@@ -266,7 +318,7 @@ credo__ev_pop_deliver (credo_ev_pop *P, double *y, size_t syn, double off,
           if (near[i] == 1.0f)
             {
               /* the exact path takes it at its time */
-              if (pend (P, i, off, w_all, syn))
+              if (pend (part, i, off, w_all, syn))
                 return CREDO_ENOMEM;
               continue;
             }
@@ -281,7 +333,7 @@ credo__ev_pop_deliver (credo_ev_pop *P, double *y, size_t syn, double off,
       uint32_t i = post[j];
       if (near[i] == 1.0f)
         {
-          if (pend (P, i, off, w[j], syn))
+          if (pend (part, i, off, w[j], syn))
             return CREDO_ENOMEM;
           continue;
         }
@@ -293,19 +345,26 @@ credo__ev_pop_deliver (credo_ev_pop *P, double *y, size_t syn, double off,
 }
 
 void
-credo__ev_pop_candidates (credo_ev_pop *P)
+credo__ev_pop_candidates (const credo_ev_pop *P, credo_ev_part *part)
 {
-  size_t n = P->n, m = 0;
-  for (size_t i = 0; i < n; i += CREDO_EV_CHUNK)
+  size_t i0 = part->i0, i1 = part->i1, m = 0;
+  if (P->sp->d->ode)
     {
-      size_t end = i + CREDO_EV_CHUNK < n ? i + CREDO_EV_CHUNK : n;
-      if (!P->hot[i / CREDO_EV_CHUNK])
+      for (size_t i = i0; i < i1; i++)
+        part->cand[m++] = (uint32_t) i; /* all: each its integrator */
+      part->n_cand = m;
+      return;
+    }
+  for (size_t i = i0; i < i1; i += CREDO_EV_CHUNK)
+    {
+      size_t end = i + CREDO_EV_CHUNK < i1 ? i + CREDO_EV_CHUNK : i1;
+      if (!part->hot[(i - i0) / CREDO_EV_CHUNK])
         continue; /* most chunks hold none */
       for (size_t j = i; j < end; j++)
         if (P->near[j] == 1.0f)
-          P->cand[m++] = (uint32_t) j;
+          part->cand[m++] = (uint32_t) j;
     }
-  P->n_cand = m;
+  part->n_cand = m;
 }
 
 /* ---- the exact path ------------------------------------------------------ */

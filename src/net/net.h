@@ -92,6 +92,7 @@ typedef struct credo_net
   int derived_sources;
   /* the event engine's view (net/spiking.c); spk.pops NULL: none */
   credo_spk_net spk;
+  struct credo_spk_rate *spk_rates; /* per population: its rate stimuli */
 } credo_net;
 
 credo_net *credo__net_build (credo_ctx *ctx, const credo_spec *spec);
@@ -172,6 +173,10 @@ credo__net_piece_time (const credo_net *net, double t)
 {
   return net->piece_t == net->piece_t ? net->piece_t : t;
 }
+/* Unit i's value of the stimulus at t (right-continuous), and an upper
+ * bound on it over all time (>= 0: outside its window it gives 0). */
+double credo__stim_value (const credo_stim_spec *s, double t, size_t i);
+double credo__stim_max (const credo_stim_spec *s, size_t i);
 /* Appends the stimulus' discontinuity times in (t0, t1) to *times. */
 /* Appends t to a growing array of times (the breaks functions' output):
  * 0 or CREDO_ENOMEM. */

@@ -120,6 +120,64 @@ syn_of_port (const credo_spiking_desc *d, int port)
   return 0;
 }
 
+/* A Poisson source's rate: its parameter plus its stimuli on port
+ * `rate`, clipped at 0. */
+typedef struct credo_spk_rate
+{
+  double base;
+  size_t n;
+  const credo_stim_spec **stims;
+  double *max; /* per unit: base plus each stimulus' bound */
+} credo_spk_rate;
+
+static double
+rate_at (const void *ud, size_t i, double t)
+{
+  const credo_spk_rate *r = ud;
+  double v = r->base;
+  for (size_t k = 0; k < r->n; k++)
+    v += credo__stim_value (r->stims[k], t, i);
+  return v > 0 ? v : 0;
+}
+
+/* Population p's rate stimuli into pops[p], if it has any. */
+static int
+rate_view (credo_net *net, size_t p, credo_spk_pop *sp)
+{
+  const credo_pop *pop = &net->pops[p];
+  credo_spk_rate *r = &net->spk_rates[p];
+  int port = credo_model_input_index (pop->model, "rate");
+  if (!pop->model->spiking->source || port < 0)
+    return 0;
+  for (size_t k = 0; k < net->spec->n_stims; k++)
+    if (net->spec->stims[k].pop == (int) p
+        && net->spec->stims[k].port == port)
+      r->n++;
+  if (!r->n)
+    return 0;
+  r->stims = credo__calloc (r->n, sizeof *r->stims);
+  r->max = credo__calloc (pop->n, sizeof *r->max);
+  if (!r->stims || !r->max)
+    return CREDO_ENOMEM;
+  r->n = 0;
+  for (size_t k = 0; k < net->spec->n_stims; k++)
+    if (net->spec->stims[k].pop == (int) p
+        && net->spec->stims[k].port == port)
+      r->stims[r->n++] = &net->spec->stims[k];
+  r->base = sp->p[sp->d->p_rate];
+  for (size_t i = 0; i < pop->n; i++)
+    {
+      double m = r->base;
+      for (size_t k = 0; k < r->n; k++)
+        m += credo__stim_max (r->stims[k], i);
+      r->max[i] = m > 0 ? m : 0;
+    }
+  sp->rate_at = rate_at;
+  sp->rate_ud = r;
+  sp->rate_max = r->max;
+  return 0;
+}
+
 int
 credo__spk_build (credo_net *net)
 {
@@ -133,7 +191,8 @@ credo__spk_build (credo_net *net)
   projs = credo__calloc (net->n_projs + 1, sizeof *projs);
   net->spk.pops = pops;
   net->spk.projs = projs;
-  if (!pops || !projs)
+  net->spk_rates = credo__calloc (net->n_pops + 1, sizeof *net->spk_rates);
+  if (!pops || !projs || !net->spk_rates)
     return CREDO_ENOMEM;
   net->spk.n_pops = net->n_pops;
   net->spk.n_projs = net->n_projs;
@@ -143,7 +202,10 @@ credo__spk_build (credo_net *net)
       pops[p] = (credo_spk_pop){ pop->model->spiking, pop->spec->params,
                                  pop->n, pop->offset, pop->spec->name,
                                  pop->spec->n_spikes, pop->spec->spike_times,
-                                 pop->spec->spike_units };
+                                 pop->spec->spike_units, NULL, NULL,
+                                 NULL };
+      if ((rc = rate_view (net, p, &pops[p])))
+        return rc;
     }
   for (size_t k = 0; k < net->n_projs; k++)
     {
@@ -160,8 +222,22 @@ credo__spk_build (credo_net *net)
       projs[k].post_idx = pr->syn_post;
       projs[k].w = pr->syn_w;
       projs[k].w_max = largest (pr->syn_w, pr->nnz);
+      if (pr->spec->plast.stdp)
+        {
+          const credo_plast_spec *ps = &pr->spec->plast;
+          projs[k].plastic = 1;
+          projs[k].stdp = (credo_spk_stdp){ ps->A_plus, ps->A_minus,
+                                            ps->tau_plus, ps->tau_minus,
+                                            ps->w_min, ps->w_max };
+          /* the bound on an input's rise holds for every weight STDP
+           * may reach */
+          projs[k].w_max = fmax (projs[k].w_max, ps->w_max);
+          projs[k].w_dense = pr->w;
+          projs[k].diag = pr->spec->conn == CREDO_CONN_ONE_TO_ONE;
+          projs[k].cols = pr->cols;
+        }
       /* one weight for all: delivery then reads only the targets */
-      if (pr->nnz && all_equal (pr->syn_w, pr->nnz))
+      else if (pr->nnz && all_equal (pr->syn_w, pr->nnz))
         projs[k].w = NULL, projs[k].w_all = pr->syn_w[0];
     }
   return 0;
@@ -176,6 +252,12 @@ credo__spk_free (credo_net *net)
       free (net->projs[k].syn_post);
       free (net->projs[k].syn_w);
     }
+  for (size_t p = 0; net->spk_rates && p < net->n_pops; p++)
+    {
+      free (net->spk_rates[p].stims);
+      free (net->spk_rates[p].max);
+    }
+  free (net->spk_rates);
   free ((void *) net->spk.pops);
   free ((void *) net->spk.projs);
 }

@@ -118,6 +118,63 @@ credo__stim_add (const credo_stim_spec *s, double t, double tp, double *out)
     }
 }
 
+double
+credo__stim_value (const credo_stim_spec *s, double t, size_t i)
+{
+  if (!(t >= s->start && t < s->stop))
+    return 0;
+  switch (s->kind)
+    {
+    case CREDO_STIM_CONSTANT:
+      return s->value[i];
+    case CREDO_STIM_SINE:
+      return s->offset[i]
+             + s->amplitude[i]
+                   * sin (2 * M_PI * (t - s->start) / s->period + s->phase);
+    case CREDO_STIM_TABLE:
+      {
+        long k = last_row_at (s->times, s->n_rows, t);
+        const double *a = s->values + (size_t) (k < 0 ? 0 : k) * s->n + i;
+        if (k < 0)
+          return 0;
+        if (!s->interpolate || (size_t) k + 1 >= s->n_rows)
+          return a[0];
+        return a[0] + (t - s->times[k]) / (s->times[k + 1] - s->times[k])
+                          * (a[s->n] - a[0]);
+      }
+    case CREDO_STIM_DATASET:
+      {
+        long k = dataset_sample (s, t);
+        if (!s->repeat && (size_t) k >= s->n_rows)
+          return 0;
+        return s->values[((size_t) k % s->n_rows) * s->n + i];
+      }
+    }
+  return 0;
+}
+
+double
+credo__stim_max (const credo_stim_spec *s, size_t i)
+{
+  double m = 0; /* outside its window a stimulus gives 0 */
+  switch (s->kind)
+    {
+    case CREDO_STIM_CONSTANT:
+      m = fmax (m, s->value[i]);
+      break;
+    case CREDO_STIM_SINE:
+      m = fmax (m, s->offset[i] + fabs (s->amplitude[i]));
+      break;
+    case CREDO_STIM_TABLE:
+    case CREDO_STIM_DATASET:
+      /* linear interpolation stays between its rows */
+      for (size_t k = 0; k < s->n_rows; k++)
+        m = fmax (m, s->values[k * s->n + i]);
+      break;
+    }
+  return m;
+}
+
 int
 credo__times_push (double t, double **times, size_t *n, size_t *cap)
 {

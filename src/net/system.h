@@ -31,7 +31,19 @@ typedef struct credo_spk_pop
   size_t n_spikes;
   const double *spike_times;
   const uint32_t *spike_units;
+  /* a Poisson source whose rate follows stimuli: rate_at gives unit i's
+   * rate (Hz, >= 0) at t (ms), rate_max[i] a bound on it over the run;
+   * rate_at NULL: the constant rate parameter */
+  double (*rate_at) (const void *ud, size_t i, double t);
+  const void *rate_ud;
+  const double *rate_max;
 } credo_spk_pop;
+
+/* Pair-based STDP of a spiking projection (engine/event_stdp.c). */
+typedef struct credo_spk_stdp
+{
+  double A_plus, A_minus, tau_plus, tau_minus, w_min, w_max;
+} credo_spk_stdp;
 
 /* A projection between spiking populations: spikes of presynaptic unit j
  * arrive `delay` ms later at the units post_idx[ptr[j] .. ptr[j+1]) of
@@ -45,6 +57,14 @@ typedef struct credo_spk_proj
   const double *w;          /* NULL: every synapse has the weight w_all */
   double w_all;
   double w_max;             /* the largest weight (bounds an input's rise) */
+  /* rule stdp: its settings, and the matrix the weight snapshots read
+   * (dense: post x pre, `cols` columns; diag: one-to-one, the diagonal),
+   * which the engine keeps up to date, or NULL (random connectivity) */
+  int plastic;
+  credo_spk_stdp stdp;
+  double *w_dense;
+  int diag;
+  size_t cols;
 } credo_spk_proj;
 
 typedef struct credo_spk_net

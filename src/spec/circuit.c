@@ -228,6 +228,10 @@ parse_plasticity (spec_parser *p, credo_proj_spec *pj,
   size_t n = 0;
   config_setting_t *s;
   int rc;
+  if ((s = config_setting_get_member (g, "rule"))
+      && config_setting_type (s) == CONFIG_TYPE_STRING
+      && strcmp (config_setting_get_string (s), "stdp") == 0)
+    return credo__spec_plast_stdp (p, g, ps); /* spikes, not an ODE */
   if ((rc = credo__spec_check_keys (p, g, "plasticity", plast_keys)))
     return rc;
   if ((rc = credo__spec_loc (p, g, &ps->loc)))

@@ -175,6 +175,10 @@ int credo__spec_proj_spiking (spec_parser *p, const config_setting_t *g,
                               credo_proj_spec *pj);
 int credo__spec_check_spiking (spec_parser *p);
 /* A replay population's `spikes` (and no other population's). */
+/* plasticity = { rule = "stdp"; A_plus; A_minus; tau_plus; tau_minus;
+ * w_min; w_max; } of a spiking projection, into ps. */
+int credo__spec_plast_stdp (spec_parser *p, const config_setting_t *g,
+                            credo_plast_spec *ps);
 int credo__spec_pop_spikes (spec_parser *p, const config_setting_t *pop,
                             credo_pop_spec *ps);
 

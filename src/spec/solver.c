@@ -16,7 +16,7 @@
 
 static const char *const solver_keys[] = {
   "engine", "dt", "method", "rtol", "atol", "atol_var", "linear", "max_step",
-  "init_step", "max_steps", "krylov_dim", "dense_max", NULL
+  "init_step", "max_steps", "krylov_dim", "dense_max", "blocks", NULL
 };
 static const char *const methods[] = { "bdf", "adams", NULL };
 static const char *const linears[] = { "auto", "dense", "spgmr", NULL };
@@ -232,6 +232,20 @@ parse_solver (spec_parser *p, config_setting_t *g)
         return credo__spec_err (p, config_setting_get_member (g, "dense_max"),
                                 "'dense_max' must be >= 0, not %ld", v);
       sv->dense_max = (size_t) v;
+    }
+  if ((rc = credo__spec_opt_long (p, g, "blocks", &v, &found)))
+    return rc;
+  if (found)
+    {
+      const config_setting_t *b = config_setting_get_member (g, "blocks");
+      if (!(sv->engine->caps & CREDO_ENGINE_SPIKES))
+        return credo__spec_err (p, b, "'blocks' splits a spiking network "
+                                "for the event engine, not for the %s "
+                                "engine", sv->engine->name);
+      if (v < 1 || v > CREDO_MAX_BLOCKS)
+        return credo__spec_err (p, b, "'blocks' must be in 1..%d, not %ld",
+                                CREDO_MAX_BLOCKS, v);
+      sv->blocks = (size_t) v;
     }
   return 0;
 }

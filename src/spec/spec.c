@@ -145,6 +145,7 @@ spec_new (void)
   spec->solver.atol = 1e-8;
   spec->solver.max_steps = 100000;
   spec->solver.dense_max = 200;
+  spec->solver.blocks = 1;
   return spec;
 }
 

@@ -86,6 +86,11 @@ typedef struct credo_plast_spec
   double start, stop;  /* learning window, ms (default 0, +inf) */
   double decay;        /* weight decay beta >= 0 (default 0; only rules with
                           uses_decay accept decay > 0) */
+  /* rule = "stdp" (rule NULL: not an ODE rule; the event engine's
+   * pair-based STDP with traces, spec/spiking.c) */
+  int stdp;
+  double A_plus, A_minus;     /* weight change of a pair at dt -> 0 */
+  double tau_plus, tau_minus; /* ms: the traces' time constants */
   credo_loc loc;
 } credo_plast_spec;
 
@@ -194,6 +199,8 @@ typedef struct credo_solver_spec
   long max_steps;  /* per segment; <= 0 unlimited */
   int krylov_dim;
   size_t dense_max; /* auto: dense up to this many states */
+  size_t blocks;    /* the event engine: blocks of units, each advancing
+                       through a window of d_min on its own (default 1) */
 } credo_solver_spec;
 
 /* Weight snapshots (the `weights` group): projections recorded at
@@ -214,6 +221,8 @@ typedef struct credo_weights_spec
  * a solver restart) in a run: more is a typo that would never finish. */
 #define CREDO_MAX_RECORD_SAMPLES 1e9
 #define CREDO_MAX_SWITCHES 1e8
+/* Blocks of the event engine (solver.blocks). */
+#define CREDO_MAX_BLOCKS 100000
 /* Units of one population. */
 #define CREDO_MAX_UNITS 100000000
 

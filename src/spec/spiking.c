@@ -42,6 +42,51 @@ credo__spec_proj_spiking (spec_parser *p, const config_setting_t *g,
   return 0;
 }
 
+static const char *const stdp_keys[] = { "rule", "A_plus", "A_minus",
+                                         "tau_plus", "tau_minus", "w_min",
+                                         "w_max", NULL };
+
+/* Pair-based STDP with all-to-all traces (Song, Miller & Abbott 2000;
+ * Morrison et al. 2008); defaults: Song et al.'s tau_+ = tau_- = 20 ms,
+ * A_- / A_+ = 1.05. */
+int
+credo__spec_plast_stdp (spec_parser *p, const config_setting_t *g,
+                        credo_plast_spec *ps)
+{
+  static const char *const pos[] = { "A_plus", "A_minus", "tau_plus",
+                                     "tau_minus" };
+  double *val[] = { &ps->A_plus, &ps->A_minus, &ps->tau_plus,
+                    &ps->tau_minus };
+  int rc;
+  if ((rc = credo__spec_check_keys (p, g, "plasticity", stdp_keys))
+      || (rc = credo__spec_loc (p, g, &ps->loc)))
+    return rc;
+  ps->stdp = 1;
+  ps->A_plus = 0.01;
+  ps->A_minus = 0.0105;
+  ps->tau_plus = ps->tau_minus = 20.0;
+  ps->w_min = 0;
+  ps->w_max = INFINITY;
+  ps->start = 0;
+  ps->stop = INFINITY;
+  for (size_t k = 0; k < 4; k++)
+    {
+      if ((rc = credo__spec_opt_num (p, g, pos[k], val[k], NULL)))
+        return rc;
+      if (!(*val[k] >= 0 && isfinite (*val[k])) || (k >= 2 && !(*val[k] > 0)))
+        return credo__spec_err (p, config_setting_get_member (g, pos[k]),
+                                "'%s' must be %s, not %g", pos[k],
+                                k >= 2 ? "> 0 (ms)" : ">= 0", *val[k]);
+    }
+  if ((rc = credo__spec_opt_num (p, g, "w_min", &ps->w_min, NULL))
+      || (rc = credo__spec_opt_num (p, g, "w_max", &ps->w_max, NULL)))
+    return rc;
+  if (!(ps->w_min < ps->w_max && isfinite (ps->w_max)))
+    return credo__spec_err (p, g, "rule stdp: 'w_min' (%g) must be below a "
+                            "finite 'w_max' (%g)", ps->w_min, ps->w_max);
+  return 0;
+}
+
 static int
 loc_err (spec_parser *p, const credo_loc *loc, const char *msg)
 {
@@ -50,24 +95,25 @@ loc_err (spec_parser *p, const credo_loc *loc, const char *msg)
                        credo__loc_str (loc, where, sizeof where), msg);
 }
 
-/* A projection on the event engine: delay >= d_min, static weights drawn
- * per synapse. */
+/* A projection on the event engine: delay >= solver.dt (so d_min, the
+ * smallest delay, is at least a step), static weights drawn per synapse. */
 static int
 check_proj (spec_parser *p, const credo_proj_spec *pj, double d_min)
 {
   char msg[600];
   if (pj->delay < d_min * (1 - 1e-12))
     {
-      snprintf (msg, sizeof msg, "projection '%s': delay %g ms is below the "
-                "minimum delay d_min = solver.dt = %g ms", pj->name,
-                pj->delay, d_min);
+      snprintf (msg, sizeof msg, "projection '%s': delay %g ms is below "
+                "solver.dt = %g ms (the window d_min, the smallest delay, "
+                "must hold a step)", pj->name, pj->delay, d_min);
       return loc_err (p, pj->delay_loc.line ? &pj->delay_loc : &pj->loc, msg);
     }
   if (pj->plast.rule)
     {
-      snprintf (msg, sizeof msg, "projection '%s': the event engine has no "
-                "plasticity yet", pj->name);
-      return loc_err (p, &pj->loc, msg);
+      snprintf (msg, sizeof msg, "projection '%s': rule %s is a rate rule; "
+                "spiking projections learn by rule \"stdp\"", pj->name,
+                pj->plast.rule->name);
+      return loc_err (p, &pj->plast.loc, msg);
     }
   if (pj->conn == CREDO_CONN_RANDOM && pj->init.kind != CREDO_INIT_CONSTANT
       && pj->init.kind != CREDO_INIT_UNIFORM
@@ -106,15 +152,27 @@ check_event (spec_parser *p)
   for (size_t k = 0; k < spec->n_projs; k++)
     if ((rc = check_proj (p, &spec->projs[k], dt)))
       return rc;
-  if (spec->n_stims)
-    return loc_err (p, &spec->stims[0].loc, "stimuli cannot feed spiking "
-                    "populations yet: use a spike source or the bias");
+  for (size_t k = 0; k < spec->n_stims; k++)
+    {
+      const credo_stim_spec *st = &spec->stims[k];
+      const credo_model_type *m = spec->pops[st->pop].model;
+      if (m->spiking->source == 1
+          && st->port == credo_model_input_index (m, "rate"))
+        continue; /* a Poisson source's varying rate */
+      snprintf (msg, sizeof msg, "population '%s' (model %s): stimuli feed "
+                "spiking populations only as the rate of a Poisson source "
+                "(its port 'rate'); drive neurons by a spike source or the "
+                "bias", spec->pops[st->pop].name, m->name);
+      return loc_err (p, &st->loc, msg);
+    }
   if (spec->learning.every > 0)
     return loc_err (p, &spec->learning.loc, "the event engine has no "
                     "learning protocols yet");
-  if (spec->weights.every > 0)
-    return loc_err (p, &spec->weights.loc, "the event engine records no "
-                    "weight snapshots yet");
+  for (size_t k = 0; k < spec->weights.n && spec->weights.every > 0; k++)
+    if (spec->projs[spec->weights.projs[k]].conn == CREDO_CONN_RANDOM)
+      return loc_err (p, &spec->weights.loc, "the event engine records "
+                      "weight snapshots of dense and one-to-one projections "
+                      "only, not of random ones");
   for (size_t r = 0; r < spec->n_recs; r++)
     {
       const credo_rec_spec *s = &spec->recs[r];
@@ -165,6 +223,10 @@ credo__spec_check_spiking (spec_parser *p)
       if (pj->conn == CREDO_CONN_RANDOM)
         return loc_err (p, &pj->loc, "random connectivity needs spiking "
                         "populations (solver.engine = \"event\")");
+      if (pj->plast.stdp)
+        return loc_err (p, &pj->plast.loc, "rule stdp learns from spikes: "
+                        "it needs spiking populations (solver.engine = "
+                        "\"event\")");
       if (pj->delay > 0)
         return loc_err (p, pj->delay_loc.line ? &pj->delay_loc : &pj->loc,
                         "delays need spiking populations (solver.engine = "
