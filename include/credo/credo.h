@@ -177,6 +177,15 @@ const char *credo_sim_linear_solver (const credo_sim *sim);
  * Returns CREDO_ECONFIG when the file is missing or not a credo file. */
 int credo_file_info (credo_ctx *ctx, const char *path, FILE *out);
 
+/* `credo info --follow`: watches a run's file (PATH or PATH.part) as a
+ * SWMR reader, printing a line at every flush (how far the file is
+ * complete) until the run ends.  Returns 0 when it ends with status "ok";
+ * CREDO_EIO when it failed, was left as PATH.part (a write failure) or
+ * stopped flushing (killed: no flush for 10 flush intervals + 5 s);
+ * CREDO_ECONFIG when neither file exists.  Polls every `interval` s. */
+int credo_file_follow (credo_ctx *ctx, const char *path, FILE *out,
+                       double interval);
+
 /* ---- generated data sets (`credo data`) ------------------------------ */
 
 /* Files read by stimuli of kind "dataset": every matrix is

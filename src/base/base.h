@@ -78,6 +78,11 @@ const char *credo__loc_str (const credo_loc *loc, char *buf, size_t len);
  * `dataset` of a .h5/.hdf5 file; *data is malloc'd.  0 or CREDO_E*. */
 int credo__read_matrix (credo_ctx *ctx, const char *path, const char *dataset,
                         double **data, size_t *rows, size_t *cols);
+/* The same from an HDF5 file image of len bytes in memory (`name` for
+ * messages). */
+int credo__read_h5_image (credo_ctx *ctx, const char *name, const void *image,
+                          size_t len, const char *dataset, double **data,
+                          size_t *rows, size_t *cols);
 
 /* ---- IDX files (base/idx.c) ---------------------------------------------- */
 

@@ -126,6 +126,10 @@ int
 main (int argc, char **argv)
 {
   const char *cmd = argc > 1 ? argv[1] : NULL;
+  /* No HDF5 clean-up at exit: credo closes every file it writes itself,
+   * and after a close that failed (a full disk) HDF5 1.10 keeps a
+   * half-closed object that crashes its exit handler. */
+  H5dont_atexit ();
   if (!cmd)
     {
       fputs (usage_main, stderr);

@@ -31,8 +31,8 @@ static const char *const top_keys[] = {
   "record", "solver", "weights", "learning", NULL
 };
 
-static const char *const output_keys[] = { "path", "flush", "compression",
-                                           NULL };
+static const char *const output_keys[] = { "path", "flush_every", "flush",
+                                           "compression", NULL };
 
 static int
 parse_output (spec_parser *p, config_setting_t *root)
@@ -56,13 +56,20 @@ parse_output (spec_parser *p, config_setting_t *root)
       if (!(spec->output_path = credo__strdup (path)))
         return credo__spec_nomem (p);
     }
-  if ((s = config_setting_get_member (g, "flush")))
+  /* `flush` is the older name of flush_every */
+  s = config_setting_get_member (g, "flush_every");
+  if (s && config_setting_get_member (g, "flush"))
+    return credo__spec_err (p, config_setting_get_member (g, "flush"),
+                            "give 'flush_every' or its older name 'flush', "
+                            "not both");
+  if (s || (s = config_setting_get_member (g, "flush")))
     {
       if ((rc = credo__spec_num (p, s, &spec->flush_seconds)))
         return rc;
       if (!(spec->flush_seconds > 0))
-        return credo__spec_err (p, s, "'flush' must be > 0 (seconds between "
-                                "flushes), not %g", spec->flush_seconds);
+        return credo__spec_err (p, s, "'%s' must be > 0 (seconds of wall "
+                                "time between flushes), not %g",
+                                config_setting_name (s), spec->flush_seconds);
     }
   if ((s = config_setting_get_member (g, "compression")))
     {
@@ -135,7 +142,7 @@ spec_new (void)
   if (!spec)
     return NULL;
   spec->seed = 1;
-  spec->flush_seconds = 10.0;
+  spec->flush_seconds = 2.0;
   spec->compression = 4;
   spec->solver.engine = credo__engine_default ();
   spec->solver.dt = 0.1;
