@@ -62,6 +62,12 @@ void credo_ctx_set_log_level (credo_ctx *ctx, int level);
 void credo_ctx_set_log_sink (credo_ctx *ctx,
                              void (*sink) (int level, const char *msg, void *ud),
                              void *ud);
+/* Limits a spec is checked against when it is loaded (0: the defaults, a
+ * bound no normal run meets): the samples of one record entry (1e9) and
+ * the bytes of dense weights (this machine's memory, also the upper bound).
+ * A spec beyond them is refused with the line and the figure. */
+void credo_ctx_set_limits (credo_ctx *ctx, double max_samples,
+                           double max_memory);
 /* Ask a running simulation to stop at its next step (its file is closed with
  * status "failed: interrupted at t = ..." and the run returns CREDO_EINTR);
  * async-signal-safe, so any host's signal handler may call it. */

@@ -26,9 +26,17 @@ struct credo_ctx
   volatile sig_atomic_t stop_requested;
   void (*sink) (int level, const char *msg, void *ud);
   void *sink_ud;
+  double max_samples, max_memory; /* credo_ctx_set_limits; 0: defaults */
 };
 
 /* Sets the error message (printf-style) and returns `code`. */
+/* The limits a spec is checked against (credo_ctx_set_limits): sample
+ * times of one record entry (default 1e9: more is a typo in `every` that
+ * would never finish) and bytes of
+ * dense weights (default and upper bound: this machine's memory). */
+double credo__max_samples (const credo_ctx *ctx);
+double credo__max_memory (const credo_ctx *ctx);
+
 int credo__error (credo_ctx *ctx, int code, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 void credo__log (credo_ctx *ctx, int level, const char *fmt, ...)

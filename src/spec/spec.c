@@ -217,31 +217,23 @@ credo_spec_load (credo_ctx *ctx, const char *path,
 {
   spec_parser p;
   config_t cfg;
-  char *dir;
+  char *dir, *text;
   const char *slash;
-  FILE *f;
-  struct stat st;
   credo_spec *spec;
+  int rc;
 
   if (!path)
     {
       credo__error (ctx, CREDO_EINVAL, "credo_spec_load: no path");
       return NULL;
     }
-  /* libconfig only says "file I/O error": look for the reason first */
-  if (!(f = fopen (path, "r")) || fstat (fileno (f), &st) != 0
-      || S_ISDIR (st.st_mode))
-    {
-      int err = f && S_ISDIR (st.st_mode) ? EISDIR : errno;
-      if (f)
-        fclose (f);
-      credo__error (ctx, CREDO_ECONFIG, "%s: cannot open: %s", path,
-                    strerror (err));
-      return NULL;
-    }
-  fclose (f);
+  /* the whole text (libconfig only says "file I/O error", and scans a
+   * FILE in quadratic time: read.c) */
+  if (!(text = credo__spec_slurp (ctx, path, "open")))
+    return NULL;
   if (!(spec = spec_new ()))
     {
+      free (text);
       credo__error (ctx, CREDO_ENOMEM, "%s: out of memory", path);
       return NULL;
     }
@@ -250,6 +242,7 @@ credo_spec_load (credo_ctx *ctx, const char *path,
   if (!dir || !(spec->path = credo__strdup (path)))
     {
       free (dir);
+      free (text);
       credo_spec_free (spec);
       credo__error (ctx, CREDO_ENOMEM, "%s: out of memory", path);
       return NULL;
@@ -270,14 +263,18 @@ credo_spec_load (credo_ctx *ctx, const char *path,
   config_set_options (&cfg, config_get_options (&cfg)
                                 | CONFIG_OPTION_AUTOCONVERT);
   config_set_include_dir (&cfg, dir);
-  if (!config_read_file (&cfg, path))
+  if ((rc = credo__spec_check_includes (ctx, text, path, dir, 0)) != 0
+      || !config_read_string (&cfg, text))
     {
-      read_error (&p, path);
+      if (!rc)
+        read_error (&p, path);
       config_destroy (&cfg);
       credo_spec_free (spec);
       free (dir);
+      free (text);
       return NULL;
     }
+  free (text);
   spec = finish_load (&p, overrides, n_overrides);
   free (dir);
   return spec;
@@ -312,6 +309,14 @@ credo_spec_load_string (credo_ctx *ctx, const char *text, const char *name,
   config_init (&cfg);
   config_set_options (&cfg, config_get_options (&cfg)
                                 | CONFIG_OPTION_AUTOCONVERT);
+  /* an @include of a directory would end the process inside libconfig
+   * (read.c); relative paths are taken from the working directory */
+  if (credo__spec_check_includes (ctx, text, name, NULL, 0))
+    {
+      config_destroy (&cfg);
+      credo_spec_free (spec);
+      return NULL;
+    }
   if (!config_read_string (&cfg, text))
     {
       read_error (&p, name);

@@ -47,8 +47,11 @@ cppflags=$(sed -n 's/^CPPFLAGS = //p; s/^HDF5_CFLAGS = //p; s/^LIBCONFIG_CFLAGS 
 seeds () {
   mkdir -p "$2"
   case $1 in
-    spec) cp "$src"/examples/*/*.cfg "$src"/tests/configs/good/*.cfg \
-            "$src"/tests/configs/bad/*.cfg "$2"/ ;;
+    # not the configs that read the real Fashion-MNIST files: 47 MB under
+    # ASan take longer than the timeout and find nothing
+    spec) grep -L /usr/share/datasets "$src"/examples/*/*.cfg \
+            "$src"/tests/configs/good/*.cfg "$src"/tests/configs/bad/*.cfg \
+            | while read -r f; do cp "$f" "$2"/; done ;;
     csv) find "$src/examples" "$src/tests/configs" -name '*.csv' \
            -exec cp {} "$2"/ \; ;;
     h5) cp "$src"/examples/*/*.h5 "$src"/tests/configs/bad/*.h5 "$2"/ ;;
@@ -56,7 +59,7 @@ seeds () {
 }
 
 LSAN_OPTIONS=suppressions=$src/tests/lsan.supp:print_suppressions=0
-ASAN_OPTIONS=detect_leaks=1
+ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS ASAN_OPTIONS UBSAN_OPTIONS
 status=0
