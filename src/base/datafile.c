@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,6 +325,13 @@ h5_open_matrix (credo_ctx *ctx, const char *path, hid_t fapl,
   if (dims[0] == 0 || dims[1] == 0)
     return credo__error (ctx, CREDO_ECONFIG, "%s: dataset '%s' is empty",
                          path, dataset);
+  /* a corrupt or hostile header: the size must not wrap around */
+  if (dims[0] > SIZE_MAX / sizeof (double) / dims[1])
+    return credo__error (ctx, CREDO_ECONFIG,
+                         "%s: dataset '%s' of %llu x %llu values is too "
+                         "large", path, dataset,
+                         (unsigned long long) dims[0],
+                         (unsigned long long) dims[1]);
   return 0;
 }
 
