@@ -30,7 +30,7 @@
 static const char *const full_cfg =
   "duration = 2000;\n"                                              /* 1 */
   "seed = 7;\n"                                                     /* 2 */
-  "output = { path = \"out.h5\"; flush = 2.5; compression = 6; };\n"
+  "output = { path = \"out.h5\"; flush_every = 2.5; compression = 6; };\n"
   "populations = {\n"                                               /* 4 */
   "  input  = { model = \"input\"; size = 30; };\n"
   "  hidden = { model = \"rate\"; size = 50;\n"                     /* 6 */
@@ -245,7 +245,7 @@ START_TEST (test_defaults)
   ck_assert_msg (spec != NULL, "%s", credo_errmsg (test_ctx));
   ck_assert_uint_eq (spec->seed, 1);
   ck_assert_ptr_null (credo_spec_output_path (spec));
-  ck_assert_double_eq (spec->flush_seconds, 10.0);
+  ck_assert_double_eq (spec->flush_seconds, 2.0);
   ck_assert_int_eq (spec->compression, 4);
   ck_assert_str_eq (spec->projs[0].name, "input.r->hidden.in");
   ck_assert_double_eq (spec->projs[0].gain, 1.0);

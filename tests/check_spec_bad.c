@@ -31,7 +31,7 @@ START_TEST (test_syntax_and_files)
   ck_assert_ptr_null (credo_spec_load (test_ctx, tmpdir, NULL, 0));
   expect_msg (": cannot open: Is a directory");
   expect_fail ("duration = 1.0;\n@include \"nope.cfg\"\n", 2,
-               "cannot open include file", NULL);
+               "cannot include", NULL);
 }
 END_TEST
 

@@ -25,7 +25,7 @@ mknod "$tmp/null" c 1 3 2>/dev/null && dev=$tmp/null
 
 # refused OUT WHAT REGEX: the run exits 2 with REGEX in its message, within
 # a second (the run itself would take longer), and leaves the directory as
-# it was
+# it was (its `..` lines aside: /tmp changes with whatever else runs)
 refused () {
   # -A, not -a: '..' is /tmp, which tests running at once change
   before=$(ls -lA "$tmp" "$tmp/dir" "$tmp/sub" | sort)

@@ -62,6 +62,12 @@ void credo_ctx_set_log_level (credo_ctx *ctx, int level);
 void credo_ctx_set_log_sink (credo_ctx *ctx,
                              void (*sink) (int level, const char *msg, void *ud),
                              void *ud);
+/* Limits a spec is checked against when it is loaded (0: the defaults, a
+ * bound no normal run meets): the samples of one record entry (1e9) and
+ * the bytes of dense weights (this machine's memory, also the upper bound).
+ * A spec beyond them is refused with the line and the figure. */
+void credo_ctx_set_limits (credo_ctx *ctx, double max_samples,
+                           double max_memory);
 /* Ask a running simulation to stop at its next step (its file is closed with
  * status "failed: interrupted at t = ..." and the run returns CREDO_EINTR);
  * async-signal-safe, so any host's signal handler may call it. */
@@ -176,6 +182,15 @@ const char *credo_sim_linear_solver (const credo_sim *sim);
  * every report (population, variable, shape, sampling), solver statistics.
  * Returns CREDO_ECONFIG when the file is missing or not a credo file. */
 int credo_file_info (credo_ctx *ctx, const char *path, FILE *out);
+
+/* `credo info --follow`: watches a run's file (PATH or PATH.part) as a
+ * SWMR reader, printing a line at every flush (how far the file is
+ * complete) until the run ends.  Returns 0 when it ends with status "ok";
+ * CREDO_EIO when it failed, was left as PATH.part (a write failure) or
+ * stopped flushing (killed: no flush for 10 flush intervals + 5 s);
+ * CREDO_ECONFIG when neither file exists.  Polls every `interval` s. */
+int credo_file_follow (credo_ctx *ctx, const char *path, FILE *out,
+                       double interval);
 
 /* ---- generated data sets (`credo data`) ------------------------------ */
 

@@ -26,9 +26,17 @@ struct credo_ctx
   volatile sig_atomic_t stop_requested;
   void (*sink) (int level, const char *msg, void *ud);
   void *sink_ud;
+  double max_samples, max_memory; /* credo_ctx_set_limits; 0: defaults */
 };
 
 /* Sets the error message (printf-style) and returns `code`. */
+/* The limits a spec is checked against (credo_ctx_set_limits): sample
+ * times of one record entry (default 1e9: more is a typo in `every` that
+ * would never finish) and bytes of
+ * dense weights (default and upper bound: this machine's memory). */
+double credo__max_samples (const credo_ctx *ctx);
+double credo__max_memory (const credo_ctx *ctx);
+
 int credo__error (credo_ctx *ctx, int code, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 void credo__log (credo_ctx *ctx, int level, const char *fmt, ...)
@@ -82,6 +90,11 @@ const char *credo__loc_str (const credo_loc *loc, char *buf, size_t len);
  * `dataset` of a .h5/.hdf5 file; *data is malloc'd.  0 or CREDO_E*. */
 int credo__read_matrix (credo_ctx *ctx, const char *path, const char *dataset,
                         double **data, size_t *rows, size_t *cols);
+/* The same from an HDF5 file image of len bytes in memory (`name` for
+ * messages). */
+int credo__read_h5_image (credo_ctx *ctx, const char *name, const void *image,
+                          size_t len, const char *dataset, double **data,
+                          size_t *rows, size_t *cols);
 
 /* ---- IDX files (base/idx.c) ---------------------------------------------- */
 

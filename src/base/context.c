@@ -2,10 +2,12 @@
  *
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/base.h"
 
@@ -36,6 +38,29 @@ void
 credo_ctx_free (credo_ctx *ctx)
 {
   free (ctx);
+}
+
+void
+credo_ctx_set_limits (credo_ctx *ctx, double max_samples, double max_memory)
+{
+  ctx->max_samples = max_samples > 0 ? max_samples : 0;
+  ctx->max_memory = max_memory > 0 ? max_memory : 0;
+}
+
+double
+credo__max_samples (const credo_ctx *ctx)
+{
+  return ctx && ctx->max_samples > 0 ? ctx->max_samples : 1e9;
+}
+
+double
+credo__max_memory (const credo_ctx *ctx)
+{
+  double ram = (double) sysconf (_SC_PHYS_PAGES)
+               * (double) sysconf (_SC_PAGE_SIZE);
+  if (ctx && ctx->max_memory > 0 && !(ram > 0 && ram < ctx->max_memory))
+    return ctx->max_memory;
+  return ram > 0 ? ram : INFINITY;
 }
 
 void

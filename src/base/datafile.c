@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,13 +292,13 @@ h5_close (h5_handles *h)
 
 /* Opens `dataset`, refusing all but a non-empty numeric 1-D or 2-D one. */
 static int
-h5_open_matrix (credo_ctx *ctx, const char *path, const char *dataset,
-                h5_handles *h, hsize_t dims[2])
+h5_open_matrix (credo_ctx *ctx, const char *path, hid_t fapl,
+                const char *dataset, h5_handles *h, hsize_t dims[2])
 {
   H5T_class_t cls;
   int ndims;
 
-  h->file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  h->file = H5Fopen (path, H5F_ACC_RDONLY, fapl);
   if (h->file < 0)
     return credo__error (ctx, CREDO_ECONFIG, "%s: not a readable HDF5 file",
                          path);
@@ -324,6 +325,13 @@ h5_open_matrix (credo_ctx *ctx, const char *path, const char *dataset,
   if (dims[0] == 0 || dims[1] == 0)
     return credo__error (ctx, CREDO_ECONFIG, "%s: dataset '%s' is empty",
                          path, dataset);
+  /* a corrupt or hostile header: the size must not wrap around */
+  if (dims[0] > SIZE_MAX / sizeof (double) / dims[1])
+    return credo__error (ctx, CREDO_ECONFIG,
+                         "%s: dataset '%s' of %llu x %llu values is too "
+                         "large", path, dataset,
+                         (unsigned long long) dims[0],
+                         (unsigned long long) dims[1]);
   return 0;
 }
 
@@ -349,9 +357,10 @@ h5_read_values (credo_ctx *ctx, const char *path, const char *dataset,
   return 0;
 }
 
+/* The matrix `dataset` of the HDF5 file `path` opened with fapl. */
 static int
-read_h5 (credo_ctx *ctx, const char *path, const char *dataset, double **data,
-         size_t *rows, size_t *cols)
+read_h5_with (credo_ctx *ctx, const char *path, hid_t fapl,
+              const char *dataset, double **data, size_t *rows, size_t *cols)
 {
   H5E_auto2_t old_func;
   void *old_data;
@@ -359,20 +368,14 @@ read_h5 (credo_ctx *ctx, const char *path, const char *dataset, double **data,
   hsize_t dims[2] = { 1, 1 };
   double *v = NULL;
   int rc;
-  FILE *probe;
 
   if (!dataset || !dataset[0])
     return credo__error (ctx, CREDO_ECONFIG,
                          "%s: a dataset name is required for HDF5 files",
                          path);
-  if (!(probe = fopen (path, "rb")))
-    return credo__error (ctx, CREDO_ECONFIG, "%s: cannot open: %s", path,
-                         strerror (errno));
-  fclose (probe);
-
   H5Eget_auto2 (H5E_DEFAULT, &old_func, &old_data);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
-  rc = h5_open_matrix (ctx, path, dataset, &h, dims);
+  rc = h5_open_matrix (ctx, path, fapl, dataset, &h, dims);
   if (!rc)
     rc = h5_read_values (ctx, path, dataset, h.dset, dims, &v);
   h5_close (&h);
@@ -386,6 +389,42 @@ read_h5 (credo_ctx *ctx, const char *path, const char *dataset, double **data,
   *rows = (size_t) dims[0];
   *cols = (size_t) dims[1];
   return 0;
+}
+
+static int
+read_h5 (credo_ctx *ctx, const char *path, const char *dataset, double **data,
+         size_t *rows, size_t *cols)
+{
+  FILE *probe;
+  /* a missing file is named as such, before HDF5's vaguer message */
+  if (dataset && dataset[0])
+    {
+      if (!(probe = fopen (path, "rb")))
+        return credo__error (ctx, CREDO_ECONFIG, "%s: cannot open: %s", path,
+                             strerror (errno));
+      fclose (probe);
+    }
+  return read_h5_with (ctx, path, H5P_DEFAULT, dataset, data, rows, cols);
+}
+
+/* credo__read_matrix for an HDF5 file held in memory (the fuzzer's way in:
+ * tests/fuzz/); `name` is for messages. */
+int
+credo__read_h5_image (credo_ctx *ctx, const char *name, const void *image,
+                      size_t len, const char *dataset, double **data,
+                      size_t *rows, size_t *cols)
+{
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
+  int rc;
+  if (fapl < 0 || H5Pset_fapl_core (fapl, 1 << 16, 0) < 0
+      || H5Pset_file_image (fapl, (void *) image, len) < 0)
+    rc = credo__error (ctx, CREDO_ECONFIG, "%s: not a readable HDF5 image",
+                       name);
+  else
+    rc = read_h5_with (ctx, name, fapl, dataset, data, rows, cols);
+  if (fapl >= 0)
+    H5Pclose (fapl);
+  return rc;
 }
 
 /* Reads the matrix in `path` (see the file comment) into a malloc'd

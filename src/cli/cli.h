@@ -36,6 +36,7 @@ typedef struct cli_args
   const char **sets; /* malloc'd: free (a->sets) in every case */
   size_t n_sets;
   int quiet, verbose;
+  double max_samples, max_memory; /* --max-samples, --max-memory; 0: none */
 } cli_args;
 
 /* 0, 1 (out of memory) or 2 (bad arguments, after a message). */

@@ -9,10 +9,12 @@
 #include "cli/cli.h"
 
 const char cli_usage_check[]
-    = "usage: credo check FILE [--set KEY=VALUE]...\n"
+    = "usage: credo check FILE [--set KEY=VALUE]... [--max-samples N]\n"
+      "                   [--max-memory SIZE]\n"
       "\n"
       "Validate FILE and print populations, units, state size, projections,\n"
-      "stimuli, recordings and the estimated output size.  Writes nothing.\n";
+      "stimuli, recordings and the estimated output size.  Writes nothing.\n"
+      "--max-samples and --max-memory as for `credo run`.\n";
 
 int
 cli_cmd_check (int argc, char **argv)
@@ -32,6 +34,7 @@ cli_cmd_check (int argc, char **argv)
   ctx = cli_ctx_new (CREDO_LOG_WARN);
   if (!ctx)
     return 1;
+  credo_ctx_set_limits (ctx, a.max_samples, a.max_memory);
   spec = credo_spec_load (ctx, a.file, a.sets, a.n_sets);
   if (!spec)
     {

@@ -12,6 +12,7 @@
 
 const char cli_usage_run[]
     = "usage: credo run FILE [-o OUT.h5] [--set KEY=VALUE]... [-q] [-v]\n"
+      "                 [--max-samples N] [--max-memory SIZE]\n"
       "\n"
       "Simulate the circuit in FILE and record it to HDF5.\n"
       "\n"
@@ -21,6 +22,10 @@ const char cli_usage_run[]
       "                        or --set solver.linear=spgmr (repeatable)\n"
       "  -q, --quiet           no progress and no summary\n"
       "  -v, --verbose         log solver choices and segments\n"
+      "      --max-samples N   refuse a record entry of more than N sample times\n"
+      "                        (default 1e9)\n"
+      "      --max-memory SIZE refuse dense weights of more than SIZE bytes (K, M,\n"
+      "                        G, T: powers of 1024; default the machine's memory)\n"
       "  -h, --help            this text\n";
 
 /* "credo ARGS...", arguments with blanks or quotes in single quotes. */
@@ -136,6 +141,7 @@ cli_cmd_run (int argc, char **argv)
                                  : CREDO_LOG_WARN);
   if (!ctx)
     return 1;
+  credo_ctx_set_limits (ctx, a.max_samples, a.max_memory);
   spec = credo_spec_load (ctx, a.file, a.sets, a.n_sets);
   if (!spec)
     {

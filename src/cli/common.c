@@ -4,7 +4,9 @@
  * Copyright (C) 2026 the credo developers.  GPL-3.0-or-later, see COPYING.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,32 @@ cli_ctx_new (int level)
   return ctx;
 }
 
+/* A --max-samples count or a --max-memory size (`bytes`: an optional K,
+ * M, G or T suffix, powers of 1024) into *out; -1 unless it is a finite
+ * number > 0. */
+static int
+parse_limit (const char *s, int bytes, double *out)
+{
+  static const char suffixes[] = "KMGT";
+  char *end;
+  const char *k;
+  double v;
+  errno = 0;
+  v = strtod (s, &end);
+  if (end == s || errno || !(v > 0) || !isfinite (v))
+    return -1;
+  if (bytes && *end && (k = strchr (suffixes, *end)) && !end[1])
+    {
+      for (long i = 0; i <= k - suffixes; i++)
+        v *= 1024;
+      end++;
+    }
+  if (*end || !isfinite (v))
+    return -1;
+  *out = v;
+  return 0;
+}
+
 int
 cli_parse_args (int argc, char **argv, cli_args *a, int allow_output)
 {
@@ -41,6 +69,8 @@ cli_parse_args (int argc, char **argv, cli_args *a, int allow_output)
           { "set", required_argument, 0, 's' },
           { "quiet", no_argument, 0, 'q' },
           { "verbose", no_argument, 0, 'v' },
+          { "max-samples", required_argument, 0, 'S' },
+          { "max-memory", required_argument, 0, 'M' },
           { 0, 0, 0, 0 } };
   int c;
   memset (a, 0, sizeof *a);
@@ -69,6 +99,18 @@ cli_parse_args (int argc, char **argv, cli_args *a, int allow_output)
         break;
       case 'v':
         a->verbose = 1;
+        break;
+      case 'S':
+      case 'M':
+        if (parse_limit (optarg, c == 'M', c == 'S' ? &a->max_samples
+                                                   : &a->max_memory))
+          {
+            fprintf (stderr, "credo: %s needs a number > 0%s, got '%s'\n",
+                     c == 'S' ? "--max-samples" : "--max-memory",
+                     c == 'M' ? " of bytes (suffix K, M, G or T: powers of "
+                                "1024)" : "", optarg);
+            return 2;
+          }
         break;
       default:
         return 2;

@@ -78,7 +78,8 @@ static const char usage_main[]
       "  check FILE    validate a circuit file and summarise it\n"
       "  models [NAME] list models, or show one model's ports, variables and\n"
       "                parameters\n"
-      "  info OUT.h5   describe a recorded file\n"
+      "  info OUT.h5   describe a recorded file; info --follow OUT.h5 watches\n"
+      "                a running one until it ends\n"
       "  data teacher|bars -o FILE.h5\n"
       "                generate a data set for \"dataset\" stimuli\n"
       "\n"
@@ -126,6 +127,10 @@ int
 main (int argc, char **argv)
 {
   const char *cmd = argc > 1 ? argv[1] : NULL;
+  /* No HDF5 clean-up at exit: credo closes every file it writes itself,
+   * and after a close that failed (a full disk) HDF5 1.10 keeps a
+   * half-closed object that crashes its exit handler. */
+  H5dont_atexit ();
   if (!cmd)
     {
       fputs (usage_main, stderr);

@@ -16,7 +16,21 @@ static herr_t
 innermost (unsigned n, const H5E_error2_t *e, void *ud)
 {
   char *reason = ud;
-  if (n == 0 && e->desc)
+  const char *msg;
+  if (n != 0 || !e->desc)
+    return 0;
+  /* a failed write(2) comes with the time, file name, buffer and offsets
+   * on several lines: keep what failed and why, on one */
+  msg = strstr (e->desc, "error message = '");
+  if (msg)
+    {
+      const char *end = strchr (msg += strlen ("error message = '"), '\'');
+      const char *colon = strchr (e->desc, ':');
+      int head = colon ? (int) (colon - e->desc) : 0;
+      snprintf (reason, 512, "%.*s%s%.*s", head, e->desc, head ? ": " : "",
+                end ? (int) (end - msg) : 200, msg);
+    }
+  else
     snprintf (reason, 512, "%s", e->desc);
   return 0;
 }
@@ -39,9 +53,12 @@ int
 credo__rec_fail (credo_recorder *r, const char *what, const char *obj,
                  const char *reason)
 {
-  char msg[sizeof r->err];
-  snprintf (msg, sizeof msg, "%s: %s%s%s: %s", r->part, what, obj ? " " : "",
-            obj ? obj : "", reason);
+  char msg[sizeof r->err], at[64] = "";
+  /* when, in the run: "failed: <what> at t = ..." */
+  if (isfinite (r->t_now))
+    snprintf (at, sizeof at, " at t = %.6g ms", r->t_now);
+  snprintf (msg, sizeof msg, "%s: %s%s%s: %s%s", r->part, what,
+            obj ? " " : "", obj ? obj : "", reason, at);
   if (!r->failed)
     {
       memcpy (r->err, msg, sizeof msg);

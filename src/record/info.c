@@ -18,92 +18,7 @@
 
 #include <hdf5.h>
 
-#include "record/record.h"
-
-/* ---- reading attributes -------------------------------------------------- */
-
-/* The string attribute `name` of object `obj` under loc (fixed or
- * variable length), newly allocated; NULL when absent or not a string. */
-static char *
-attr_string (hid_t loc, const char *obj, const char *name)
-{
-  hid_t a = H5I_INVALID_HID, ft = H5I_INVALID_HID, mt = H5I_INVALID_HID;
-  hid_t space = H5I_INVALID_HID;
-  char *s = NULL;
-
-  if (H5Aexists_by_name (loc, obj, name, H5P_DEFAULT) <= 0)
-    return NULL;
-  a = H5Aopen_by_name (loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a < 0)
-    return NULL;
-  ft = H5Aget_type (a);
-  space = H5Aget_space (a);
-  if (ft < 0 || space < 0 || H5Tget_class (ft) != H5T_STRING
-      || H5Sget_simple_extent_npoints (space) != 1)
-    goto out;
-  /* read in the stored type: HDF5 does not convert between ASCII and
-   * UTF-8 strings */
-  mt = H5Tcopy (ft);
-  if (mt < 0)
-    goto out;
-  if (H5Tis_variable_str (ft) > 0)
-    {
-      char *vl = NULL;
-      if (H5Aread (a, mt, &vl) >= 0)
-        {
-          s = credo__strdup (vl ? vl : "");
-          H5Dvlen_reclaim (mt, space, H5P_DEFAULT, &vl);
-        }
-    }
-  else
-    {
-      size_t size = H5Tget_size (ft);
-      s = size ? malloc (size + 1) : NULL;
-      if (s && H5Aread (a, mt, s) < 0)
-        {
-          free (s);
-          s = NULL;
-        }
-      if (s)
-        s[size] = '\0';
-    }
-
-out:
-  if (mt >= 0)
-    H5Tclose (mt);
-  if (ft >= 0)
-    H5Tclose (ft);
-  if (space >= 0)
-    H5Sclose (space);
-  H5Aclose (a);
-  return s;
-}
-
-/* A one-element numeric attribute converted to `mtype`; 0 or -1. */
-static int
-attr_number (hid_t loc, const char *obj, const char *name, hid_t mtype,
-             void *v)
-{
-  hid_t a, space, ft;
-  int rc = -1;
-  if (H5Aexists_by_name (loc, obj, name, H5P_DEFAULT) <= 0)
-    return -1;
-  a = H5Aopen_by_name (loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a < 0)
-    return -1;
-  space = H5Aget_space (a);
-  ft = H5Aget_type (a);
-  if (space >= 0 && ft >= 0 && H5Sget_simple_extent_npoints (space) == 1
-      && (H5Tget_class (ft) == H5T_INTEGER || H5Tget_class (ft) == H5T_FLOAT)
-      && H5Aread (a, mtype, v) >= 0)
-    rc = 0;
-  if (ft >= 0)
-    H5Tclose (ft);
-  if (space >= 0)
-    H5Sclose (space);
-  H5Aclose (a);
-  return rc;
-}
+#include "record/record_impl.h"
 
 /* ---- walking groups ------------------------------------------------------ */
 
@@ -262,7 +177,7 @@ sampling_interval (hid_t g)
 {
   double every = -1, triple[3];
   /* the group's attribute, else SONATA's time */
-  if (attr_number (g, ".", "every", H5T_NATIVE_DOUBLE, &every) < 0
+  if (credo__h5_read_num (g, ".", "every", H5T_NATIVE_DOUBLE, &every) < 0
       && H5Lexists (g, "mapping", H5P_DEFAULT) > 0
       && H5Lexists (g, "mapping/time", H5P_DEFAULT) > 0)
     {
@@ -303,7 +218,7 @@ describe_report (hid_t pg, const char *pop, const char *var, row *rw)
     {
       space = H5Dget_space (d);
       type = H5Dget_type (d);
-      unit = attr_string (d, ".", "units");
+      unit = credo__h5_read_str (d, ".", "units");
     }
   if (space >= 0)
     rank = H5Sget_simple_extent_dims (space, dims, NULL);
@@ -460,7 +375,7 @@ print_learning (FILE *out, hid_t file)
         }
       H5Dclose (d);
     }
-  unit = attr_string (lg, "times", "units");
+  unit = credo__h5_read_str (lg, "times", "units");
   if (n_rows)
     first_last (lg, "times", n_rows, &first, &last);
   fprintf (out, "  %llu rows, %s %g..%g; columns:",
@@ -503,7 +418,7 @@ print_spikes (FILE *out, hid_t file)
       double first, last;
       if (space >= 0)
         H5Sget_simple_extent_dims (space, &count, NULL);
-      sorting = g >= 0 ? attr_string (g, ".", "sorting") : NULL;
+      sorting = g >= 0 ? credo__h5_read_str (g, ".", "sorting") : NULL;
       fprintf (out, "  %-10s %10llu spikes", pop ? pop : "?",
                (unsigned long long) count);
       if (count && first_last (g, "timestamps", count, &first, &last) == 0)
@@ -550,9 +465,9 @@ print_weights (FILE *out, hid_t file)
           free (name);
           continue;
         }
-      rule = attr_string (g, ".", "rule");
-      pre = attr_string (g, ".", "pre");
-      post = attr_string (g, ".", "post");
+      rule = credo__h5_read_str (g, ".", "rule");
+      pre = credo__h5_read_str (g, ".", "pre");
+      post = credo__h5_read_str (g, ".", "post");
       if (H5Lexists (g, "data", H5P_DEFAULT) > 0
           && (d = H5Dopen2 (g, "data", H5P_DEFAULT)) >= 0)
         {
@@ -639,7 +554,7 @@ print_solver (FILE *out, hid_t file)
 static void
 print_attr (FILE *out, hid_t file, const char *label, const char *name)
 {
-  char *s = attr_string (file, ".", name);
+  char *s = credo__h5_read_str (file, ".", name);
   fprintf (out, "%-16s%s\n", label, s && *s ? s : "-");
   free (s);
 }
@@ -655,39 +570,16 @@ count_lines (const char *s)
   return n + (s[-1] != '\n');
 }
 
-/* Opens `path` read-only, telling a missing file from a non-HDF5 one. */
-static int
-open_output (credo_ctx *ctx, const char *path, hid_t *file)
-{
-  struct stat st;
-  hid_t fapl;
-
-  *file = H5I_INVALID_HID;
-  if (stat (path, &st) != 0)
-    return credo__error (ctx, CREDO_ECONFIG, "%s: cannot open: %s", path,
-                         strerror (errno));
-  if (H5Fis_hdf5 (path) <= 0)
-    return credo__error (ctx, CREDO_ECONFIG,
-                         "%s: not a credo output file (not HDF5)", path);
-  fapl = H5Pcreate (H5P_FILE_ACCESS);
-  if (fapl >= 0 && H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG) >= 0)
-    *file = H5Fopen (path, H5F_ACC_RDONLY, fapl);
-  if (fapl >= 0)
-    H5Pclose (fapl);
-  if (*file < 0)
-    return credo__error (ctx, CREDO_ECONFIG,
-                         "%s: cannot open as HDF5 (is it being written?)", path);
-  return 0;
-}
-
 /* The "duration" line, saying whether the run reached its end. */
 static void
 print_duration (FILE *out, hid_t file)
 {
   double duration, t_end;
   int have_t_end;
-  have_t_end = attr_number (file, ".", "t_end", H5T_NATIVE_DOUBLE, &t_end) == 0;
-  if (attr_number (file, ".", "duration", H5T_NATIVE_DOUBLE, &duration) == 0)
+  have_t_end
+      = credo__h5_read_num (file, ".", "t_end", H5T_NATIVE_DOUBLE, &t_end) == 0;
+  if (credo__h5_read_num (file, ".", "duration", H5T_NATIVE_DOUBLE, &duration)
+      == 0)
     {
       if (have_t_end)
         fprintf (out, "%-16s%g ms (reached t = %g ms)\n", "duration", duration,
@@ -702,15 +594,16 @@ print_duration (FILE *out, hid_t file)
 static int
 print_engine (FILE *out, hid_t file)
 {
-  char *engine = attr_string (file, ".", "engine");
-  char *kind = attr_string (file, ".", "engine_kind");
-  char *method = attr_string (file, ".", "method");
-  char *ls = attr_string (file, ".", "linear_solver");
+  char *engine = credo__h5_read_str (file, ".", "engine");
+  char *kind = credo__h5_read_str (file, ".", "engine_kind");
+  char *method = credo__h5_read_str (file, ".", "method");
+  char *ls = credo__h5_read_str (file, ".", "linear_solver");
   double dt;
   const char *name = engine && *engine ? engine : kind;
   /* a fixed-step engine writes its step `dt`; files older than that
    * attribute name the euler engine in engine_kind or engine */
-  int has_dt = attr_number (file, ".", "dt", H5T_NATIVE_DOUBLE, &dt) == 0;
+  int has_dt
+      = credo__h5_read_num (file, ".", "dt", H5T_NATIVE_DOUBLE, &dt) == 0;
   int fixed = has_dt || (kind && strcmp (kind, "euler") == 0)
               || (!kind && engine && strcmp (engine, "euler") == 0);
   if (fixed && has_dt)
@@ -732,9 +625,9 @@ print_engine (FILE *out, hid_t file)
 static void
 print_libraries (FILE *out, hid_t file)
 {
-  char *sv = attr_string (file, ".", "sundials_version");
-  char *hv = attr_string (file, ".", "hdf5_version");
-  char *bl = attr_string (file, ".", "blas");
+  char *sv = credo__h5_read_str (file, ".", "sundials_version");
+  char *hv = credo__h5_read_str (file, ".", "hdf5_version");
+  char *bl = credo__h5_read_str (file, ".", "blas");
   fprintf (out, "%-16ssundials %s, hdf5 %s, blas %s\n", "libraries",
            sv ? sv : "-", hv ? hv : "-", bl && *bl ? bl : "-");
   free (sv);
@@ -756,9 +649,9 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
   if (!path || !out)
     return credo__error (ctx, CREDO_EINVAL, "credo_file_info: missing argument");
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
-  if ((rc = open_output (ctx, path, &file)))
+  if ((rc = credo__h5_open_read (ctx, path, &file)))
     return rc;
-  s = attr_string (file, ".", "credo_version");
+  s = credo__h5_read_str (file, ".", "credo_version");
   if (!s)
     {
       H5Fclose (file);
@@ -770,19 +663,21 @@ credo_file_info (credo_ctx *ctx, const char *path, FILE *out)
   fprintf (out, "%-16s%s\n", "credo version", s);
   free (s);
   print_attr (out, file, "status", "status");
+  credo__info_progress (out, file);
   print_duration (out, file);
-  if (attr_number (file, ".", "seed", H5T_NATIVE_ULLONG, &seed) == 0)
+  if (credo__h5_read_num (file, ".", "seed", H5T_NATIVE_ULLONG, &seed) == 0)
     fprintf (out, "%-16s%llu\n", "seed", seed);
   fixed = print_engine (out, file);
-  if (!fixed && attr_number (file, ".", "rtol", H5T_NATIVE_DOUBLE, &rtol) == 0
-      && attr_number (file, ".", "atol", H5T_NATIVE_DOUBLE, &atol) == 0)
+  if (!fixed
+      && credo__h5_read_num (file, ".", "rtol", H5T_NATIVE_DOUBLE, &rtol) == 0
+      && credo__h5_read_num (file, ".", "atol", H5T_NATIVE_DOUBLE, &atol) == 0)
     fprintf (out, "%-16srtol %g, atol %g\n", "tolerances", rtol, atol);
   print_attr (out, file, "command line", "command_line");
   print_attr (out, file, "started", "start_time");
   print_attr (out, file, "host", "host");
   print_libraries (out, file);
-  cfg = attr_string (file, ".", "config");
-  s = attr_string (file, ".", "config_path");
+  cfg = credo__h5_read_str (file, ".", "config");
+  s = credo__h5_read_str (file, ".", "config_path");
   fprintf (out, "%-16s%zu lines embedded (from %s)\n", "config",
            count_lines (cfg), s && *s ? s : "-");
   free (cfg);

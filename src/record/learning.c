@@ -290,6 +290,9 @@ credo__rec_learning_open (credo_recorder *r, size_t n,
                           const char *const *names, const char *const *docs,
                           double mean_predictor_error, const char *x_unit)
 {
+  if (r->swmr)
+    return credo__rec_fail (r, "cannot create", "/learning",
+                            "the run has started (internal error)");
   if (!(r->ldata = credo__calloc (n ? n : 1, sizeof *r->ldata)))
     return credo__error (r->ctx, CREDO_ENOMEM, "out of memory");
   for (size_t i = 0; i < n; i++)
@@ -297,6 +300,7 @@ credo__rec_learning_open (credo_recorder *r, size_t n,
   r->n_lcols = n;
   if ((r->lgroup = credo__h5_group (r->file, "learning")) < 0)
     return credo__rec_h5_fail (r, "cannot create", "/learning");
+  r->learning = 1;
   if (credo__h5_attr_double (r->lgroup, "mean_predictor_error",
                              mean_predictor_error) < 0
       || credo__h5_attr_string (
@@ -319,8 +323,13 @@ credo__rec_learning_open (credo_recorder *r, size_t n,
 int
 credo__rec_learning_row (credo_recorder *r, double t, const double *row)
 {
-  if (r->lgroup < 0)
+  int rc;
+  if (!r->learning)
     return 0;
+  if (r->failed)
+    return CREDO_EIO;
+  if ((rc = credo__rec_live (r)))
+    return rc;
   if (series_put (r->ltimes, r->lrows, t) < 0)
     return credo__rec_h5_fail (r, "cannot write", "/learning/times");
   for (size_t i = 0; i < r->n_lcols; i++)
@@ -336,8 +345,11 @@ credo__rec_learning_matrices (credo_recorder *r, size_t n,
                               const size_t *cols)
 {
   hid_t lcpl;
-  if (r->lgroup < 0 || n == 0)
+  if (!r->learning || n == 0)
     return 0;
+  if (r->swmr)
+    return credo__rec_fail (r, "cannot create", "/learning",
+                            "the run has started (internal error)");
   if (!(r->lmat = credo__calloc (n, sizeof *r->lmat))
       || !(r->lmat_shape = credo__calloc (2 * n, sizeof *r->lmat_shape)))
     return credo__error (r->ctx, CREDO_ENOMEM, "out of memory");
@@ -381,8 +393,13 @@ credo__rec_learning_matrix (credo_recorder *r, size_t i, const double *values)
   hsize_t n[3], start[3] = { r->lrows, 0, 0 }, count[3];
   hid_t fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
   herr_t rc = -1;
-  if (r->lgroup < 0 || i >= r->n_lmat)
+  int e;
+  if (!r->learning || i >= r->n_lmat)
     return 0;
+  if (r->failed)
+    return CREDO_EIO;
+  if ((e = credo__rec_live (r)))
+    return e;
   n[0] = r->lrows + 1;
   n[1] = count[1] = r->lmat_shape[2 * i];
   n[2] = count[2] = r->lmat_shape[2 * i + 1];

@@ -87,6 +87,10 @@ double credo__rec_next_time (const credo_recorder *r);
  * integrator-step sample. */
 int credo__rec_sample (credo_recorder *r, double t, const double *y, int step);
 int credo__rec_wants_steps (const credo_recorder *r);
+/* Flushes the file when output.flush_every seconds of wall time have passed
+ * since the last flush (the driver calls it at every step); CREDO_EIO once
+ * a write has failed. */
+int credo__rec_tick (credo_recorder *r);
 /* Appends n spikes of population `pop` (its index in the spec), in time
  * order, to /spikes/<population> when its spikes are recorded. */
 int credo__rec_spikes (credo_recorder *r, int pop, size_t n,

@@ -9,6 +9,7 @@
 #define CREDO_RECORDER_IMPL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <hdf5.h>
 
@@ -81,6 +82,15 @@ struct credo_recorder
   hid_t *lmat;
   hsize_t *lmat_shape; /* [2 n_lmat]: rows, cols */
   double last_flush;
+  /* live reading (live.c): /progress and SWMR */
+  hid_t prog_t, prog_state, prog_flushes, prog_wall;
+  int swmr;            /* 0: not yet, 1: SWMR writing, -1: it failed */
+  int learning;        /* /learning was opened */
+  double wall_open;    /* when the file was opened (credo__wall_seconds) */
+  double t_now;        /* time of the sample being recorded, for messages */
+  double t_sampled;    /* last sample time recorded (NaN: none) */
+  double t_complete;   /* t_sampled at the last successful flush */
+  unsigned long long n_flushes;
   int failed; /* an I/O error happened; err holds the first one */
   char err[1024];
 };
@@ -160,6 +170,37 @@ hid_t credo__h5_group (hid_t loc, const char *name);
 /* Creation property list of an extendible dataset: chunked, shuffled and
  * deflated at `level` (no filters at level 0). */
 hid_t credo__h5_chunked_dcpl (int rank, const hsize_t *chunk, int level);
+
+/* ---- live.c: SWMR writing and /progress --------------------------------- */
+
+#define CREDO_REC_STATE_LEN 256 /* bytes of /progress/state */
+
+/* /progress and its data sets, kept open for rewriting. */
+int credo__rec_progress_open (credo_recorder *r);
+/* Switches SWMR writing on (once; every object must exist by then). */
+int credo__rec_live (credo_recorder *r);
+/* Rewrites /progress (complete up to t, n flushes) and flushes the file. */
+int credo__rec_progress_write (credo_recorder *r, double t, uint64_t n);
+
+/* ---- recorder.c ----------------------------------------------------------- */
+
+/* Writes every buffered row, then /progress, and flushes the file. */
+int credo__rec_flush (credo_recorder *r);
+/* /progress/state gets the final status. */
+int credo__rec_progress_final (credo_recorder *r, const char *status);
+
+/* ---- follow.c: reading (info.c, credo info --follow) -------------------- */
+
+/* The string attribute `name` of object `obj` under loc (fixed or
+ * variable length), newly allocated; NULL when absent or not a string. */
+char *credo__h5_read_str (hid_t loc, const char *obj, const char *name);
+/* A one-element numeric attribute converted to `mtype`; 0 or -1. */
+int credo__h5_read_num (hid_t loc, const char *obj, const char *name,
+                        hid_t mtype, void *v);
+/* Opens `path` read-only (as a SWMR reader when it is being written). */
+int credo__h5_open_read (credo_ctx *ctx, const char *path, hid_t *file);
+/* The "progress" line of credo info (nothing for a file without one). */
+void credo__info_progress (FILE *out, hid_t file);
 
 /* ---- learning.c: weight snapshots ---------------------------------------- */
 

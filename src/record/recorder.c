@@ -8,8 +8,8 @@
  *   /                         attributes: credo_version, config, seed, ...,
  *                             engine_kind ("cvode" or "euler"), dt (ms,
  *                             euler runs only),
- *                             status ("running" until closed, then "ok" or
- *                             "failed: ..."), t_end
+ *                             flush_every, status ("running" until closed,
+ *                             then "ok" or "failed: ..."), t_end
  *   /report/<pop>/<var>/      one SONATA report population per record entry;
  *                             attributes variable, kind, population, model,
  *                             start, stop, every (as requested, ms)
@@ -34,13 +34,16 @@
  *                             post x 1 (the diagonal) for one-to-one
  *           times             double [snapshot]: start + k*every (ms)
  *   /solver/                  scalar datasets: CVODE counters, wall_seconds,
- *                             t_end
+ *                             t_end (written at close)
+ *   /progress/                t_complete, state, flushes, wall_seconds:
+ *                             how much of the file is whole (live.c)
  *
  * String attributes are scalar variable-length UTF-8 strings, which h5py
  * reads as str and HighFive/libsonata as std::string.  Rows are buffered in
- * RAM one chunk at a time and appended as whole chunks; the file is flushed
- * every spec->flush_seconds of wall time so that a killed run leaves
- * everything up to the last flush in PATH.part.  Weight snapshots are rare
+ * RAM one chunk at a time and appended as whole chunks; the file is written
+ * as SWMR and flushed every spec->flush_seconds (output.flush_every) of wall
+ * time so that readers can watch it and a killed run leaves everything up
+ * to /progress/t_complete in PATH.part (live.c).  Weight snapshots are rare
  * and written straight through, one per projection and snapshot time.
  *
  * The recorder never sees the network: the run layer describes what each
@@ -118,6 +121,7 @@ write_root_attrs (credo_recorder *r, const credo_run_meta *meta)
   hid_t f = r->file;
   int bad = credo__h5_attr_u64 (f, "seed", (uint64_t) s->seed) < 0
             || credo__h5_attr_double (f, "duration", s->duration) < 0
+            || credo__h5_attr_double (f, "flush_every", s->flush_seconds) < 0
             || credo__h5_attr_double (f, "rtol", s->solver.rtol) < 0
             || credo__h5_attr_double (f, "atol", s->solver.atol) < 0
             || (dt > 0 && credo__h5_attr_double (f, "dt", dt) < 0);
@@ -149,6 +153,10 @@ close_handles (credo_recorder *r)
     credo__h5_close (&r->lmat[i]);
   credo__h5_close (&r->ltimes);
   credo__h5_close (&r->lgroup);
+  credo__h5_close (&r->prog_t);
+  credo__h5_close (&r->prog_state);
+  credo__h5_close (&r->prog_flushes);
+  credo__h5_close (&r->prog_wall);
 }
 
 /* Closes every handle of the recorder and frees it; returns H5Fclose's
@@ -183,6 +191,26 @@ rec_destroy (credo_recorder *r)
   return rc;
 }
 
+/* File access: the latest format (SWMR needs it); a strong close, so
+ * closing the file also closes anything left open and an error path can
+ * never keep PATH.part open; and no chunk cache: rows are buffered here one
+ * chunk at a time, and a chunk HDF5 kept dirty would be written only when
+ * its data set is closed, where a full disk leaves HDF5 with a half-closed
+ * data set that crashes it at exit. */
+static hid_t
+file_access (void)
+{
+  hid_t fapl = H5Pcreate (H5P_FILE_ACCESS);
+  if (fapl >= 0
+      && (H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG) < 0
+          || H5Pset_cache (fapl, 0, 0, 0, 1.0) < 0
+          || H5Pset_sieve_buf_size (fapl, 0) < 0
+          || H5Pset_libver_bounds (fapl, H5F_LIBVER_LATEST,
+                                   H5F_LIBVER_LATEST) < 0))
+    credo__h5_close_plist (&fapl);
+  return fapl;
+}
+
 /* A recorder for PATH with its file created at PATH.part, or NULL with the
  * message in ctx. */
 static credo_recorder *
@@ -195,6 +223,9 @@ rec_new (credo_ctx *ctx, const char *path, const credo_spec *spec)
   if (r)
     {
       r->file = r->lgroup = r->ltimes = H5I_INVALID_HID;
+      r->prog_t = r->prog_state = r->prog_flushes = r->prog_wall
+          = H5I_INVALID_HID;
+      r->t_now = r->t_sampled = r->t_complete = NAN;
       r->path = credo__strdup (path);
       r->part = malloc (len);
       r->reps = credo__calloc (spec->n_recs, sizeof *r->reps);
@@ -213,10 +244,8 @@ rec_new (credo_ctx *ctx, const char *path, const credo_spec *spec)
   for (i = 0; i < spec->n_recs; i++)
     r->reps[i].data = r->reps[i].times = r->reps[i].grid = H5I_INVALID_HID;
 
-  /* Strong close: closing the file also closes anything left open, so an
-   * error path can never keep PATH.part open. */
-  fapl = H5Pcreate (H5P_FILE_ACCESS);
-  if (fapl >= 0 && H5Pset_fclose_degree (fapl, H5F_CLOSE_STRONG) >= 0)
+  fapl = file_access ();
+  if (fapl >= 0)
     {
       errno = 0;
       r->file = H5Fcreate (r->part, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
@@ -274,6 +303,8 @@ credo__rec_open (credo_ctx *ctx, const char *path, const credo_spec *spec,
     rc = credo__rec_report_open (r, i, &src->recs[i]);
   if (!rc)
     rc = credo__rec_weights_open (r, src->weights);
+  if (!rc)
+    rc = credo__rec_progress_open (r);
   if (!rc && H5Fflush (r->file, H5F_SCOPE_GLOBAL) < 0)
     rc = credo__rec_h5_fail (r, "cannot flush", NULL);
   if (rc)
@@ -285,25 +316,50 @@ credo__rec_open (credo_ctx *ctx, const char *path, const credo_spec *spec,
       free (part);
       return NULL;
     }
-  r->last_flush = credo__wall_seconds ();
+  r->last_flush = r->wall_open = credo__wall_seconds ();
   return r;
 }
 
 /* ---- sampling ------------------------------------------------------------ */
 
-/* Writes every partial buffer and flushes the file to disk. */
-static int
-flush_all (credo_recorder *r)
+/* Writes every buffered row and spike, then /progress (complete up to the
+ * last sample), and flushes the file. */
+int
+credo__rec_flush (credo_recorder *r)
 {
   size_t i;
   int rc = 0, e;
   for (i = 0; i < r->n_reps; i++)
     if ((e = credo__rec_report_flush (r, &r->reps[i])) != 0 && !rc)
       rc = e;
-  if (H5Fflush (r->file, H5F_SCOPE_GLOBAL) < 0 && !rc)
+  if (!rc && H5Fflush (r->file, H5F_SCOPE_GLOBAL) < 0)
     rc = credo__rec_h5_fail (r, "cannot flush", NULL);
+  if (!rc
+      && !(rc = credo__rec_progress_write (r, r->t_sampled,
+                                           r->n_flushes + 1)))
+    {
+      r->n_flushes++;
+      r->t_complete = r->t_sampled;
+    }
   r->last_flush = credo__wall_seconds ();
   return rc;
+}
+
+/* Flushes when output.flush_every seconds of wall time have passed. */
+int
+credo__rec_tick (credo_recorder *r)
+{
+  if (!r)
+    return 0;
+  if (r->failed)
+    return CREDO_EIO;
+  if (r->spec->flush_seconds > 0
+      && credo__wall_seconds () - r->last_flush >= r->spec->flush_seconds)
+    {
+      int rc = credo__rec_live (r);
+      return rc ? rc : credo__rec_flush (r);
+    }
+  return 0;
 }
 
 double
@@ -346,6 +402,11 @@ credo__rec_sample (credo_recorder *r, double t, const double *y, int step)
   if (!r || !y)
     return credo__error (r ? r->ctx : NULL, CREDO_EINVAL,
                          "credo__rec_sample: missing argument");
+  if (r->failed)
+    return CREDO_EIO; /* the run stops at the first write failure */
+  if ((rc = credo__rec_live (r)))
+    return rc;
+  r->t_now = t;
   rc = credo__rec_reports_sample (r, t, y, step);
   if (!step && r->n_ws && r->wnext <= t && credo__rec_weights_due (r, t))
     {
@@ -354,11 +415,9 @@ credo__rec_sample (credo_recorder *r, double t, const double *y, int step)
           rc = e;
       credo__rec_weights_seek (r, r->wk + 1);
     }
-  if (r->spec->flush_seconds > 0
-      && credo__wall_seconds () - r->last_flush >= r->spec->flush_seconds
-      && (e = flush_all (r)) != 0 && !rc)
-    rc = e;
-  return rc;
+  if (!rc && !(r->t_sampled >= t))
+    r->t_sampled = t;
+  return rc ? rc : credo__rec_tick (r);
 }
 
 /* ---- closing ------------------------------------------------------------- */
@@ -418,84 +477,147 @@ write_solver (credo_recorder *r, const credo_solver_stats *st, double t_end)
   return rc;
 }
 
-/* The status attribute: `status`, or "failed: <first I/O error>" when a
- * write failed, or "ok"; and t_end. */
+/* The final status: `status`, or "failed: <first I/O error>" when a write
+ * failed, or "ok".  Returns a malloc'd string or NULL (out of memory). */
+static char *
+final_status (const credo_recorder *r, const char *status)
+{
+  size_t len;
+  char *s;
+  if (status)
+    return credo__strdup (status);
+  if (!r->failed)
+    return credo__strdup ("ok");
+  len = strlen (r->err) + sizeof "failed: ";
+  if ((s = malloc (len)))
+    snprintf (s, len, "failed: %s", r->err);
+  return s;
+}
+
+/* The status attribute, t_end and /progress/state. */
 static int
 write_status (credo_recorder *r, double t_end, const char *status)
 {
-  char *final = NULL;
-  int rc = 0;
-  if (!status && r->failed)
-    {
-      size_t len = strlen (r->err) + sizeof "failed: ";
-      final = malloc (len);
-      if (final)
-        snprintf (final, len, "failed: %s", r->err);
-    }
-  if (!status)
-    status = r->failed ? (final ? final : "failed") : "ok";
   if (credo__h5_attr_string (r->file, "status", status) < 0
       || credo__h5_attr_double (r->file, "t_end", t_end) < 0)
-    rc = credo__rec_h5_fail (r, "cannot write the status attribute", NULL);
-  free (final);
+    return credo__rec_h5_fail (r, "cannot write the status attribute", NULL);
+  return credo__rec_progress_final (r, status);
+}
+
+/* Closes every handle and the file; 0, or the error (the file handle is
+ * gone either way). */
+static int
+close_file (credo_recorder *r, const char *when)
+{
+  ssize_t open_objs;
+  int rc = 0;
+  herr_t closed;
+  close_handles (r);
+  open_objs = H5Fget_obj_count (r->file, H5F_OBJ_LOCAL | H5F_OBJ_DATASET
+                                             | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE
+                                             | H5F_OBJ_ATTR);
+  if (open_objs != 0)
+    rc = credo__rec_fail (r, "closing with", NULL,
+                          open_objs < 0 ? "cannot count open objects"
+                                 : "HDF5 objects still open (internal error)");
+  closed = H5Fclose (r->file);
+  r->file = H5I_INVALID_HID;
+  if (closed < 0)
+    {
+      char reason[512];
+      credo__h5_reason (reason);
+      rc = credo__rec_fail (r, when, NULL, reason);
+    }
   return rc;
 }
 
-/* Writes what is buffered, /solver, mapping/time and the final status,
- * closes the file and renames PATH.part to PATH.  The status attribute is
- * `status`, or "failed: <first I/O error>" when a write failed, or "ok".
- * When the file cannot be closed, PATH.part is left in place and the
- * message says so.  Returns the first error (0 if none); always frees r. */
+/* Reopens PATH.part for the last writes, without SWMR (attributes can
+ * change again). */
+static int
+reopen_file (credo_recorder *r)
+{
+  hid_t fapl = file_access ();
+  if (fapl >= 0)
+    r->file = H5Fopen (r->part, H5F_ACC_RDWR, fapl);
+  credo__h5_close_plist (&fapl);
+  if (r->file < 0
+      || (r->prog_state = H5Dopen2 (r->file, "progress/state", H5P_DEFAULT))
+             < 0)
+    return credo__rec_h5_fail (r, "cannot reopen the file", NULL);
+  return 0;
+}
+
+/* Two closes make sure that `ok` is only ever written to a whole file:
+ * first the run's data (buffered rows, mapping/time, /progress with the
+ * final status in /progress/state) are written and the SWMR file closed;
+ * then the file is reopened to write /solver, the status attribute and t_end,
+ * closed again and renamed to PATH.  The status is `status`, or "failed:
+ * <first I/O error>" when a write failed, or "ok".  After a write failure
+ * (a full disk) the second step is not tried: the file stays at PATH.part,
+ * readable, with /progress saying how far it is complete and why it
+ * failed; so it does when either close fails.  Returns the first error (0
+ * if none); always frees r. */
 int
 credo__rec_close (credo_recorder *r, const credo_solver_stats *st,
                   double t_end, const char *status)
 {
   size_t i;
-  ssize_t open_objs;
-  int rc = 0, e, failed;
-  char *path, *part, first_err[sizeof r->err];
+  int rc = 0, e, whole = 0;
+  char *final = NULL;
   credo_ctx *ctx;
 
   if (!r)
     return 0;
+  ctx = r->ctx;
+  r->t_now = t_end;
   for (i = 0; i < r->n_reps; i++)
     if ((e = credo__rec_report_finish (r, &r->reps[i])) != 0 && !rc)
       rc = e;
-  if ((e = write_solver (r, st, t_end)) != 0 && !rc)
+  if ((e = credo__rec_flush (r)) != 0 && !rc)
     rc = e;
-  if ((e = write_status (r, t_end, status)) != 0 && !rc)
+  if (!(final = final_status (r, status)))
+    rc = rc ? rc : credo__error (ctx, CREDO_ENOMEM, "out of memory");
+  else if ((e = credo__rec_progress_final (r, final)) != 0 && !rc)
     rc = e;
-
-  close_handles (r);
-  open_objs = H5Fget_obj_count (r->file, H5F_OBJ_LOCAL | H5F_OBJ_DATASET
-                                             | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE
-                                             | H5F_OBJ_ATTR);
-  if (open_objs != 0 && !rc)
-    rc = credo__rec_fail (r, "closing with", NULL,
-                          open_objs < 0 ? "cannot count open objects"
-                                 : "HDF5 objects still open (internal error)");
-
-  /* rec_destroy frees r; keep what the rename and the messages need */
-  ctx = r->ctx;
-  failed = r->failed;
-  memcpy (first_err, r->err, sizeof first_err);
-  path = r->path;
-  part = r->part;
-  r->path = r->part = NULL;
-  if (rec_destroy (r) < 0)
+  if ((e = close_file (r, "cannot close the file")) != 0)
+    rc = rc ? rc : e;
+  else if (!r->failed && final)
     {
-      char reason[512];
-      credo__h5_reason (reason);
-      rc = credo__error (ctx, CREDO_EIO,
-                         "%s: cannot close the file: %s; it is left in place "
-                         "and may be incomplete", part, reason);
+      /* the data are whole: the run's end and status */
+      if ((e = reopen_file (r)) != 0 || (e = write_solver (r, st, t_end)) != 0)
+        rc = rc ? rc : e;
+      free (final);
+      if (!(final = final_status (r, status)))
+        rc = rc ? rc : credo__error (ctx, CREDO_ENOMEM, "out of memory");
+      else if (r->file >= 0 && (e = write_status (r, t_end, final)) != 0)
+        rc = rc ? rc : e;
+      else if (r->file >= 0)
+        whole = 1;
+      if (r->file >= 0 && (e = close_file (r, "cannot close the file")) != 0)
+        {
+          whole = 0;
+          rc = rc ? rc : e;
+        }
     }
-  else if (rename (part, path) != 0)
-    rc = credo__error (ctx, CREDO_EIO, "cannot rename %s to %s: %s", part,
-                       path, strerror (errno));
-  else if (failed)
-    rc = credo__error (ctx, CREDO_EIO, "%s", first_err);
-  free (path);
-  free (part);
+  if (!whole)
+    {
+      char upto[64];
+      if (isnan (r->t_complete))
+        snprintf (upto, sizeof upto, "no sample");
+      else
+        snprintf (upto, sizeof upto, "t = %g ms", r->t_complete);
+      rc = credo__error (ctx, CREDO_EIO,
+                         "%s; %s is left in place, complete up to %s "
+                         "(/progress)",
+                         r->failed ? r->err : credo_errmsg (ctx), r->part,
+                         upto);
+    }
+  else if (rename (r->part, r->path) != 0)
+    rc = credo__error (ctx, CREDO_EIO, "cannot rename %s to %s: %s", r->part,
+                       r->path, strerror (errno));
+  else if (r->failed)
+    rc = credo__error (ctx, CREDO_EIO, "%s", r->err);
+  free (final);
+  rec_destroy (r);
   return rc;
 }

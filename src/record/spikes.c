@@ -113,6 +113,10 @@ credo__rec_spikes (credo_recorder *r, int pop, size_t n, const uint32_t *ids,
                    const double *t)
 {
   int rc = 0;
+  if (r && r->failed)
+    return CREDO_EIO;
+  if (r && (rc = credo__rec_live (r)))
+    return rc;
   for (size_t i = 0; r && i < r->n_reps; i++)
     {
       report *p = &r->reps[i];

@@ -185,8 +185,10 @@ learning_row (credo_sim *sim, double x, const double *row)
   for (size_t i = 0; sim->rec && rc == 0 && i < nm; i++)
     rc = credo__rec_learning_matrix (sim->rec, i,
                                      sim->proto->matrix (sim->learn, i));
-  return sim->rec && rc == 0 ? credo__rec_learning_row (sim->rec, x, row)
-                             : rc;
+  if (!sim->rec || rc || (rc = credo__rec_learning_row (sim->rec, x, row)))
+    return rc;
+  /* minibatch training writes rows without steps: flush here too */
+  return credo__rec_tick (sim->rec);
 }
 
 static int
@@ -226,6 +228,8 @@ obs_step (void *ud, double t, const double *y)
   int rc;
   progress (sim, t, 0);
   if ((rc = credo__net_guard (sim->net, t, y)))
+    return rc;
+  if (sim->rec && (rc = credo__rec_tick (sim->rec)))
     return rc;
   if (sim->rec && credo__rec_wants_steps (sim->rec))
     return credo__rec_sample (sim->rec, t, y, 1);
@@ -480,7 +484,9 @@ credo_sim_run (credo_sim *sim)
         char saved[sizeof sim->ctx->msg];
         memcpy (saved, sim->ctx->msg, sizeof saved);
         rc2 = credo__rec_close (sim->rec, &sim->stats, t_end, rc ? status : NULL);
-        if (rc)
+        /* ... unless closing's message says more about it (the file left
+         * in place after the write failure that stopped the run) */
+        if (rc && !(rc2 && strstr (sim->ctx->msg, saved)))
           memcpy (sim->ctx->msg, saved, sizeof saved);
       }
       sim->rec = NULL;

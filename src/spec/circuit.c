@@ -637,13 +637,14 @@ dense_fits (spec_parser *p, const config_setting_t *g,
             const credo_proj_spec *pj, size_t n_pre, size_t n_post)
 {
   double bytes = 8.0 * (double) n_pre * (double) n_post;
-  double ram = (double) sysconf (_SC_PHYS_PAGES)
-               * (double) sysconf (_SC_PAGE_SIZE);
-  if (ram > 0 && bytes > ram)
+  double limit = credo__max_memory (p->ctx);
+  int asked = p->ctx && p->ctx->max_memory > 0 && p->ctx->max_memory <= limit;
+  if (bytes > limit)
     return credo__spec_err (p, g, "dense projection '%s' (%zu x %zu) needs "
-                            "%.3g GB for its weights; this machine has %.3g "
-                            "GB", pj->name, n_post, n_pre, bytes / 1e9,
-                            ram / 1e9);
+                            "%.3g GB for its weights; %s %.3g GB", pj->name,
+                            n_post, n_pre, bytes / 1e9,
+                            asked ? "the limit (--max-memory) is"
+                                  : "this machine has", limit / 1e9);
   return 0;
 }
 

@@ -414,7 +414,9 @@ credo__spec_num_vec (spec_parser *p, const config_setting_t *s, size_t n,
   double *v;
   size_t len;
   int rc;
-  credo__spec_sname (s, name, sizeof name);
+  /* the name only for messages: an element's name is its index, a linear
+   * search in libconfig, and a table of n rows would parse in n^2 */
+#define NAME credo__spec_sname (s, name, sizeof name)
   if (config_setting_is_number (s))
     {
       double x;
@@ -433,14 +435,14 @@ credo__spec_num_vec (spec_parser *p, const config_setting_t *s, size_t n,
     }
   if (!config_setting_is_array (s) && !config_setting_is_list (s))
     return credo__spec_err (p, s, "'%s' must be a number or an array of "
-                            "numbers, not %s", name,
+                            "numbers, not %s", NAME,
                             credo__spec_type_name (s));
   len = (size_t) config_setting_length (s);
   if (len == 0)
-    return credo__spec_err (p, s, "'%s' is empty", name);
+    return credo__spec_err (p, s, "'%s' is empty", NAME);
   if (n && len != n)
     return credo__spec_err (p, s, "'%s' has %zu values, expected %zu (one "
-                            "per unit)", name, len, n);
+                            "per unit)", NAME, len, n);
   if (!(v = credo__calloc (len, sizeof *v)))
     return credo__spec_nomem (p);
   for (size_t i = 0; i < len; i++)
@@ -454,6 +456,7 @@ credo__spec_num_vec (spec_parser *p, const config_setting_t *s, size_t n,
   if (n_out)
     *n_out = len;
   return 0;
+#undef NAME
 }
 
 char *

@@ -148,6 +148,17 @@ int credo__spec_endpoint (spec_parser *p, const config_setting_t *s,
 /* Applies one "key=value" override to p->cfg. */
 int credo__spec_override (spec_parser *p, const char *ov);
 
+/* ---- read.c: the text before libconfig ------------------------------------ */
+
+/* The whole regular file `path`, NUL-terminated, malloc'd; NULL with
+ * "PATH: cannot WHAT: reason" in ctx. */
+char *credo__spec_slurp (credo_ctx *ctx, const char *path, const char *what);
+/* Checks every @include line of `text` (from `file`, for messages) and,
+ * recursively, of the files it includes: each must be a regular file,
+ * relative paths taken from `dir`.  0 or CREDO_ECONFIG with FILE:LINE. */
+int credo__spec_check_includes (credo_ctx *ctx, const char *text,
+                                const char *file, const char *dir, int depth);
+
 /* ---- sections, in the order spec.c reads them ------------------------ */
 
 /* circuit.c: populations first (every other section names them). */

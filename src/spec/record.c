@@ -210,12 +210,14 @@ credo__spec_records (spec_parser *p, config_setting_t *list)
                                   r->stop, spec->duration);
         }
       if (r->every > 0
-          && (r->stop - r->start) / r->every > CREDO_MAX_RECORD_SAMPLES)
+          && (r->stop - r->start) / r->every > credo__max_samples (p->ctx))
         return credo__spec_err (p, config_setting_get_member (g, "every"),
                                 "'every' = %g ms gives %.3g samples in [%g, "
-                                "%g] ms; at most %g are allowed", r->every,
+                                "%g] ms; at most %g are allowed%s", r->every,
                                 (r->stop - r->start) / r->every, r->start,
-                                r->stop, CREDO_MAX_RECORD_SAMPLES);
+                                r->stop, credo__max_samples (p->ctx),
+                                p->ctx && p->ctx->max_samples > 0
+                                    ? " (--max-samples)" : "");
       if ((rc = credo__spec_opt_choice (p, g, "dtype", dtypes, &dtype)))
         return rc;
       r->float32 = dtype == 1;

@@ -31,8 +31,8 @@ static const char *const top_keys[] = {
   "record", "solver", "weights", "learning", NULL
 };
 
-static const char *const output_keys[] = { "path", "flush", "compression",
-                                           NULL };
+static const char *const output_keys[] = { "path", "flush_every", "flush",
+                                           "compression", NULL };
 
 static int
 parse_output (spec_parser *p, config_setting_t *root)
@@ -56,13 +56,20 @@ parse_output (spec_parser *p, config_setting_t *root)
       if (!(spec->output_path = credo__strdup (path)))
         return credo__spec_nomem (p);
     }
-  if ((s = config_setting_get_member (g, "flush")))
+  /* `flush` is the older name of flush_every */
+  s = config_setting_get_member (g, "flush_every");
+  if (s && config_setting_get_member (g, "flush"))
+    return credo__spec_err (p, config_setting_get_member (g, "flush"),
+                            "give 'flush_every' or its older name 'flush', "
+                            "not both");
+  if (s || (s = config_setting_get_member (g, "flush")))
     {
       if ((rc = credo__spec_num (p, s, &spec->flush_seconds)))
         return rc;
       if (!(spec->flush_seconds > 0))
-        return credo__spec_err (p, s, "'flush' must be > 0 (seconds between "
-                                "flushes), not %g", spec->flush_seconds);
+        return credo__spec_err (p, s, "'%s' must be > 0 (seconds of wall "
+                                "time between flushes), not %g",
+                                config_setting_name (s), spec->flush_seconds);
     }
   if ((s = config_setting_get_member (g, "compression")))
     {
@@ -135,7 +142,7 @@ spec_new (void)
   if (!spec)
     return NULL;
   spec->seed = 1;
-  spec->flush_seconds = 10.0;
+  spec->flush_seconds = 2.0;
   spec->compression = 4;
   spec->solver.engine = credo__engine_default ();
   spec->solver.dt = 0.1;
@@ -211,31 +218,23 @@ credo_spec_load (credo_ctx *ctx, const char *path,
 {
   spec_parser p;
   config_t cfg;
-  char *dir;
+  char *dir, *text;
   const char *slash;
-  FILE *f;
-  struct stat st;
   credo_spec *spec;
+  int rc;
 
   if (!path)
     {
       credo__error (ctx, CREDO_EINVAL, "credo_spec_load: no path");
       return NULL;
     }
-  /* libconfig only says "file I/O error": look for the reason first */
-  if (!(f = fopen (path, "r")) || fstat (fileno (f), &st) != 0
-      || S_ISDIR (st.st_mode))
-    {
-      int err = f && S_ISDIR (st.st_mode) ? EISDIR : errno;
-      if (f)
-        fclose (f);
-      credo__error (ctx, CREDO_ECONFIG, "%s: cannot open: %s", path,
-                    strerror (err));
-      return NULL;
-    }
-  fclose (f);
+  /* the whole text (libconfig only says "file I/O error", and scans a
+   * FILE in quadratic time: read.c) */
+  if (!(text = credo__spec_slurp (ctx, path, "open")))
+    return NULL;
   if (!(spec = spec_new ()))
     {
+      free (text);
       credo__error (ctx, CREDO_ENOMEM, "%s: out of memory", path);
       return NULL;
     }
@@ -244,6 +243,7 @@ credo_spec_load (credo_ctx *ctx, const char *path,
   if (!dir || !(spec->path = credo__strdup (path)))
     {
       free (dir);
+      free (text);
       credo_spec_free (spec);
       credo__error (ctx, CREDO_ENOMEM, "%s: out of memory", path);
       return NULL;
@@ -264,14 +264,18 @@ credo_spec_load (credo_ctx *ctx, const char *path,
   config_set_options (&cfg, config_get_options (&cfg)
                                 | CONFIG_OPTION_AUTOCONVERT);
   config_set_include_dir (&cfg, dir);
-  if (!config_read_file (&cfg, path))
+  if ((rc = credo__spec_check_includes (ctx, text, path, dir, 0)) != 0
+      || !config_read_string (&cfg, text))
     {
-      read_error (&p, path);
+      if (!rc)
+        read_error (&p, path);
       config_destroy (&cfg);
       credo_spec_free (spec);
       free (dir);
+      free (text);
       return NULL;
     }
+  free (text);
   spec = finish_load (&p, overrides, n_overrides);
   free (dir);
   return spec;
@@ -306,6 +310,14 @@ credo_spec_load_string (credo_ctx *ctx, const char *text, const char *name,
   config_init (&cfg);
   config_set_options (&cfg, config_get_options (&cfg)
                                 | CONFIG_OPTION_AUTOCONVERT);
+  /* an @include of a directory would end the process inside libconfig
+   * (read.c); relative paths are taken from the working directory */
+  if (credo__spec_check_includes (ctx, text, name, NULL, 0))
+    {
+      config_destroy (&cfg);
+      credo_spec_free (spec);
+      return NULL;
+    }
   if (!config_read_string (&cfg, text))
     {
       read_error (&p, name);

@@ -217,9 +217,9 @@ typedef struct credo_weights_spec
 
 /* More snapshots than this is surely a typo in 'every'. */
 #define CREDO_MAX_SNAPSHOTS 1e9
-/* Sample times of one record, and switches of one dataset stimulus (each
- * a solver restart) in a run: more is a typo that would never finish. */
-#define CREDO_MAX_RECORD_SAMPLES 1e9
+/* Switches of one dataset stimulus (each a solver restart) in a run: more
+ * is a typo that would never finish.  (The sample times of one record are
+ * bounded by credo__max_samples: 1e9, or --max-samples.) */
 #define CREDO_MAX_SWITCHES 1e8
 /* Blocks of the event engine (solver.blocks). */
 #define CREDO_MAX_BLOCKS 100000
