@@ -70,7 +70,7 @@ START_TEST (test_populations)
                "population 'a' must be a group { ... }, not an integer", NULL);
   expect_fail ("duration = 1.0;\npopulations = {\n a = { model = \"rtae\"; "
                "size = 1; }; };\n", 3, "unknown model 'rtae'; did you mean "
-               "'rate'? (one of: input, rate, pyramidal,", NULL);
+               "'rate'?", NULL);
   expect_fail ("duration = 1.0;\npopulations = {\n a = { model = 3; size = 1; "
                "}; };\n", 3, "'model' must be a string", NULL);
   expect_fail ("duration = 1.0;\npopulations = {\n a = { size = 1; }; };\n", 3,
