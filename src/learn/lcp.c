@@ -457,6 +457,14 @@ lcp_sample (void *p, double t, const double *y, double *row)
   return 0;
 }
 
+/* W <- (1 - wd) W (the Kolen-Pollack variant's decay, before the step). */
+static void
+decay (double *W, size_t n, double wd)
+{
+  for (size_t i = 0; wd > 0 && i < n; i++)
+    W[i] *= 1.0 - wd;
+}
+
 static int
 lcp_act (void *p, double t, double *y)
 {
@@ -465,6 +473,9 @@ lcp_act (void *p, double t, double *y)
   if (s->pending)
     {
       s->steps++;
+      for (size_t i = 0; i < s->n_pl; i++)
+        decay (y + s->pl[i]->w_offset, s->pl[i]->rows * s->pl[i]->cols,
+               s->ls->lcp.weight_decay);
       for (size_t i = 0; i < s->n_pl; i++)
         credo__optim_apply (&s->opt, s->opt.lr, s->steps,
                             y + s->pl[i]->w_offset, s->upd[i],

@@ -13,6 +13,7 @@
  *       controller = "ctrl";        # the leaky_integral_controller
  *       optimizer = "none";         # "sgd" | "adam" | "none"
  *       lr = 1e-3; beta1 = 0.9; beta2 = 0.999; epsilon = 1e-8; clip = 0;
+ *       weight_decay = 0;           # W <- (1 - wd) W per update (LCP-KP)
  *       reset = true;               # windows start at the free fixed point
  *     };
  *   };
@@ -38,7 +39,7 @@
 
 static const char *const lcp_keys[] = { "controller", "optimizer", "lr",
                                         "beta1", "beta2", "epsilon", "clip",
-                                        "reset", NULL };
+                                        "reset", "weight_decay", NULL };
 static const char *const optimizers[] = { "sgd", "adam", "none", NULL };
 
 static int
@@ -175,7 +176,9 @@ credo__spec_learning_lcp (spec_parser *p, config_setting_t *lg)
       || (rc = range (p, g, "epsilon", &c->epsilon, 0, INFINITY,
                       ">= 0 and finite"))
       || (rc = range (p, g, "clip", &c->clip, 0, INFINITY,
-                      ">= 0 (0: no clipping)")))
+                      ">= 0 (0: no clipping)"))
+      || (rc = range (p, g, "weight_decay", &c->weight_decay, 0, 1,
+                      "in [0, 1)")))
     return rc;
   if ((s = config_setting_get_member (g, "reset")))
     {

@@ -307,6 +307,9 @@ typedef struct credo_lcp_spec
   int optimizer;    /* credo_optimizer */
   double lr;
   double beta1, beta2, epsilon, clip; /* Adam; per-tensor norm clip */
+  /* multiplicative decay W <- (1 - weight_decay) W of every plastic
+   * projection at every update (the Kolen-Pollack variant's kp_wd) */
+  double weight_decay;
   int reset;        /* windows start from the free fixed point, the
                        controllers at rest */
   /* [n_recurrent]: projections from a layer's rate into a layer's
