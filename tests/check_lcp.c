@@ -34,9 +34,10 @@
 
 #include "testutil.h"
 
-/* A learning column or matrix (one row) of file path. */
+/* Row `row` (-1: the last) of a learning column or matrix of file path
+ * (its first value). */
 static double
-learned (const char *path, const char *what)
+learned_row (const char *path, const char *what, long row)
 {
   char name[256];
   size_t rows, cols;
@@ -44,9 +45,15 @@ learned (const char *path, const char *what)
   snprintf (name, sizeof name, "/learning/%s", what);
   d = read_2d (path, name, &rows, &cols);
   ck_assert_uint_ge (rows, 1);
-  v = d[(rows - 1) * cols];
+  v = d[(row < 0 ? rows - 1 : (size_t) row) * cols];
   free (d);
   return v;
+}
+
+static double
+learned (const char *path, const char *what)
+{
+  return learned_row (path, what, -1);
 }
 
 static double
@@ -164,7 +171,7 @@ static void
 rnn_config (rnn *n, double alpha, double every, double duration,
             const char *extra_lcp, int kp, char *cfg, size_t len)
 {
-  char xs[200], ts[200], fb[2][300], fbw[600];
+  char xs[200], ts[200], fb[2][300], fbw[1400];
   const char *names[3] = { "U.csv", "W.csv", "D.csv" };
   for (int i = 0; i < 3; i++)
     path_in_tmp (n->files[i], sizeof n->files[i], names[i]);
@@ -226,10 +233,12 @@ rnn_config (rnn *n, double alpha, double every, double duration,
             "learning = { protocol = \"lcp\"; every = %g; layers = [\"x\", "
             "\"h\", \"o\"]; record_updates = true;\n"
             "  lcp = { controller = \"ctrl\"; %s }; };\n"
+            "weights = { every = %g; projections = [\"W\", \"D\", \"W_T\", "
+            "\"D_T\"]; };\n"
             "solver = { rtol = 1e-11; atol = 1e-13; };\n",
             duration, NX, NH, n->bh, NO, n->bo, NH, NO, alpha, n->files[0],
             n->files[1], n->files[2], fbw, xs, ts, every,
-            extra_lcp ? extra_lcp : "optimizer = \"none\";");
+            extra_lcp ? extra_lcp : "optimizer = \"none\";", duration);
 }
 
 /* ---- G9: recurrent backprop against central differences -------------------- */
@@ -473,6 +482,98 @@ START_TEST (test_strong_control_least_control)
 }
 END_TEST
 
+
+/* ---- Kolen-Pollack: the learned feedback aligns with the forward weights -- */
+
+/* cos of the angle between B and A^T (A rows x cols, B cols x rows). */
+static double
+cos_transpose (const double *A, const double *B, size_t rows, size_t cols)
+{
+  double d = 0, a = 0, b = 0;
+  for (size_t i = 0; i < rows; i++)
+    for (size_t j = 0; j < cols; j++)
+      {
+        d += A[i * cols + j] * B[j * rows + i];
+        a += A[i * cols + j] * A[i * cols + j];
+        b += B[j * rows + i] * B[j * rows + i];
+      }
+  return d / sqrt (a * b);
+}
+
+/* The last snapshot of projection name (rows x cols values). */
+static void
+snapshot (const char *path, const char *name, double *out, size_t n)
+{
+  char ds[128];
+  size_t rows, cols;
+  double *d;
+  snprintf (ds, sizeof ds, "/weights/%s/data", name);
+  d = read_2d (path, ds, &rows, &cols);
+  ck_assert_uint_eq (cols, n);
+  memcpy (out, d + (rows - 1) * cols, n * sizeof *out);
+  free (d);
+}
+
+/* Random feedback B, D_t (rule kolen_pollack), SGD with weight decay wd on
+ * every plastic projection: B and W^T get the same updates, so B - W^T =
+ * (1 - wd)^k (B_0 - W_0^T) after k updates while the updates keep W up.
+ * 100 windows of 10 ms, one sample. */
+START_TEST (test_kolen_pollack_aligns)
+{
+  rnn n;
+  char cfg[8192], b_csv[300], d_csv[300];
+  double B[NH * NH], Dt[NH * NO], W[NH * NH], D[NO * NH];
+  double c0w, c0d, c1w, c1d, d0 = 0, d1 = 0, B0[NH * NH];
+  const char *out = tmp_path ("kp.h5");
+  gsl_rng *g = gsl_rng_alloc (gsl_rng_mt19937);
+  run r;
+  gsl_rng_set (g, 5);
+  draw_rnn (&n, 17);
+  for (int i = 0; i < NH * NH; i++)
+    B[i] = gsl_ran_gaussian (g, 1.0 / sqrt (NH));
+  for (int i = 0; i < NH * NO; i++)
+    Dt[i] = gsl_ran_gaussian (g, 1.0 / sqrt (NO * NH));
+  gsl_rng_free (g);
+  path_in_tmp (b_csv, sizeof b_csv, "B.csv");
+  path_in_tmp (d_csv, sizeof d_csv, "Dt.csv");
+  write_csv (b_csv, B, NH, NH);
+  write_csv (d_csv, Dt, NH, NO);
+  c0w = cos_transpose (n.W, B, NH, NH);
+  memcpy (B0, B, sizeof B0);
+  c0d = cos_transpose (n.D, Dt, NO, NH);
+  rnn_config (&n, 0.1, 10.0, 1000.0,
+              "optimizer = \"sgd\"; lr = 0.1; weight_decay = 0.05;", 1,
+              cfg, sizeof cfg);
+  r = run_text (cfg, out, NULL, 0);
+  run_free (&r);
+  snapshot (out, "W", W, NH * NH);
+  snapshot (out, "W_T", B, NH * NH);
+  snapshot (out, "D", D, NO * NH);
+  snapshot (out, "D_T", Dt, NH * NO);
+  c1w = cos_transpose (W, B, NH, NH);
+  for (int i = 0; i < NH; i++)
+    for (int j = 0; j < NH; j++)
+      {
+        d0 += pow (B0[j * NH + i] - n.W[i * NH + j], 2);
+        d1 += pow (B[j * NH + i] - W[i * NH + j], 2);
+      }
+  fprintf (stderr, "KP: ||B - W^T|| / ||B_0 - W_0^T|| = %.15g, 0.95^99 = "
+           "%.15g\n", sqrt (d1 / d0), pow (0.95, 99));
+  c1d = cos_transpose (D, Dt, NO, NH);
+  fprintf (stderr, "KP: cos(B, W^T) %.4f -> %.6f, cos(D_t, D^T) %.4f -> "
+           "%.6f, loss %.3g -> %.3g\n", c0w, c1w, c0d, c1d,
+           learned_row (out, "loss", 0), learned (out, "loss"));
+  /* 99 updates applied (the 100th waits for a window that never comes) */
+  assert_close1 (sqrt (d1 / d0), pow (0.95, 99), 0, 1e-9,
+                 "||B - W^T|| shrinks by exactly 1 - wd per update");
+  ck_assert (learned (out, "loss") < 0.1 * learned_row (out, "loss", 0));
+  ck_assert_msg (c0w < 0.5 && c0d < 0.5, "aligned from the start: %g %g",
+                 c0w, c0d);
+  ck_assert_msg (c1w > 0.999 && c1d > 0.999, "cos(B, W^T) = %g, cos(D_t, "
+                 "D^T) = %g after training", c1w, c1d);
+}
+END_TEST
+
 static Suite *
 lcp_suite (void)
 {
@@ -485,6 +586,7 @@ lcp_suite (void)
   tcase_add_test (tc, test_di_energy_stationary);
   tcase_add_test (tc, test_weak_control_is_rbp);
   tcase_add_test (tc, test_strong_control_least_control);
+  tcase_add_test (tc, test_kolen_pollack_aligns);
   suite_add_tcase (s, tc);
   return s;
 }
