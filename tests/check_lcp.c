@@ -358,14 +358,15 @@ typedef struct rest
  * e = v - f(v), u = v_pred - dec(v), dE/dv = e - sigma' (W^T e + D^T u),
  * dE/dv_pred = u + (v_pred - t) / alpha. */
 static void
-run_rest (rnn *n, double alpha, double duration, const char *out,
-          rest *s, double *dEdv, double *dEdvp)
+run_rest_loss (rnn *n, double alpha, double duration, const char *out,
+               int ce, rest *s, double *dEdv, double *dEdvp)
 {
   char cfg[8192];
+  const char *sets[1] = { "populations.ctrl.params.loss=\"cross_entropy\"" };
   run r;
-  double sp[NH];
+  double sp[NH], g[NO], z = 0;
   rnn_config (n, alpha, duration, duration, NULL, 0, cfg, sizeof cfg);
-  r = run_text (cfg, out, NULL, 0);
+  r = run_text (cfg, out, sets, ce ? 1 : 0);
   ck_assert_int_eq (credo_sim_get (r.sim, "h.v", s->vh, NH), 0);
   ck_assert_int_eq (credo_sim_get (r.sim, "o.v", s->vo, NO), 0);
   ck_assert_int_eq (credo_sim_get (r.sim, "ctrl.u", s->u, NO), 0);
@@ -381,6 +382,11 @@ run_rest (rnn *n, double alpha, double duration, const char *out,
       s->grad_e[i] = s->vh[i] - f;
       sp[i] = 1 - tanh (s->vh[i]) * tanh (s->vh[i]);
     }
+  /* dL/dv_pred: mse v - t; cross_entropy softmax(v) - t (sum t = 1) */
+  for (int o = 0; o < NO; o++)
+    z += exp (s->vo[o]);
+  for (int o = 0; o < NO; o++)
+    g[o] = ce ? exp (s->vo[o]) / z - n->t[o] : s->vo[o] - n->t[o];
   for (int o = 0; o < NO; o++)
     {
       double d = n->bo;
@@ -388,7 +394,7 @@ run_rest (rnn *n, double alpha, double duration, const char *out,
         d += n->D[o * NH + j] * tanh (s->vh[j]);
       s->grad_u[o] = s->vo[o] - d;
       if (dEdvp)
-        dEdvp[o] = s->grad_u[o] + (s->vo[o] - n->t[o]) / alpha;
+        dEdvp[o] = s->grad_u[o] + g[o] / alpha;
     }
   for (int i = 0; i < NH; i++)
     {
@@ -401,14 +407,29 @@ run_rest (rnn *n, double alpha, double duration, const char *out,
     }
 }
 
+static void
+run_rest (rnn *n, double alpha, double duration, const char *out, rest *s,
+          double *dEdv, double *dEdvp)
+{
+  run_rest_loss (n, alpha, duration, out, 0, s, dEdv, dEdvp);
+}
+
 START_TEST (test_di_energy_stationary)
 {
   rnn n;
   rest s;
   double dEdv[NH], dEdvp[NO], g = 0, scale = 0;
   const char *out = tmp_path ("g8a.h5");
+  int ce = _i; /* 0: mse, 1: cross_entropy on probabilities t */
   draw_rnn (&n, 17);
-  run_rest (&n, 0.1, 400.0, out, &s, dEdv, dEdvp);
+  if (ce)
+    {
+      /* a label distribution: softmax of the drawn targets */
+      double z = exp (n.t[0]) + exp (n.t[1]);
+      n.t[0] = exp (n.t[0]) / z;
+      n.t[1] = 1 - n.t[0];
+    }
+  run_rest_loss (&n, 0.1, 400.0, out, ce, &s, dEdv, dEdvp);
   for (int i = 0; i < NH; i++)
     {
       g += dEdv[i] * dEdv[i];
@@ -421,8 +442,8 @@ START_TEST (test_di_energy_stationary)
       g += dEdvp[o] * dEdvp[o];
       assert_close1 (s.u[o], s.grad_u[o], 1e-11, 1e-8, "u = v_pred - dec");
     }
-  fprintf (stderr, "G8a: ||grad E|| = %.3g, ||e|| = %.3g\n", sqrt (g),
-           sqrt (scale));
+  fprintf (stderr, "G8a (%s): ||grad E|| = %.3g, ||e|| = %.3g\n",
+           ce ? "cross_entropy" : "mse", sqrt (g), sqrt (scale));
   ck_assert_msg (scale > 1e-4, "a trivial control: ||e||^2 = %g", scale);
   ck_assert_msg (sqrt (g) < 1e-10, "||grad E|| = %.3g at the rest state",
                  sqrt (g));
@@ -574,6 +595,61 @@ START_TEST (test_kolen_pollack_aligns)
 }
 END_TEST
 
+/* ---- J*v of the least-control circuit ------------------------------------ */
+
+/* The exact J*v (the models' local derivatives, sigma'' in r_prime's,
+ * the controller's derived u through k_p) against central differences
+ * of the RHS, and the dense Jacobian against J*v (mse: the unit-local
+ * Jacobian is exact). */
+START_TEST (test_lcp_jtimes)
+{
+  rnn n;
+  char cfg[8192];
+  const char *sets[2] = { "populations.ctrl.params.k_p=1.5",
+                          "populations.ctrl.params.k_i=0.7" };
+  credo_ctx *ctx = credo_ctx_new ();
+  credo_spec *spec;
+  credo_net *net;
+  double *y, *v, *jv, *fd, *J, *Jv;
+  size_t m;
+  draw_rnn (&n, 3);
+  rnn_config (&n, 0.3, 10.0, 10.0, NULL, 0, cfg, sizeof cfg);
+  spec = credo_spec_load_string (ctx, cfg, "rnn.cfg", sets, 2);
+  ck_assert_msg (spec != NULL, "%s", credo_errmsg (ctx));
+  net = credo__net_build (ctx, spec);
+  ck_assert_msg (net != NULL, "%s", credo_errmsg (ctx));
+  m = net->n_neuron; /* v_h, v_o, e_h, u_int: the weights are frozen */
+  ck_assert_uint_eq (m, NH + NO + NH + NO);
+  y = calloc (net->n_state, sizeof *y);
+  v = calloc (net->n_state, sizeof *v);
+  jv = calloc (net->n_state, sizeof *v);
+  fd = calloc (net->n_state, sizeof *v);
+  Jv = calloc (net->n_state, sizeof *v);
+  J = calloc (m * m, sizeof *J);
+  credo__net_init_state (net, y);
+  for (size_t i = 0; i < m; i++)
+    y[i] = 0.3 * sin (1.7 * (double) i + 0.4), v[i] = cos (0.9 * (double) i);
+  credo__net_jac_setup (net, 1.0, y);
+  credo__net_jtimes (net, v, jv);
+  rhs_central_diff (net, 1.0, y, v, 1e-6, fd);
+  assert_close (jv, fd, m, 1e-8, 1e-7, "J*v vs central difference");
+  credo__net_jac_neurons (net, J, m);
+  for (size_t i = 0; i < m; i++)
+    for (size_t j = 0; j < m; j++)
+      Jv[i] += J[j * m + i] * v[j];
+  assert_close (Jv, jv, m, 1e-14, 1e-13, "dense J v vs J*v");
+  free (y);
+  free (v);
+  free (jv);
+  free (fd);
+  free (Jv);
+  free (J);
+  credo__net_free (net);
+  credo_spec_free (spec);
+  credo_ctx_free (ctx);
+}
+END_TEST
+
 static Suite *
 lcp_suite (void)
 {
@@ -583,10 +659,11 @@ lcp_suite (void)
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_lcp_chain_closed_form);
   tcase_add_test (tc, test_rbp_finite_differences);
-  tcase_add_test (tc, test_di_energy_stationary);
+  tcase_add_loop_test (tc, test_di_energy_stationary, 0, 2);
   tcase_add_test (tc, test_weak_control_is_rbp);
   tcase_add_test (tc, test_strong_control_least_control);
   tcase_add_test (tc, test_kolen_pollack_aligns);
+  tcase_add_test (tc, test_lcp_jtimes);
   suite_add_tcase (s, tc);
   return s;
 }
