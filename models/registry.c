@@ -23,6 +23,9 @@ extern const credo_model_type credo_model_lif;
 extern const credo_model_type credo_model_aeif;
 extern const credo_model_type credo_model_poisson;
 extern const credo_model_type credo_model_replay;
+extern const credo_model_type credo_model_implicit_rate;
+extern const credo_model_type credo_model_leaky_integral_controller;
+extern const credo_model_type credo_model_dynamic_inversion;
 
 static const credo_model_type *const registry[] = {
   &credo_model_input,
@@ -36,6 +39,9 @@ static const credo_model_type *const registry[] = {
   &credo_model_aeif,
   &credo_model_poisson,
   &credo_model_replay,
+  &credo_model_implicit_rate,
+  &credo_model_leaky_integral_controller,
+  &credo_model_dynamic_inversion,
   NULL
 };
 
@@ -96,6 +102,8 @@ extern const credo_rule_type credo_rule_oja;
 extern const credo_rule_type credo_rule_dfc;
 extern const credo_rule_type credo_rule_dfc_voltage;
 extern const credo_rule_type credo_rule_dfc_feedback;
+extern const credo_rule_type credo_rule_lcp;
+extern const credo_rule_type credo_rule_kolen_pollack;
 
 static const credo_rule_type *const rule_registry[] = {
   &credo_rule_dendritic_prediction,
@@ -104,6 +112,8 @@ static const credo_rule_type *const rule_registry[] = {
   &credo_rule_dfc,
   &credo_rule_dfc_voltage,
   &credo_rule_dfc_feedback,
+  &credo_rule_lcp,
+  &credo_rule_kolen_pollack,
   NULL
 };
 

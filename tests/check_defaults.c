@@ -135,6 +135,22 @@ static const pin pins[] = {
   { "aeif", "I_ext", 0.0, NULL },
   { "aeif", "v0", -70.6, NULL },
   { "aeif", "w0", 0.0, NULL },
+  /* least control (Meulemans et al. 2022): the authors' tau = 1, tanh */
+  { "implicit_rate", "tau_v", 1.0, NULL },
+  { "implicit_rate", "bias", 0.0, NULL },
+  { "implicit_rate", "transfer", 0, "tanh" },
+  { "implicit_rate", "gain", 1.0, NULL },
+  { "implicit_rate", "threshold", 0.0, NULL },
+  { "implicit_rate", "scale", 1.0, NULL },
+  { "implicit_rate", "v0", 0.0, NULL },
+  { "leaky_integral_controller", "k_i", 1.0, NULL },
+  { "leaky_integral_controller", "k_p", 0.0, NULL },
+  { "leaky_integral_controller", "alpha", 0.0, NULL },
+  { "leaky_integral_controller", "tau_u", 1.0, NULL },
+  { "leaky_integral_controller", "loss", 0, "mse" },
+  { "leaky_integral_controller", "u_max", 1e6, NULL },
+  { "dynamic_inversion", "tau_e", 1.0, NULL },
+  { "dynamic_inversion", "e0", 0.0, NULL },
 };
 #define N_PINS (sizeof pins / sizeof pins[0])
 
@@ -185,7 +201,7 @@ START_TEST (test_model_defaults_pinned)
   for (; list[n_models]; n_models++)
     ck_assert_msg (model_unpinned (list[n_models], msg, sizeof msg) == 0,
                    "%s", msg);
-  ck_assert_uint_eq (n_models, 11);
+  ck_assert_uint_eq (n_models, 14);
   /* and no pin is stale */
   for (size_t i = 0; i < N_PINS; i++)
     {
@@ -250,6 +266,12 @@ static const rule_pin rule_pins[] = {
     { { CREDO_SIGNAL_OUTPUT, "v" }, { CREDO_SIGNAL_OUTPUT, "basal_hat" } }, 0,
     1, 0 },
   { "dfc_feedback", 1, { { CREDO_SIGNAL_OUTPUT, "v_A" } }, 0, -1, 1 },
+  { "lcp", 2,
+    { { CREDO_SIGNAL_INPUT, "control" }, { CREDO_SIGNAL_ZERO, NULL } }, 0, 1,
+    0 },
+  { "kolen_pollack", 2,
+    { { CREDO_SIGNAL_INPUT, "rate" }, { CREDO_SIGNAL_ZERO, NULL } }, 0, 1,
+    0 },
 };
 #define N_RULE_PINS (sizeof rule_pins / sizeof rule_pins[0])
 

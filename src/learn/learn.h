@@ -126,6 +126,36 @@ const char *const *credo__reference_names (void);
 /* The angle in degrees between a and b; NaN when either is 0. */
 double credo__angle_deg (const double *a, const double *b, size_t n);
 
+/* ---- recurrent backprop (learn/ref_rbp.c) ------------------------------ */
+
+/* The exact gradient at the fixed point of an equilibrium network (the
+ * least-control protocol's reference): chain c's layers k >= 1 with their
+ * forward projections and the projections rec[n_rec] (indices into
+ * net->projs) between layers (into their `recurrent` ports). */
+typedef struct credo_rbp credo_rbp;
+
+credo_rbp *credo__rbp_new (credo_ctx *ctx, const credo_net *net,
+                           const credo_ff_chain *c, const int *rec,
+                           size_t n_rec);
+void credo__rbp_free (credo_rbp *r);
+/* Its parameters: the chain's forward projections (layer 1 first), then
+ * the recurrent ones. */
+size_t credo__rbp_n_params (const credo_rbp *r);
+const credo_proj *credo__rbp_param (const credo_rbp *r, size_t i);
+/* The free fixed point v* (nv = credo__chain_units (c, 1) values, layer 1
+ * first) with the weights at y and the input layer's rates of the last
+ * credo__chain_forward: Newton from the forward pass.  0, or -1 when it
+ * does not converge. */
+int credo__rbp_fixed_point (credo_rbp *r, const double *y, double *vstar);
+/* After a fixed point: dir[i] (rows x cols of parameter i) = -dL/dW_i for
+ * the loss gradient dldv (nv values) at v*, through the adjoint g = (I -
+ * diag(sigma'(v*)) W^T)^-1 dL/dv.  0, or -1 when I - diag(sigma') W^T is
+ * singular. */
+int credo__rbp_directions (credo_rbp *r, const double *dldv,
+                           double *const *dir);
+/* The adjoint g of the last credo__rbp_directions (nv values). */
+const double *credo__rbp_adjoint (const credo_rbp *r);
+
 /* ---- steady states of the frozen circuit (learn/steady.c) --------------- */
 
 typedef struct credo_steady credo_steady;

@@ -11,11 +11,12 @@
 #include "learn/learn.h"
 
 extern const credo_protocol_type credo__protocol_continuous,
-    credo__protocol_dfc;
+    credo__protocol_dfc, credo__protocol_lcp;
 
 static const credo_protocol_type *const registry[] = {
   &credo__protocol_continuous,
   &credo__protocol_dfc,
+  &credo__protocol_lcp,
   NULL
 };
 

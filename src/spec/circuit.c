@@ -332,7 +332,8 @@ parse_scale (spec_parser *p, const config_setting_t *g, double fan_in,
 }
 
 /* The transpose initialiser: `name` must be an earlier projection running
- * the other way. */
+ * the other way, or one of the transposed shape (post x pre = its pre x
+ * post). */
 static int
 parse_transpose (spec_parser *p, size_t index, const config_setting_t *s,
                  const config_setting_t *list, int copy)
@@ -362,7 +363,12 @@ parse_transpose (spec_parser *p, size_t index, const config_setting_t *s,
             pj->init.transpose_of = (int) i;
             return 0;
           }
-        if (o->pre != pj->post || o->post != pj->pre)
+        /* the other way, or of the transposed shape between other
+         * populations (a dynamic-inversion feedback W^T) */
+        if ((o->pre != pj->post || o->post != pj->pre)
+            && (spec->pops[o->pre].size != spec->pops[pj->post].size
+                || spec->pops[o->post].size != spec->pops[pj->pre].size
+                || o->conn != pj->conn))
           return credo__spec_err (
               p, s, "transpose of '%s' (%s -> %s, %zu x %zu) needs a "
               "projection %s -> %s, not %s -> %s (%zu x %zu)", name,

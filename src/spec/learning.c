@@ -40,7 +40,7 @@ static const char *const learning_keys[] = { "every", "start", "stop",
                                              "protocol", "references",
                                              "record_updates",
                                              "diagnostics_every", "dfc",
-                                             "max_batches",
+                                             "max_batches", "lcp",
                                              NULL };
 static const char *const test_keys[] = { "file", "inputs", "targets",
                                          "rows", "samples", "compare",
@@ -446,7 +446,8 @@ credo__spec_learning (spec_parser *p, config_setting_t *g)
                             l->diagnostics_every);
   if ((rc = parse_layers (p, g)) || (rc = parse_protocol (p, g))
       || (rc = parse_references (p, g))
-      || (rc = credo__spec_learning_dfc (p, g)))
+      || (rc = credo__spec_learning_dfc (p, g))
+      || (rc = credo__spec_learning_lcp (p, g)))
     return rc;
   if (config_setting_get_member (g, "max_batches") && !l->dfc.batch)
     return credo__spec_err (p, config_setting_get_member (g, "max_batches"),
@@ -478,4 +479,5 @@ credo__spec_learning_free (credo_learning_spec *l)
     free (l->references[i]);
   free (l->references);
   free (l->dfc.feedback);
+  free (l->lcp.recurrent);
 }

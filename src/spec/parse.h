@@ -177,6 +177,10 @@ void credo__spec_learning_free (credo_learning_spec *l);
  * the check that every loss_target population is such a protocol's. */
 int credo__spec_learning_dfc (spec_parser *p, config_setting_t *learning);
 int credo__spec_check_loss_targets (spec_parser *p);
+/* learning.lcp (spec/learning_lcp.c) and the least-control populations'
+ * wiring (a controller's readout, a dynamic inversion's layer). */
+int credo__spec_learning_lcp (spec_parser *p, config_setting_t *learning);
+int credo__spec_check_lcp (spec_parser *p);
 /* solver.c: the `solver` group (NULL when absent); after the populations. */
 int credo__spec_solver (spec_parser *p, config_setting_t *s);
 /* spiking.c: a projection's `delay` and `probability`, after its

@@ -130,7 +130,8 @@ parse_root (spec_parser *p)
   if ((s = config_setting_get_member (root, "learning"))
       && (rc = credo__spec_learning (p, s)))
     return rc;
-  if ((rc = credo__spec_check_loss_targets (p)))
+  if ((rc = credo__spec_check_loss_targets (p))
+      || (rc = credo__spec_check_lcp (p)))
     return rc;
   return credo__spec_solver (p, config_setting_get_member (root, "solver"));
 }

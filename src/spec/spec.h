@@ -308,6 +308,28 @@ typedef struct credo_dfc_spec
   credo_loc loc;
 } credo_dfc_spec;
 
+/* The least-control protocol (learning.lcp, protocol "lcp"; Meulemans et
+ * al. 2022): one window of learning.every ms per update, every plastic
+ * projection frozen inside it and moved at its end by its rule evaluated
+ * at the controlled steady state, through the optimizer. */
+typedef struct credo_lcp_spec
+{
+  int controller;   /* the leaky_integral_controller population */
+  int optimizer;    /* credo_optimizer */
+  double lr;
+  double beta1, beta2, epsilon, clip; /* Adam; per-tensor norm clip */
+  /* multiplicative decay W <- (1 - weight_decay) W of every plastic
+   * projection at every update (the Kolen-Pollack variant's kp_wd) */
+  double weight_decay;
+  int reset;        /* windows start from the free fixed point, the
+                       controllers at rest */
+  /* [n_recurrent]: projections from a layer's rate into a layer's
+   * `recurrent` port (the W of an equilibrium RNN) */
+  size_t n_recurrent;
+  int *recurrent;
+  credo_loc loc;
+} credo_lcp_spec;
+
 /* Learning curves (the `learning` group, /learning/ in the file): every
  * `every` ms the frozen circuit is evaluated on a test set, and the
  * instantaneous weight change of each forward projection is compared with
@@ -340,6 +362,7 @@ typedef struct credo_learning_spec
   long diagnostics_every;
   credo_dfc_spec dfc; /* protocol "dfc" only */
   credo_loc loc;
+  credo_lcp_spec lcp; /* protocol "lcp" only */
 } credo_learning_spec;
 
 /* More evaluations than this is surely a typo in 'every'. */
