@@ -86,14 +86,15 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
 {
   const credo_spiking_desc *d = sp->d;
   const double *p = sp->p;
-  double t_ref = p[d->p_t_ref];
+  double t_ref;
   size_t n = sp->n;
   memset (P, 0, sizeof *P);
   P->sp = sp;
   P->n = n;
   P->h = h;
   if (d->source)
-    return 0;
+    return 0; /* a source has no neuron parameters (no t_ref either) */
+  t_ref = p[d->p_t_ref];
   if (d->ode)
     return ode_pop_init (P, msg, len);
   if (d->n_syn > CREDO_EV_MAX_SYN)
