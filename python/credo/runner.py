@@ -96,7 +96,8 @@ def run(config, overrides=None, output=None, quiet=True):
     Raises CredoError with the CLI's message and exit code on failure."""
     cmd = [find_binary(), "run", os.fspath(config)]
     cmd += set_args(overrides or {})
-    if output is None:
+    made = output is None
+    if made:
         fd, output = tempfile.mkstemp(prefix="credo-", suffix=".h5")
         os.close(fd)
     output = os.fspath(output)
@@ -111,6 +112,8 @@ def run(config, overrides=None, output=None, quiet=True):
         lines = [ln for ln in err.splitlines() if ln.strip()]
         msg = "\n".join(lines[-5:]) or "credo exited with status %d" \
             % p.returncode
+        if made and os.path.exists(output):
+            os.remove(output)
         raise CredoError(msg, p.returncode, err)
     if err and not quiet:
         sys.stderr.write(err)
