@@ -92,11 +92,12 @@ credo__ev_pop_init (credo_ev_pop *P, const credo_spk_pop *sp, double h,
   P->sp = sp;
   P->n = n;
   P->h = h;
+  /* a source has no neuron parameters, an ode model (aeif) no t_ref */
   if (d->source)
-    return 0; /* a source has no neuron parameters (no t_ref either) */
-  t_ref = p[d->p_t_ref];
+    return 0;
   if (d->ode)
     return ode_pop_init (P, msg, len);
+  t_ref = p[d->p_t_ref];
   if (d->n_syn > CREDO_EV_MAX_SYN)
     {
       snprintf (msg, len, "population '%s': at most %d synaptic currents",
