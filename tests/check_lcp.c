@@ -14,13 +14,13 @@
  *     5u^2/8; recurrent backprop at the free point (v_h = 2, v_y = 1):
  *     -dL/dU = 0.25, -dL/dW = 1, L = 0.125.
  *   - a random tanh RNN, 6 units, ||W||_2 = 0.5, U 6 x 3, readout D 2 x 6
- *     (linear readout layer), MSE, k_i = 1, k_p = 0 (ALGORITHMS G8, G9):
- *     (G9) the adjoint's gradient against central differences of L at the
- *     fixed point, h = 1e-6; (G8a) alpha = 0.1: the circuit's rest state
+ *     (linear readout layer), MSE, k_i = 1, k_p = 0:
+ *     (adjoint) the adjoint's gradient against central differences of L at the
+ *     fixed point, h = 1e-6; (energy) alpha = 0.1: the circuit's rest state
  *     is a stationary point of E = 1/2 ||v - f||^2 + 1/2 ||v_pred -
- *     dec(v)||^2 + L/alpha, computed here from the states alone; (G8b)
+ *     dec(v)||^2 + L/alpha, computed here from the states alone; (weak control)
  *     alpha = 1e4: the updates' angles to recurrent backprop below
- *     acos(0.9999); (G8c) alpha = 0: the loss gradient at the readout
+ *     acos(0.9999); (least control) alpha = 0: the loss gradient at the readout
  *     vanishes and the state is stationary for the least-control problem.
  */
 #include <math.h>
@@ -241,7 +241,7 @@ rnn_config (rnn *n, double alpha, double every, double duration,
             extra_lcp ? extra_lcp : "optimizer = \"none\";", duration);
 }
 
-/* ---- G9: recurrent backprop against central differences -------------------- */
+/* ---- recurrent backprop against central differences ---------------------- */
 
 /* L = 1/2 ||v_o - t||^2 at the free fixed point with the weights at y. */
 static double
@@ -329,7 +329,7 @@ START_TEST (test_rbp_finite_differences)
           ref2 += fd * fd;
         }
     }
-  fprintf (stderr, "G9: relative error %.3g, |grad| %.3g\n",
+  fprintf (stderr, "adjoint: relative error %.3g, |grad| %.3g\n",
            sqrt (err2 / ref2), sqrt (ref2));
   ck_assert_msg (sqrt (err2 / ref2) < 1e-6,
                  "recurrent backprop vs central differences: relative error "
@@ -345,7 +345,7 @@ START_TEST (test_rbp_finite_differences)
 }
 END_TEST
 
-/* ---- G8: the dynamic-inversion rest state --------------------------------- */
+/* ---- the dynamic-inversion rest state -------------------------------------- */
 
 typedef struct rest
 {
@@ -442,7 +442,7 @@ START_TEST (test_di_energy_stationary)
       g += dEdvp[o] * dEdvp[o];
       assert_close1 (s.u[o], s.grad_u[o], 1e-11, 1e-8, "u = v_pred - dec");
     }
-  fprintf (stderr, "G8a (%s): ||grad E|| = %.3g, ||e|| = %.3g\n",
+  fprintf (stderr, "energy (%s): ||grad E|| = %.3g, ||e|| = %.3g\n",
            ce ? "cross_entropy" : "mse", sqrt (g), sqrt (scale));
   ck_assert_msg (scale > 1e-4, "a trivial control: ||e||^2 = %g", scale);
   ck_assert_msg (sqrt (g) < 1e-10, "||grad E|| = %.3g at the rest state",
@@ -462,7 +462,7 @@ START_TEST (test_weak_control_is_rbp)
   for (int i = 0; i < 3; i++)
     {
       double a = learned (out, cols[i]);
-      fprintf (stderr, "G8b: %s = %.3g degrees\n", cols[i], a);
+      fprintf (stderr, "weak control: %s = %.3g degrees\n", cols[i], a);
       ck_assert_msg (cos (a * M_PI / 180) > 0.9999, "%s = %g degrees",
                      cols[i], a);
     }
@@ -487,7 +487,7 @@ START_TEST (test_strong_control_least_control)
   /* stationary for 1/2 ||v - f||^2 + 1/2 ||t - dec||^2 over v */
   for (int i = 0; i < NH; i++)
     g2 += dEdv[i] * dEdv[i];
-  fprintf (stderr, "G8c: ||grad L|| = %.3g, ||grad_v H|| = %.3g\n",
+  fprintf (stderr, "least control: ||grad L|| = %.3g, ||grad_v H|| = %.3g\n",
            learned (out, "grad_norm"), sqrt (g2));
   ck_assert_msg (sqrt (g2) < 1e-9, "||grad_v H|| = %g", sqrt (g2));
   /* Delta U = e* x^T from the states */
