@@ -212,7 +212,8 @@ step (credo_dfc_train *t)
 }
 
 /* Part p's update (on its thread): backprop, the solved linearised
- * steady state (DFC-SSA: the samples it could not solve into pp->T), or
+ * steady state (DFC-SSA: the samples it could not solve into
+ * pp->unsolved), or
  * the relaxation and the rule at its end or averaged over the window. */
 static int
 forward_part (void *ud, size_t p)
@@ -240,7 +241,7 @@ forward_part (void *ud, size_t p)
     }
   if (d->variant == CREDO_DFC_SSA)
     {
-      pp->T = (double) credo__dfc_batch_ssa (
+      pp->unsolved = credo__dfc_batch_ssa (
           t->c, pp->nb, (const double *const *) t->W,
           (const double *const *) t->bias, t->Q, t->X + pp->first * t->n0,
           t->R + pp->first * t->m, credo__dfc_alpha_eff (&t->lin), scale,
@@ -352,7 +353,7 @@ credo__dfc_minibatch (credo_dfc_train *t, const credo_train_env *env,
     {
       size_t bad = 0;
       for (size_t p = 0; p < t->n_parts; p++)
-        bad += (size_t) t->part[p].T;
+        bad += t->part[p].unsolved;
       t->n_conv += nb - bad;
       t->batch_conv[j] = (double) (nb - bad);
       t->batch_div[j] = NAN;

@@ -41,6 +41,7 @@ typedef struct dfc_part
   double *z, *zs, *G;      /* forward and sleep states, sleep sums */
   double **upd;            /* per layer k >= 1 (part 0: the trainer's) */
   double T;                /* where its last relaxation ended */
+  size_t unsolved;         /* DFC-SSA: its samples not solved */
   double t_next, h;        /* the window average's next point */
   int k_next;
 } dfc_part;
